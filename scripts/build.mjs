@@ -1,0 +1,30 @@
+// Builds dist/esm (ES modules) and dist/cjs (CommonJS) from src/ with the TypeScript compiler.
+// Each output folder gets a package.json naming its module type, so Node reads both correctly.
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
+rmSync('dist', { recursive: true, force: true });
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [tsc, '-p', 'tsconfig.json', '--module', 'commonjs', '--moduleResolution', 'node', '--outDir', 'dist/cjs'],
+  { stdio: 'inherit' },
+);
+writeFileSync('dist/esm/package.json', '{ "type": "module" }\n');
+writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n');
+
+// CommonJS type declarations must be .d.cts next to a "type": "module" package root.
+function renameDts(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) renameDts(path);
+    else if (name.endsWith('.d.ts')) {
+      const text = readFileSync(path, 'utf8').replace(/from '(\.[^']*)\.js'/g, "from '$1.cjs'");
+      writeFileSync(path.replace(/\.d\.ts$/, '.d.cts'), text);
+      rmSync(path);
+    }
+  }
+}
+renameDts('dist/cjs');

@@ -1,0 +1,76 @@
+/** Parsing of the option groups shared by many losses; each factory calls these once. */
+import type { DataFormat, Mode, Reduction } from '../types.js';
+import { DATA_FORMATS, MODES, REDUCTIONS } from '../types.js';
+import { checkBoolean, checkEnum, checkNumber, checkNumberList } from './validate.js';
+
+/** Keys of {@link CommonOptions}. */
+export const COMMON_KEYS = ['mode', 'fromLogits', 'dataFormat', 'ignoreIndex'] as const;
+
+/** Keys of {@link RegionLossOptions}. */
+export const REGION_KEYS = [
+  ...COMMON_KEYS,
+  'smooth',
+  'eps',
+  'softLabel',
+  'perImage',
+  'classes',
+  'classWeights',
+  'reduction',
+] as const;
+
+/** Common options with their defaults applied. */
+export interface ParsedCommon {
+  readonly mode: Mode;
+  readonly fromLogits: boolean;
+  readonly dataFormat: DataFormat;
+  readonly ignoreIndex?: number;
+}
+
+/** Region options with their defaults applied. */
+export interface ParsedRegion extends ParsedCommon {
+  readonly smooth: number;
+  readonly eps: number;
+  readonly softLabel: boolean;
+  readonly perImage: boolean;
+  readonly classes?: readonly number[];
+  readonly classWeights?: readonly number[];
+  readonly reduction: Reduction;
+}
+
+type Bag = Record<string, unknown>;
+
+/** Reads `mode`, `fromLogits`, `dataFormat` and `ignoreIndex`. */
+export function parseCommon(fn: string, options: Bag, modes: readonly Mode[] = MODES, defaultMode: Mode = 'binary'): ParsedCommon {
+  const ignoreIndex = options.ignoreIndex === undefined ? undefined : checkNumber(fn, 'ignoreIndex', options.ignoreIndex, 0);
+  return {
+    mode: checkEnum(fn, 'mode', options.mode, modes, defaultMode),
+    fromLogits: checkBoolean(fn, 'fromLogits', options.fromLogits, true),
+    dataFormat: checkEnum(fn, 'dataFormat', options.dataFormat, DATA_FORMATS, 'channelsLast'),
+    ...(ignoreIndex === undefined ? {} : { ignoreIndex }),
+  };
+}
+
+/** Reads `reduction`. */
+export function parseReduction<R extends string = Reduction>(fn: string, options: Bag, allowed: readonly R[] = REDUCTIONS as unknown as R[], fallback = 'mean' as R): R {
+  return checkEnum(fn, 'reduction', options.reduction, allowed, fallback);
+}
+
+/** Reads `classes` (integer ids ≥ 0) and `classWeights` (weights ≥ 0). */
+export function parseClassOptions(fn: string, options: Bag): { classes?: number[]; classWeights?: number[] } {
+  const classes = checkNumberList(fn, 'classes', options.classes, { min: 0, integer: true });
+  const classWeights = checkNumberList(fn, 'classWeights', options.classWeights, { min: 0 });
+  return { ...(classes ? { classes } : {}), ...(classWeights ? { classWeights } : {}) };
+}
+
+/** Reads every option of {@link RegionLossOptions}. */
+export function parseRegion(fn: string, options: Bag): ParsedRegion {
+  return {
+    ...parseCommon(fn, options),
+    smooth: checkNumber(fn, 'smooth', options.smooth, 1, { min: 0 }),
+    eps: checkNumber(fn, 'eps', options.eps, 1e-7, { above: 0 }),
+    softLabel: checkBoolean(fn, 'softLabel', options.softLabel, false),
+    perImage: checkBoolean(fn, 'perImage', options.perImage, false),
+    ...parseClassOptions(fn, options),
+    reduction: parseReduction(fn, options),
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * segloss: segmentation losses and metrics for TensorFlow.js.
+ * @packageDocumentation
+ */
+export type { CommonOptions, DataFormat, LossFn, Mode, Reduction, RegionLossOptions } from './types.js';
+export { DATA_FORMATS, MODES, REDUCTIONS } from './types.js';
+
+export { diceLoss, type DiceLossOptions } from './losses/dice.js';
+export { jaccardLoss, type JaccardLossOptions } from './losses/jaccard.js';
+export { tverskyLoss, type TverskyLossOptions } from './losses/tversky.js';
+export { focalTverskyLoss, type FocalTverskyLossOptions } from './losses/focalTversky.js';
+export { focalLoss, type FocalLossOptions } from './losses/focal.js';
+export { bceLoss, type BceLossOptions } from './losses/bce.js';
+export { crossEntropyLoss, type CrossEntropyLossOptions } from './losses/crossEntropy.js';
+export { bceDiceLoss, type BceDiceLossOptions } from './losses/bceDice.js';
+export { comboLoss, type ComboLossOptions } from './losses/combo.js';
+export { combineLosses, type LossTerm } from './losses/combine.js';

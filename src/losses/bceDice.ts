@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LossFn } from '../types.js';
+import { defineLoss } from '../core/defineLoss.js';
+import { checkKeys, checkNumber } from '../core/validate.js';
+import { REGION_KEYS } from '../core/options.js';
+import { bceLoss } from './bce.js';
+import { crossEntropyLoss } from './crossEntropy.js';
+import { diceLoss, type DiceLossOptions } from './dice.js';
+
+/** Options of {@link bceDiceLoss}: those of {@link diceLoss} plus the two weights. */
+export interface BceDiceLossOptions extends DiceLossOptions {
+  /**
+   * Weight of the cross-entropy term.
+   * @defaultValue `1`
+   */
+  bceWeight?: number;
+  /**
+   * Weight of the Dice term.
+   * @defaultValue `1`
+   */
+  diceWeight?: number;
+}
+
+const KEYS = [...REGION_KEYS, 'logLoss', 'squared', 'bceWeight', 'diceWeight'] as const;
+
+/**
+ * BCE-Dice: the weighted sum of cross-entropy and Dice loss.
+ *
+ * Value: bceWeight·CE + diceWeight·Dice, where CE is {@link bceLoss} (binary, multilabel) or
+ * {@link crossEntropyLoss} (multiclass) with the same `mode`, `fromLogits`, `dataFormat` and
+ * `ignoreIndex`, and Dice is {@link diceLoss} with every other option given.
+ *
+ * **When to use:** a robust default for imbalanced segmentation: CE gives smooth, pixel-wise
+ * gradients early on, Dice optimises the overlap that the metric measures.
+ *
+ * **Reference:** popularised in the Kaggle Carvana and Data Science Bowl 2018 solutions; see
+ * also Taghanaki et al. 2019 ({@link comboLoss}) for a weighted variant.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { bceDiceLoss } from 'segloss';
+ * const loss = bceDiceLoss({ bceWeight: 0.5, diceWeight: 1 });
+ * loss(tf.ones([1, 4, 4, 1]), tf.fill([1, 4, 4, 1], 3)).print();
+ * ```
+ * @throws Error on unknown options or any error of the two parts.
+ * @see {@link diceLoss}, {@link bceLoss}, {@link crossEntropyLoss}, {@link combineLosses}
+ */
+export function bceDiceLoss(options: BceDiceLossOptions = {}): LossFn {
+  const fn = 'bceDiceLoss';
+  checkKeys(fn, options, KEYS);
+  const { bceWeight: bw, diceWeight: dw, ...diceOptions } = options;
+  const bceWeight = checkNumber(fn, 'bceWeight', bw, 1, { min: 0 });
+  const diceWeight = checkNumber(fn, 'diceWeight', dw, 1, { min: 0 });
+  const { mode, fromLogits, dataFormat, ignoreIndex } = options;
+  const ceOptions = { fromLogits, dataFormat, ignoreIndex };
+  const ce =
+    mode === 'multiclass'
+      ? crossEntropyLoss({ ...ceOptions, mode })
+      : bceLoss({ ...ceOptions, ...(mode === undefined ? { mode: 'binary' as const } : { mode }) });
+  const dice = diceLoss(diceOptions);
+  return defineLoss(fn, (yTrue, yPred) => tf.add(tf.mul(ce(yTrue, yPred), bceWeight), tf.mul(dice(yTrue, yPred), diceWeight)));
+}
