@@ -54,7 +54,11 @@ const KEYS = [...COMMON_KEYS, 'posWeight', 'labelSmoothing', 'reduction'] as con
  * @see {@link focalLoss}, {@link bceDiceLoss}
  */
 export function bceLoss(options: BceLossOptions = {}): LossFn {
-  const fn = 'bceLoss';
+  return makeBceLoss('bceLoss', options);
+}
+
+/** {@link bceLoss} reporting errors as `fn` (for composites such as bceDiceLoss). */
+export function makeBceLoss(fn: string, options: BceLossOptions): LossFn {
   checkKeys(fn, options, KEYS);
   const common = parseCommon(fn, options as Record<string, unknown>, ['binary', 'multilabel'], 'multilabel');
   // BCE is elementwise: 'binary' only adds the C = 1 check, so the default accepts any C.

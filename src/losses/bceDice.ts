@@ -3,9 +3,9 @@ import type { LossFn } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
 import { REGION_KEYS } from '../core/options.js';
-import { bceLoss } from './bce.js';
-import { crossEntropyLoss } from './crossEntropy.js';
-import { diceLoss, type DiceLossOptions } from './dice.js';
+import { makeBceLoss } from './bce.js';
+import { makeCrossEntropyLoss } from './crossEntropy.js';
+import { makeDiceLoss, type DiceLossOptions } from './dice.js';
 
 /** Options of {@link bceDiceLoss}: those of {@link diceLoss} plus the two weights. */
 export interface BceDiceLossOptions extends DiceLossOptions {
@@ -56,8 +56,8 @@ export function bceDiceLoss(options: BceDiceLossOptions = {}): LossFn {
   const ceOptions = { fromLogits, dataFormat, ignoreIndex };
   const ce =
     mode === 'multiclass'
-      ? crossEntropyLoss({ ...ceOptions, mode })
-      : bceLoss({ ...ceOptions, ...(mode === undefined ? { mode: 'binary' as const } : { mode }) });
-  const dice = diceLoss(diceOptions);
+      ? makeCrossEntropyLoss(fn, { ...ceOptions, mode })
+      : makeBceLoss(fn, { ...ceOptions, ...(mode === undefined ? { mode: 'binary' as const } : { mode }) });
+  const dice = makeDiceLoss(fn, diceOptions);
   return defineLoss(fn, (yTrue, yPred) => tf.add(tf.mul(ce(yTrue, yPred), bceWeight), tf.mul(dice(yTrue, yPred), diceWeight)));
 }

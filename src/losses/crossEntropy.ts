@@ -56,7 +56,11 @@ const KEYS = [...COMMON_KEYS, 'classWeights', 'labelSmoothing', 'reduction'] as 
  * @see {@link focalLoss}, {@link bceDiceLoss}
  */
 export function crossEntropyLoss(options: CrossEntropyLossOptions = {}): LossFn {
-  const fn = 'crossEntropyLoss';
+  return makeCrossEntropyLoss('crossEntropyLoss', options);
+}
+
+/** {@link crossEntropyLoss} reporting errors as `fn` (for composites such as bceDiceLoss). */
+export function makeCrossEntropyLoss(fn: string, options: CrossEntropyLossOptions): LossFn {
   checkKeys(fn, options, KEYS);
   const o = Object.freeze({
     ...parseCommon(fn, options as Record<string, unknown>, ['multiclass'], 'multiclass'),

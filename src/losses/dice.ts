@@ -47,7 +47,11 @@ const KEYS = [...REGION_KEYS, 'logLoss', 'squared'] as const;
  * @see {@link jaccardLoss}, {@link tverskyLoss}, {@link bceDiceLoss}
  */
 export function diceLoss(options: DiceLossOptions = {}): LossFn {
-  const fn = 'diceLoss';
+  return makeDiceLoss('diceLoss', options);
+}
+
+/** {@link diceLoss} reporting errors as `fn` (for composites such as bceDiceLoss). */
+export function makeDiceLoss(fn: string, options: DiceLossOptions): LossFn {
   checkKeys(fn, options, KEYS);
   const o = Object.freeze(parseRegion(fn, options as Record<string, unknown>));
   const logLoss = checkBoolean(fn, 'logLoss', options.logLoss, false);
