@@ -15,3 +15,7 @@ export { crossEntropyLoss, type CrossEntropyLossOptions } from './losses/crossEn
 export { bceDiceLoss, type BceDiceLossOptions } from './losses/bceDice.js';
 export { comboLoss, type ComboLossOptions } from './losses/combo.js';
 export { combineLosses, type LossTerm } from './losses/combine.js';
+export { generalizedDiceLoss, GENERALIZED_DICE_WEIGHT_TYPES, type GeneralizedDiceLossOptions, type GeneralizedDiceWeightType } from './losses/generalizedDice.js';
+export { mccLoss, type MccLossOptions } from './losses/mcc.js';
+export { logCoshDiceLoss, type LogCoshDiceLossOptions } from './losses/logCoshDice.js';
+export { clDiceLoss, type ClDiceLossOptions } from './losses/clDice.js';

@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { CommonOptions, LossFn, Reduction } from '../types.js';
+import { defineLoss } from '../core/defineLoss.js';
+import { activate, prepare } from '../core/normalize.js';
+import { COMMON_KEYS, parseClassOptions, parseCommon, parseReduction } from '../core/options.js';
+import { checkClassOptions } from '../core/reduce.js';
+import { regionStats } from '../core/regionStats.js';
+import { checkBoolean, checkEnum, checkKeys, checkNumber } from '../core/validate.js';
+
+/** How {@link generalizedDiceLoss} weighs each class from its target mass T_c. */
+export type GeneralizedDiceWeightType = 'square' | 'simple' | 'uniform';
+/** Every valid {@link GeneralizedDiceWeightType}. */
+export const GENERALIZED_DICE_WEIGHT_TYPES = ['square', 'simple', 'uniform'] as const;
+
+/** Options of {@link generalizedDiceLoss}. */
+export interface GeneralizedDiceLossOptions extends CommonOptions {
+  /**
+   * Class weights w_c from the target mass: `'square'` 1/T_c², `'simple'` 1/T_c, `'uniform'` 1.
+   * @defaultValue `'square'`
+   */
+  weightType?: GeneralizedDiceWeightType;
+  /**
+   * Added to numerator and denominator of the group score; must be > 0 (it keeps an empty
+   * group finite).
+   * @defaultValue `1e-5`
+   */
+  smooth?: number;
+  /**
+   * One group per image (weights and score per image) instead of the whole batch.
+   * @defaultValue `false`
+   */
+  perImage?: boolean;
+  /**
+   * Class (channel) ids that take part, in any order.
+   * @defaultValue every class
+   */
+  classes?: number[];
+  /**
+   * `'mean'` or `'sum'` over groups, or `'none'` for the group losses (`[B]` with `perImage`,
+   * else a scalar).
+   * @defaultValue `'mean'`
+   */
+  reduction?: Reduction;
+}
+
+const KEYS = [...COMMON_KEYS, 'weightType', 'smooth', 'perImage', 'classes', 'reduction'] as const;
+
+/** Keeps the columns `classes` of `[..., C]` (slices and a concat: no gather, whose gradient wasm lacks). */
+function keepColumns(x: Tensor, classes: readonly number[] | undefined): Tensor {
+  if (!classes) return x;
+  const lead = x.shape.slice(0, -1);
+  const cols = classes.map((c) => tf.slice(x, [...lead.map(() => 0), c], [...lead, 1]));
+  return cols.length === 1 ? cols[0] : tf.concat(cols, x.rank - 1);
+}
+
+/**
+ * w_c = 1/T_c^k (k = 2 or 1) where T_c > 0; a class with T_c = 0 takes the largest such weight of
+ * its group (0 if there is none). T comes from yTrue only, so these comparisons are not on the
+ * gradient path: the weights are constants.
+ */
+function classWeightsFromTargets(T: Tensor, weightType: GeneralizedDiceWeightType): Tensor {
+  if (weightType === 'uniform') return tf.onesLike(T);
+  const present = tf.greater(T, 0);
+  const safeT = tf.where(present, T, tf.onesLike(T));
+  const inverse = tf.div(1, weightType === 'square' ? tf.square(safeT) : safeT);
+  const w = tf.where(present, inverse, tf.zerosLike(T));
+  const wMax = tf.max(w, -1, true);
+  return tf.where(present, w, tf.mul(tf.onesLike(w), wMax));
+}
+
+/**
+ * Generalized Dice loss: one Dice over all classes, each class weighted by the inverse of its
+ * (squared) target mass, so rare classes count as much as common ones.
+ *
+ * Per group (the batch, or each image with `perImage`) over the kept classes:
+ * w_c = 1/T_c² (`'square'`), 1/T_c (`'simple'`) or 1 (`'uniform'`), constants for the gradient;
+ * a class absent from the group's target takes the group's largest weight (0 if every class is
+ * absent). loss = 1 − (2·Σ_c w_c·I_c + smooth) / (Σ_c w_c·(P_c + T_c) + smooth), with
+ * I = Σ m·p·t, P = Σ m·p, T = Σ m·t. Then the mean (or sum) over groups.
+ *
+ * **When to use:** multiclass segmentation with strongly unequal class sizes (small lesions next
+ * to large organs), where a plain mean of per-class Dice is dominated by noisy small classes or
+ * the background. Cost: one pass for I, P, T, like {@link diceLoss}.
+ *
+ * **Reference:** Sudre, Li, Vercauteren, Ourselin and Cardoso, "Generalised Dice overlap as a
+ * deep learning loss function for highly unbalanced segmentations", DLMIA 2017,
+ * arXiv:1707.03237. Cross-checked against MONAI's GeneralizedDiceLoss (`batch = !perImage`).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { generalizedDiceLoss } from 'segloss';
+ * const loss = generalizedDiceLoss({ mode: 'multiclass' });
+ * const labels = tf.tensor3d([0, 1, 2, 2], [1, 2, 2], 'int32');
+ * const logits = tf.tensor4d([5, 0, 0, 0, 5, 0, 0, 0, 5, 0, 0, 5], [1, 2, 2, 3]);
+ * loss(labels, logits).print(); // ≈ 0.0134
+ * ```
+ * @throws Error on unknown options, bad option values, class ids ≥ C, or tensors of the wrong
+ * shape for the mode.
+ * @see {@link diceLoss}, {@link mccLoss}
+ */
+export function generalizedDiceLoss(options: GeneralizedDiceLossOptions = {}): LossFn {
+  const fn = 'generalizedDiceLoss';
+  checkKeys(fn, options, KEYS);
+  const bag = options as Record<string, unknown>;
+  const o = Object.freeze({
+    ...parseCommon(fn, bag),
+    weightType: checkEnum(fn, 'weightType', options.weightType, GENERALIZED_DICE_WEIGHT_TYPES, 'square'),
+    smooth: checkNumber(fn, 'smooth', options.smooth, 1e-5, { above: 0 }),
+    perImage: checkBoolean(fn, 'perImage', options.perImage, false),
+    classes: parseClassOptions(fn, { classes: options.classes }).classes,
+    reduction: parseReduction(fn, bag),
+  });
+  return defineLoss(fn, (yTrue, yPred) => {
+    const { x, t, m, C } = prepare(fn, yTrue, yPred, o);
+    checkClassOptions(fn, C, { classes: o.classes });
+    const p = activate(x, o.mode, o.fromLogits);
+    const sums = regionStats(p, t, m, { perImage: o.perImage });
+    const [I, P, T] = [sums.I, sums.P, sums.T].map((s) => keepColumns(s, o.classes));
+    const w = classWeightsFromTargets(T, o.weightType);
+    const numerator = tf.add(tf.mul(tf.sum(tf.mul(w, I), -1), 2), o.smooth);
+    const denominator = tf.add(tf.sum(tf.mul(w, tf.add(P, T)), -1), o.smooth);
+    const L = tf.sub(1, tf.div(numerator, denominator));
+    if (o.reduction === 'none') return L;
+    return o.reduction === 'sum' ? tf.sum(L) : tf.mean(L);
+  });
+}
