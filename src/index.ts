@@ -19,6 +19,8 @@ export { generalizedDiceLoss, GENERALIZED_DICE_WEIGHT_TYPES, type GeneralizedDic
 export { mccLoss, type MccLossOptions } from './losses/mcc.js';
 export { logCoshDiceLoss, type LogCoshDiceLossOptions } from './losses/logCoshDice.js';
 export { clDiceLoss, type ClDiceLossOptions } from './losses/clDice.js';
+export { lovaszHingeLoss, type LovaszHingeLossOptions } from './losses/lovaszHinge.js';
+export { lovaszSoftmaxLoss, type LovaszSoftmaxLossOptions } from './losses/lovaszSoftmax.js';
 export { euclideanDistanceTransform, squaredEuclideanDistanceTransform } from './core/edt.js';
 export { signedDistanceMap, type SignedDistanceMapOptions } from './losses/signedDistanceMap.js';
 export { boundaryLoss, type BoundaryLossOptions } from './losses/boundary.js';

@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { DataFormat, LossFn } from '../types.js';
+import { defineLoss } from '../core/defineLoss.js';
+import { lovaszRows } from '../core/lovasz.js';
+import { activate, prepare } from '../core/normalize.js';
+import { parseCommon } from '../core/options.js';
+import { checkClassOptions } from '../core/reduce.js';
+import { assertTensor, checkBoolean, checkKeys, checkNumberList, describe, fail, shapeText } from '../core/validate.js';
+
+/** Options of {@link lovaszSoftmaxLoss}. */
+export interface LovaszSoftmaxLossOptions {
+  /**
+   * `true` when yPred holds logits (softmax over C is applied inside); `false` when it already
+   * holds class probabilities.
+   * @defaultValue `true`
+   */
+  fromLogits?: boolean;
+  /**
+   * Classes that contribute: `'present'` (those occurring in the group's labels), `'all'`, or a
+   * list of class ids (averaged in that list, repeats count twice).
+   * @defaultValue `'present'`
+   */
+  classes?: 'present' | 'all' | number[];
+  /**
+   * Compute the loss per image and average over images, instead of over the whole batch.
+   * @defaultValue `false`
+   */
+  perImage?: boolean;
+  /**
+   * Class index whose pixels take no part in the loss and get a zero gradient.
+   * @defaultValue none
+   */
+  ignoreIndex?: number;
+  /**
+   * `'channelsLast'` for `[B, ...spatial, C]`, `'channelsFirst'` for `[B, C, ...spatial]`.
+   * @defaultValue `'channelsLast'`
+   */
+  dataFormat?: DataFormat;
+  /** Accepted for symmetry with the other losses; must be `'multiclass'`. @defaultValue `'multiclass'` */
+  mode?: 'multiclass';
+}
+
+const KEYS = ['fromLogits', 'classes', 'perImage', 'ignoreIndex', 'dataFormat', 'mode'] as const;
+
+/**
+ * Lovász-Softmax loss: a surrogate of the mean multiclass Jaccard (IoU) loss on probabilities.
+ *
+ * Per group (the batch, or each image with `perImage`) over valid pixels, for each class c:
+ * fg = [label = c], errors e = |fg − p_c|, sorted descending, and
+ * loss_c = Σ_k e_(k)·g_k(fg sorted), with g the Lovász gradient of the Jaccard loss
+ * (see {@link lovaszHingeLoss}). Group loss = mean of the kept loss_c (0 if none is kept);
+ * `perImage` averages over images. With `'present'` a class absent from the group's labels is
+ * skipped. One-hot targets are read through their argmax.
+ *
+ * **When to use:** when the metric is mean IoU over classes; it optimises the Jaccard index of
+ * each class directly. Best as a fine-tuning loss after cross-entropy, or added to it. Cost: one
+ * sort per group and class (O(N log N) each), more than cross-entropy or Dice.
+ *
+ * **Reference:** Berman, Rannen Triki and Blaschko, "The Lovász-Softmax loss: a tractable
+ * surrogate for the optimization of the intersection-over-union measure in neural networks",
+ * CVPR 2018, arXiv:1705.08790. Cross-checked against Berman's reference code (`lovasz_softmax`).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { lovaszSoftmaxLoss } from 'segloss';
+ * const loss = lovaszSoftmaxLoss({ fromLogits: false });
+ * const labels = tf.tensor3d([0, 1, 2, 1], [1, 2, 2], 'int32');
+ * const probs = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3).reshape([1, 2, 2, 3]).toFloat();
+ * loss(labels, probs).print(); // 0: the prediction is the target
+ * ```
+ * @throws Error on unknown options, a bad `classes` value or class id ≥ C, `mode` other than
+ * `'multiclass'`, yPred with C < 2, or labels outside [0, C) that are not `ignoreIndex`.
+ * @see {@link lovaszHingeLoss} for binary tasks, {@link jaccardLoss} for the soft Jaccard.
+ */
+export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossFn {
+  const fn = 'lovaszSoftmaxLoss';
+  checkKeys(fn, options, KEYS);
+  if (options.mode !== undefined && options.mode !== 'multiclass') {
+    fail(fn, `option 'mode' must be 'multiclass' (use lovaszHingeLoss for a binary task), got ${describe(options.mode)}.`);
+  }
+  const common = parseCommon(fn, { ...options, mode: 'multiclass' } as Record<string, unknown>, ['multiclass'], 'multiclass');
+  const classes = parseClasses(fn, options.classes);
+  const o = Object.freeze({ ...common, classes, perImage: checkBoolean(fn, 'perImage', options.perImage, false) });
+
+  return defineLoss(fn, (yTrue, yPred) => {
+    assertTensor(fn, 'yPred', yPred);
+    if (yPred.rank >= 3) {
+      const C = yPred.shape[o.dataFormat === 'channelsFirst' ? 1 : yPred.rank - 1];
+      if (C < 2) {
+        fail(fn, `yPred must have C >= 2 class channels (use lovaszHingeLoss for one binary channel), got C = ${C} (shape ${shapeText(yPred.shape)}, ${o.dataFormat}).`);
+      }
+    }
+    const { x, m, labels, B, C } = prepare(fn, yTrue, yPred, o);
+    if (Array.isArray(classes)) checkClassOptions(fn, C, { classes });
+    const S = x.size / (B * C);
+    const p = tf.reshape(activate(x, 'multiclass', o.fromLogits), [B, S, C]);
+    const valid = tf.reshape(m, [B, S, 1]);
+    let fg: Tensor = tf.mul(tf.reshape(tf.oneHot(tf.reshape(labels!, [-1]), C), [B, S, C]), valid);
+    let errors = tf.abs(tf.sub(fg, p));
+    if (Array.isArray(classes)) {
+      // Slices and a concat rather than tf.gather, whose gradient fails on wasm.
+      const pick = (a: Tensor) => tf.concat(classes.map((c) => tf.slice(a, [0, 0, c], [B, S, 1])), 2);
+      errors = pick(errors);
+      fg = pick(fg);
+    }
+    const K = Array.isArray(classes) ? classes.length : C;
+    // One row per (group, class): [G, N, K] → [G, K, N] → [G·K, N].
+    const G = o.perImage ? B : 1;
+    const N = (B * S) / G;
+    const rows = (a: Tensor) => tf.reshape(tf.transpose(tf.reshape(a, [G, N, K]), [0, 2, 1]), [G * K, N]);
+    const v = rows(tf.broadcastTo(valid, [B, S, K]));
+    const fgRows = rows(fg);
+    const L = tf.reshape(lovaszRows(rows(errors), fgRows, v), [G, K]);
+    let perGroup: Tensor;
+    if (classes === 'present') {
+      const present = tf.reshape(tf.cast(tf.greater(tf.sum(fgRows, 1), 0), 'float32'), [G, K]);
+      perGroup = tf.div(tf.sum(tf.mul(L, present), 1), tf.maximum(tf.sum(present, 1), 1));
+    } else {
+      perGroup = tf.mean(L, 1);
+    }
+    return tf.mean(perGroup);
+  });
+}
+
+function parseClasses(fn: string, value: unknown): 'present' | 'all' | number[] {
+  if (value === undefined) return 'present';
+  if (value === 'present' || value === 'all') return value;
+  if (Array.isArray(value)) return checkNumberList(fn, 'classes', value, { min: 0, integer: true })!;
+  return fail(fn, `option 'classes' must be 'present', 'all' or a non-empty array of class ids, got ${describe(value)}.`, 'TypeError');
+}

@@ -1,0 +1,3 @@
+import { replayLossFixtures } from './helpers/replay.js';
+
+replayLossFixtures(['lovaszHingeLoss', 'lovaszSoftmaxLoss']);
