@@ -1,0 +1,123 @@
+/**
+ * The published package works as users install it: `npm pack`, unpack the tarball into a
+ * temporary project's node_modules beside the repo's tfjs install (segloss has no runtime
+ * dependencies, so that is all `npm install` would do), then load it with ESM `import`,
+ * CommonJS `require`, and type-check a TypeScript file against its types.
+ * Needs `npm run build` first (`npm test` does it).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..');
+let project = '';
+let files: string[] = [];
+
+function run(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'segloss-pkg-'));
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', project], root)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  files = packed[0].files.map((f) => f.path);
+  const target = join(project, 'node_modules', 'segloss');
+  mkdirSync(target, { recursive: true });
+  run('tar', ['-xzf', join(project, packed[0].filename), '-C', target, '--strip-components=1'], root);
+  symlinkSync(join(root, 'node_modules', '@tensorflow'), join(project, 'node_modules', '@tensorflow'), 'dir');
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+}, 120_000);
+
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+describe('the packed segloss package', () => {
+  it('ships only dist, package.json, README and LICENSE', () => {
+    const outside = files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f));
+    expect(outside).toEqual([]);
+    expect(files).toContain('dist/esm/index.js');
+    expect(files).toContain('dist/cjs/index.js');
+    expect(files).toContain('dist/esm/index.d.ts');
+    expect(files).toContain('dist/cjs/index.d.cts');
+  });
+
+  it('declares tfjs-core as a peer dependency and has no runtime dependencies', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(pkg.dependencies ?? {}).toEqual({});
+    expect(pkg.peerDependencies['@tensorflow/tfjs-core']).toBe('^4');
+  });
+
+  it('does not bundle tfjs-core: dist imports it by name and contains none of its code', () => {
+    const esmIndex = readFileSync(join(root, 'dist/esm/losses/dice.js'), 'utf8');
+    expect(esmIndex).toMatch(/from '@tensorflow\/tfjs-core'/);
+    const all = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(dir, e.name)) : [join(dir, e.name)]));
+    const bundled = all(join(root, 'dist')).filter((f) => /class Engine|function registerKernel\(/.test(readFileSync(f, 'utf8')));
+    expect(bundled).toEqual([]);
+  });
+
+  it('loads with ESM import and computes a loss', () => {
+    const out = run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import * as tf from '@tensorflow/tfjs-core';
+         import '@tensorflow/tfjs-backend-cpu';
+         import { diceLoss } from 'segloss';
+         await tf.setBackend('cpu');
+         // I = 0, P = 4·σ(0) = 2, T = 0: Dice loss = 1 − 1 / (2 + 1) = 2/3.
+         console.log(diceLoss()(tf.zeros([1, 2, 2, 1]), tf.zeros([1, 2, 2, 1])).dataSync()[0].toFixed(6));`,
+      ],
+      project,
+    );
+    expect(out.trim()).toBe((2 / 3).toFixed(6));
+  });
+
+  it('loads with CommonJS require and computes a loss', () => {
+    const out = run(
+      process.execPath,
+      [
+        '-e',
+        `const tf = require('@tensorflow/tfjs-core');
+         require('@tensorflow/tfjs-backend-cpu');
+         const { bceLoss } = require('segloss');
+         tf.setBackend('cpu').then(() => {
+           // BCE of logit 0 is log 2 for any target.
+           console.log(bceLoss()(tf.ones([1, 2, 2, 1]), tf.zeros([1, 2, 2, 1])).dataSync()[0].toFixed(6));
+         });`,
+      ],
+      project,
+    );
+    expect(out.trim()).toBe(Math.LN2.toFixed(6));
+  });
+
+  it.each(['nodenext-esm', 'nodenext-cjs', 'bundler'])('type-checks a consumer file (%s)', (kind) => {
+    const dir = join(project, kind);
+    mkdirSync(dir, { recursive: true });
+    const cjs = kind === 'nodenext-cjs';
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: cjs ? 'commonjs' : 'module' }));
+    writeFileSync(
+      join(dir, 'check.ts'),
+      `import * as tf from '@tensorflow/tfjs-core';
+       import { diceLoss, type DiceLossOptions, type LossFn } from 'segloss';
+       const options: DiceLossOptions = { mode: 'multiclass', smooth: 1 };
+       const loss: LossFn = diceLoss(options);
+       export const value: tf.Tensor = loss(tf.zeros([1, 2, 2], 'int32'), tf.zeros([1, 2, 2, 3]));
+       // @ts-expect-error: 'smoth' is not an option.
+       diceLoss({ smoth: 1 });
+      `,
+    );
+    const moduleKind = kind === 'bundler' ? ['--module', 'esnext', '--moduleResolution', 'bundler'] : ['--module', 'nodenext', '--moduleResolution', 'nodenext'];
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    expect(existsSync(tsc)).toBe(true);
+    // Throws (and fails the test) with tsc's diagnostics if the file does not type-check.
+    run(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', ...moduleKind, '--types', '', join(dir, 'check.ts')], project);
+  });
+});
