@@ -25,3 +25,20 @@ export { euclideanDistanceTransform, squaredEuclideanDistanceTransform } from '.
 export { signedDistanceMap, type SignedDistanceMapOptions } from './losses/signedDistanceMap.js';
 export { boundaryLoss, type BoundaryLossOptions } from './losses/boundary.js';
 export { hausdorffDTLoss, type HausdorffDTLossOptions } from './losses/hausdorffDT.js';
+
+export { confusionStats, type ConfusionStats, type ConfusionStatsOptions } from './metrics/confusionStats.js';
+export {
+  accuracy,
+  diceScore,
+  f1Score,
+  iouScore,
+  METRIC_REDUCTIONS,
+  precision,
+  recall,
+  specificity,
+  type MetricReduction,
+  type ScoreFn,
+  type ScoreOptions,
+} from './metrics/scores.js';
+export { toMetric, type MetricFn, type MetricOptions } from './metrics/metricFn.js';
+export { createConfusionAccumulator, type ConfusionAccumulator } from './metrics/accumulator.js';
