@@ -42,3 +42,4 @@ export {
 } from './metrics/scores.js';
 export { toMetric, type MetricFn, type MetricOptions } from './metrics/metricFn.js';
 export { createConfusionAccumulator, type ConfusionAccumulator } from './metrics/accumulator.js';
+export { disableWasmTraining, enableWasmTraining } from './wasm/enableWasmTraining.js';

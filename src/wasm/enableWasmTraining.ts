@@ -1,0 +1,106 @@
+/**
+ * Opt-in training support for the wasm backend of TensorFlow.js 4.22 (see docs/wasm-training.md).
+ */
+import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { makeConv2DBackpropFilter } from './conv2DBackpropFilter.js';
+import { FN } from './kernelTools.js';
+import { maxPoolGrad } from './maxPoolGrad.js';
+
+/** What one kernel change does: add a missing kernel, or replace a wrong one. */
+interface Patch {
+  kernelName: string;
+  action: 'add' | 'replace';
+  make: (backendName: string) => KernelFunc;
+}
+
+/** The kernels `enableWasmTraining()` adds or replaces, and why (docs/wasm-training.md, audit). */
+const PATCHES: readonly Patch[] = [
+  // Missing: every conv2d / conv2dTranspose filter gradient fails without it.
+  { kernelName: 'Conv2DBackpropFilter', action: 'add', make: makeConv2DBackpropFilter },
+  // Wrong: differs from cpu (and PyTorch) for 2×2/stride-2 and most other windows.
+  { kernelName: 'MaxPoolGrad', action: 'replace', make: () => maxPoolGrad },
+];
+
+/** Marks our kernel functions, so a second call (even from a second copy of segloss) sees them. */
+const MARK = Symbol.for('segloss.wasmTraining.kernel');
+/** Per backend: the configs we replaced (or `null` where we added), shared by all copies. */
+const ORIGINALS_KEY = Symbol.for('segloss.wasmTraining.originals');
+
+type Originals = Map<string, KernelConfig | null>;
+
+function originals(backendName: string): Originals {
+  const g = globalThis as unknown as Record<symbol, Map<string, Originals> | undefined>;
+  const all = (g[ORIGINALS_KEY] ??= new Map<string, Originals>());
+  let forBackend = all.get(backendName);
+  if (forBackend == null) all.set(backendName, (forBackend = new Map()));
+  return forBackend;
+}
+
+function isOurs(config: KernelConfig | undefined): boolean {
+  return config != null && (config.kernelFunc as unknown as Record<symbol, unknown>)[MARK] === true;
+}
+
+/** `enableWasmTraining` for any backend name (exported for tests; the public entry fixes 'wasm'). */
+export function enableTrainingKernels(backendName: string): void {
+  if (getKernelsForBackend(backendName).length === 0) {
+    throw new Error(
+      `${FN}: the '${backendName}' backend must be registered first ` +
+        `(import '@tensorflow/tfjs-backend-wasm' before calling it), got no kernels for '${backendName}'.`,
+    );
+  }
+  const saved = originals(backendName);
+  for (const patch of PATCHES) {
+    const current = getKernel(patch.kernelName, backendName);
+    if (isOurs(current)) continue;
+    // A kernel the backend already has and we only meant to add (a future tfjs version) stays.
+    if (patch.action === 'add' && current != null) continue;
+    const kernelFunc = patch.make(backendName);
+    Object.defineProperty(kernelFunc, MARK, { value: true });
+    saved.set(patch.kernelName, current ?? null);
+    if (current != null) unregisterKernel(patch.kernelName, backendName);
+    registerKernel({ kernelName: patch.kernelName, backendName, kernelFunc });
+  }
+}
+
+/** `disableWasmTraining` for any backend name (exported for tests). */
+export function disableTrainingKernels(backendName: string): void {
+  const saved = originals(backendName);
+  for (const [kernelName, original] of saved) {
+    if (isOurs(getKernel(kernelName, backendName))) unregisterKernel(kernelName, backendName);
+    if (original != null && getKernel(kernelName, backendName) == null) registerKernel(original);
+  }
+  saved.clear();
+}
+
+/**
+ * Makes `model.fit` and `tf.grad` of convolutional networks work, and agree with the cpu backend,
+ * on the wasm backend of TensorFlow.js 4.22.
+ *
+ * It registers the kernels that backend lacks (`Conv2DBackpropFilter`, needed by the filter
+ * gradient of every `conv2d` and `conv2dTranspose`) and replaces the one it gets wrong
+ * (`MaxPoolGrad`), each written on top of the backend's own kernels or its tensor memory.
+ * This is the only place where segloss touches kernels that TensorFlow.js names, so it is opt-in:
+ * nothing changes until you call it. Calling it again does nothing; `disableWasmTraining()`
+ * restores the backend's own kernels. The wasm backend may be initialised before or after.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import '@tensorflow/tfjs-backend-wasm';
+ * import { enableWasmTraining } from 'segloss';
+ *
+ * enableWasmTraining();
+ * await tf.setBackend('wasm');
+ * await model.fit(images, masks, { epochs: 10 });
+ * ```
+ * @throws Error when `@tensorflow/tfjs-backend-wasm` has not been imported (no wasm kernels are registered).
+ */
+export function enableWasmTraining(): void {
+  enableTrainingKernels('wasm');
+}
+
+/** Undoes {@link enableWasmTraining}: the wasm backend gets its own kernels back. */
+export function disableWasmTraining(): void {
+  disableTrainingKernels('wasm');
+}
