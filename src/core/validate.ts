@@ -136,9 +136,9 @@ export function checkNumber(fn: string, name: string, value: unknown, fallback: 
 /** Returns a copy of a numeric-list option (or undefined) if every entry lies in `range`. */
 export function checkNumberList(fn: string, name: string, value: unknown, range: NumberRange = {}): number[] | undefined {
   if (value === undefined) return undefined;
-  const entry = rangeText(range).replace(/^an? /, '');
+  const entries = rangeText(range).replace(/^an? (integer|number)/, '$1s');
   if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'number' && inRange(v, range))) {
-    fail(fn, `option '${name}' must be a non-empty array of ${entry}s, got ${describe(value)}.`, 'TypeError');
+    fail(fn, `option '${name}' must be a non-empty array of ${entries}, got ${describe(value)}.`, 'TypeError');
   }
   return [...(value as number[])];
 }
