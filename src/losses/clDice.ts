@@ -76,7 +76,7 @@ function defaultClasses(mode: Mode, C: number): number[] {
  * // a vertical line, 1 pixel wide, in a 5×5 image
  * const yTrue = tf.tensor4d([0,0,1,0,0, 0,0,1,0,0, 0,0,1,0,0, 0,0,1,0,0, 0,0,1,0,0], [1, 5, 5, 1]);
  * const logits = tf.sub(tf.mul(yTrue, 12), 6);
- * loss(yTrue, logits).print(); // ≈ 0.005
+ * loss(yTrue, logits).print(); // ≈ 0.001
  * ```
  * @throws Error on unknown options, bad option values, class ids ≥ C, tensors of the wrong shape
  * for the mode, or a yPred with other than 2 or 3 spatial dims.

@@ -94,7 +94,7 @@ function classWeightsFromTargets(T: Tensor, weightType: GeneralizedDiceWeightTyp
  * const loss = generalizedDiceLoss({ mode: 'multiclass' });
  * const labels = tf.tensor3d([0, 1, 2, 2], [1, 2, 2], 'int32');
  * const logits = tf.tensor4d([5, 0, 0, 0, 5, 0, 0, 0, 5, 0, 0, 5], [1, 2, 2, 3]);
- * loss(labels, logits).print(); // ≈ 0.0134
+ * loss(labels, logits).print(); // ≈ 0.0153
  * ```
  * @throws Error on unknown options, bad option values, class ids ≥ C, or tensors of the wrong
  * shape for the mode.
