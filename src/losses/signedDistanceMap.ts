@@ -6,7 +6,7 @@ import { signedDistanceField } from '../core/edt.js';
 import { toLastPerm } from '../core/normalize.js';
 import { parseClassOptions } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
-import { assertTensor, checkEnum, checkKeys, checkNumber, checkNumberList, fail, shapeText } from '../core/validate.js';
+import { assertTensor, checkEnum, checkKeys, checkNumber, describe, fail, shapeText } from '../core/validate.js';
 
 /** Options of {@link signedDistanceMap}. */
 export interface SignedDistanceMapOptions {
@@ -63,7 +63,11 @@ export function labelReader(data: ArrayLike<number>, N: number, width: number, o
 
 /** Reads option `spacing` (positive numbers); its length is checked at call time. */
 export function parseSpacing(fn: string, value: unknown): number[] | undefined {
-  return checkNumberList(fn, 'spacing', value, { above: 0 });
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+    fail(fn, `option 'spacing' must be a non-empty array of finite numbers > 0 (one per spatial axis), got ${describe(value)}.`, 'TypeError');
+  }
+  return [...(value as number[])];
 }
 
 /** `spacing` checked against the number of spatial axes, or all 1. */
