@@ -52,15 +52,15 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** Validates yPred alone and returns it channels-last. */
-export function predictionToLast(fn: string, yPred: unknown, mode: Mode, dataFormat: DataFormat): Tensor {
+/** Validates yPred alone and returns its channels-last shape (no tensor is created). */
+export function checkPrediction(fn: string, yPred: unknown, mode: Mode, dataFormat: DataFormat): number[] {
   assertTensor(fn, 'yPred', yPred);
   const layout = dataFormat === 'channelsFirst' ? '[B, C, ...spatial]' : '[B, ...spatial, C]';
   if (yPred.rank < 3) fail(fn, `yPred must have rank >= 3 (${layout}), got shape ${shapeText(yPred.shape)}.`);
   if (yPred.dtype !== 'float32') fail(fn, `yPred must be float32, got ${yPred.dtype}.`, 'TypeError');
   if (yPred.shape.some((d) => d === 0)) fail(fn, `yPred must not be empty, got shape ${shapeText(yPred.shape)}.`);
-  const x = dataFormat === 'channelsFirst' ? tf.transpose(yPred, toLastPerm(yPred.rank)) : yPred;
-  const C = x.shape[x.rank - 1];
+  const shape = dataFormat === 'channelsFirst' ? toLastPerm(yPred.rank).map((d) => yPred.shape[d]) : yPred.shape.slice();
+  const C = shape[shape.length - 1];
   if (mode === 'binary' && C !== 1) {
     fail(
       fn,
@@ -70,7 +70,69 @@ export function predictionToLast(fn: string, yPred: unknown, mode: Mode, dataFor
   if (mode === 'multiclass' && C < 2) {
     fail(fn, `yPred must have C >= 2 channels in 'multiclass' mode, got C = ${C} (shape ${shapeText(yPred.shape)}, ${dataFormat}).`);
   }
-  return x;
+  return shape;
+}
+
+/** Validates yPred alone and returns it channels-last. */
+export function predictionToLast(fn: string, yPred: unknown, mode: Mode, dataFormat: DataFormat): Tensor {
+  checkPrediction(fn, yPred, mode, dataFormat);
+  const x = yPred as Tensor;
+  return dataFormat === 'channelsFirst' ? tf.transpose(x, toLastPerm(x.rank)) : x;
+}
+
+/** How the targets are given: same layout as yPred (`dense`), or one class index per pixel. */
+export type TargetKind = 'dense' | 'index';
+
+/**
+ * Validates yTrue against yPred's channels-last shape `xShape` (no tensor is created) and says
+ * whether the targets are dense (binary, multilabel, one-hot multiclass) or class indices.
+ */
+export function checkTarget(fn: string, yTrue: unknown, yPred: Tensor, xShape: readonly number[], options: InputOptions): TargetKind {
+  const { mode, dataFormat } = options;
+  assertTensor(fn, 'yTrue', yTrue);
+  const rank = xShape.length;
+  const B = xShape[0];
+  const C = xShape[rank - 1];
+  const spatial = xShape.slice(1, -1);
+  const given = shapeText(yPred.shape);
+  if (yTrue.shape[0] !== B) {
+    fail(fn, `yTrue must have the batch size of yPred (${B}), got shape ${shapeText(yTrue.shape)} for yPred ${given}.`);
+  }
+  const lastShape =
+    dataFormat === 'channelsFirst' && yTrue.rank === rank ? toLastPerm(rank).map((d) => yTrue.shape[d]) : yTrue.shape.slice();
+  if (mode === 'multiclass') {
+    if (yTrue.rank === rank) {
+      const last = lastShape[rank - 1];
+      if (!sameShape(lastShape.slice(0, -1), xShape.slice(0, -1)) || (last !== 1 && last !== C)) {
+        fail(
+          fn,
+          `yTrue must be class indices [B, ...spatial] or [B, ...spatial, 1], or one-hot [B, ...spatial, ${C}] matching yPred ${given}, got shape ${shapeText(yTrue.shape)}.`,
+        );
+      }
+      return last === C ? 'dense' : 'index';
+    }
+    if (yTrue.rank !== rank - 1 || !sameShape(yTrue.shape, xShape.slice(0, -1))) {
+      fail(
+        fn,
+        `yTrue must be class indices [${[B, ...spatial].join(',')}] (or with a trailing 1, or one-hot with ${C} channels) for yPred ${given}, got shape ${shapeText(yTrue.shape)}.`,
+      );
+    }
+    return 'index';
+  }
+  if (!sameShape(lastShape, xShape)) {
+    fail(fn, `yTrue must have the shape of yPred ${given} in '${mode}' mode, got shape ${shapeText(yTrue.shape)}.`);
+  }
+  return 'dense';
+}
+
+/** Throws the input layer's label error, given the label check's three numbers (see `prepare`). */
+export function failOnLabels(fn: string, nonIntegral: number, lo: number, hi: number, C: number, ignoreIndex: number | undefined): void {
+  if (nonIntegral > 0) {
+    fail(fn, `yTrue class indices must be integers, got ${nonIntegral} non-integral value(s).`);
+  }
+  const ignore = ignoreIndex === undefined ? '' : ` or ignoreIndex ${ignoreIndex}`;
+  if (lo < 0 && lo > -3e38) fail(fn, `yTrue class indices must be in [0, ${C})${ignore}, got ${lo}.`, 'RangeError');
+  if (hi >= C && hi < 3e38) fail(fn, `yTrue class indices must be in [0, ${C})${ignore}, got ${hi}.`, 'RangeError');
 }
 
 /**
@@ -89,12 +151,7 @@ function checkLabels(fn: string, labels: Tensor, C: number, ignoreIndex: number 
   });
   const [nonIntegral, lo, hi] = stats.dataSync();
   stats.dispose();
-  if (nonIntegral > 0) {
-    fail(fn, `yTrue class indices must be integers, got ${nonIntegral} non-integral value(s).`);
-  }
-  const ignore = ignoreIndex === undefined ? '' : ` or ignoreIndex ${ignoreIndex}`;
-  if (lo < 0 && lo > -3e38) fail(fn, `yTrue class indices must be in [0, ${C})${ignore}, got ${lo}.`, 'RangeError');
-  if (hi >= C && hi < 3e38) fail(fn, `yTrue class indices must be in [0, ${C})${ignore}, got ${hi}.`, 'RangeError');
+  failOnLabels(fn, nonIntegral, lo, hi, C, ignoreIndex);
 }
 
 /**
@@ -104,39 +161,21 @@ function checkLabels(fn: string, labels: Tensor, C: number, ignoreIndex: number 
 export function prepare(fn: string, yTrue: unknown, yPred: unknown, options: InputOptions): Prepared {
   const { mode, dataFormat, ignoreIndex } = options;
   const x = predictionToLast(fn, yPred, mode, dataFormat);
-  assertTensor(fn, 'yTrue', yTrue);
+  const kind = checkTarget(fn, yTrue, yPred as Tensor, x.shape, options);
+  const y = yTrue as Tensor;
   const B = x.shape[0];
   const C = x.shape[x.rank - 1];
   const spatial = x.shape.slice(1, -1);
-  const given = shapeText((yPred as Tensor).shape);
-  if (yTrue.shape[0] !== B) {
-    fail(fn, `yTrue must have the batch size of yPred (${B}), got shape ${shapeText(yTrue.shape)} for yPred ${given}.`);
-  }
+  const yt = dataFormat === 'channelsFirst' && y.rank === x.rank ? tf.transpose(y, toLastPerm(y.rank)) : y;
 
   if (mode === 'multiclass') {
-    let yt: Tensor = yTrue;
-    if (yTrue.rank === x.rank) {
-      yt = dataFormat === 'channelsFirst' ? tf.transpose(yTrue, toLastPerm(yTrue.rank)) : yTrue;
-      const last = yt.shape[yt.rank - 1];
-      if (!sameShape(yt.shape.slice(0, -1), x.shape.slice(0, -1)) || (last !== 1 && last !== C)) {
-        fail(
-          fn,
-          `yTrue must be class indices [B, ...spatial] or [B, ...spatial, 1], or one-hot [B, ...spatial, ${C}] matching yPred ${given}, got shape ${shapeText(yTrue.shape)}.`,
-        );
-      }
-      if (last === C) {
-        const t = tf.cast(yt, 'float32');
-        return { x, t, m: tf.ones([...x.shape.slice(0, -1), 1]), labels: tf.argMax(t, -1), B, C, spatial };
-      }
-      yt = tf.reshape(yt, yt.shape.slice(0, -1));
-    } else if (yTrue.rank !== x.rank - 1 || !sameShape(yTrue.shape, x.shape.slice(0, -1))) {
-      fail(
-        fn,
-        `yTrue must be class indices [${[B, ...spatial].join(',')}] (or with a trailing 1, or one-hot with ${C} channels) for yPred ${given}, got shape ${shapeText(yTrue.shape)}.`,
-      );
+    if (kind === 'dense') {
+      const t = tf.cast(yt, 'float32');
+      return { x, t, m: tf.ones([...x.shape.slice(0, -1), 1]), labels: tf.argMax(t, -1), B, C, spatial };
     }
-    checkLabels(fn, yt, C, ignoreIndex);
-    const lab = tf.cast(yt.dtype === 'int32' ? yt : tf.round(yt), 'int32');
+    const idx = yt.rank === x.rank ? tf.reshape(yt, yt.shape.slice(0, -1)) : yt;
+    checkLabels(fn, idx, C, ignoreIndex);
+    const lab = tf.cast(idx.dtype === 'int32' ? idx : tf.round(idx), 'int32');
     const valid = ignoreIndex === undefined ? tf.onesLike(lab) : tf.cast(tf.notEqual(lab, ignoreIndex), 'int32');
     const labels = tf.mul(lab, valid);
     const m = tf.expandDims(tf.cast(valid, 'float32'), -1);
@@ -144,10 +183,6 @@ export function prepare(fn: string, yTrue: unknown, yPred: unknown, options: Inp
     return { x, t, m, labels, B, C, spatial };
   }
 
-  const yt = dataFormat === 'channelsFirst' && yTrue.rank === x.rank ? tf.transpose(yTrue, toLastPerm(yTrue.rank)) : yTrue;
-  if (!sameShape(yt.shape, x.shape)) {
-    fail(fn, `yTrue must have the shape of yPred ${given} in '${mode}' mode, got shape ${shapeText(yTrue.shape)}.`);
-  }
   const tRaw = tf.cast(yt, 'float32');
   if (ignoreIndex === undefined) return { x, t: tRaw, m: tf.onesLike(tRaw), B, C, spatial };
   const m = tf.cast(tf.notEqual(tRaw, ignoreIndex), 'float32');

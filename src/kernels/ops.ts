@@ -1,0 +1,165 @@
+/**
+ * The fused path as ops: each runs one fused forward kernel and gets its gradient from one fused
+ * backward kernel through `tf.customGrad`, so that the tape holds one node instead of a dozen
+ * full-size elementwise ops. Only the probabilities are kept for the backward pass; x and yTrue
+ * are the caller's own tensors (alive until the gradient has been taken).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import type { DataFormat, Mode } from '../types.js';
+import { checkPrediction, checkTarget, failOnLabels, type TargetKind } from '../core/normalize.js';
+import type { RegionSums } from '../core/regionStats.js';
+import { fusedAvailable } from './register.js';
+import { SIGMOID_ROWS, SIGMOID_STATS, SIGMOID_STATS_GRAD, type SigmoidAttrs } from './sigmoidStats.js';
+import { SOFTMAX_ROWS, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, type SoftmaxAttrs } from './softmaxStats.js';
+
+/** Validated inputs of a fused call. */
+export interface FusedInputs {
+  yTrue: Tensor;
+  yPred: Tensor;
+  B: number;
+  C: number;
+  /** Spatial positions per image. */
+  S: number;
+  kind: TargetKind;
+  channelsFirst: boolean;
+  ignoreIndex?: number;
+  fromLogits: boolean;
+}
+
+/**
+ * Runs the input layer's checks (same errors as `prepare`) and returns the inputs for the fused
+ * path, or null when the fused path cannot run (backend without the kernels, switched off, a
+ * yTrue dtype the kernels do not read).
+ */
+export function fusedInputs(
+  fn: string,
+  yTrue: unknown,
+  yPred: unknown,
+  options: { mode: Mode; dataFormat: DataFormat; ignoreIndex?: number; fromLogits: boolean },
+): FusedInputs | null {
+  if (!fusedAvailable()) return null;
+  const xShape = checkPrediction(fn, yPred, options.mode, options.dataFormat);
+  const kind = checkTarget(fn, yTrue, yPred as Tensor, xShape, options);
+  const y = yTrue as Tensor;
+  if (y.dtype !== 'float32' && y.dtype !== 'int32' && y.dtype !== 'bool') return null;
+  const B = xShape[0];
+  const C = xShape[xShape.length - 1];
+  const S = xShape.slice(1, -1).reduce((a, b) => a * b, 1);
+  return {
+    yTrue: y,
+    yPred: yPred as Tensor,
+    B,
+    C,
+    S,
+    kind,
+    channelsFirst: options.dataFormat === 'channelsFirst' && C > 1,
+    ...(options.ignoreIndex === undefined ? {} : { ignoreIndex: options.ignoreIndex }),
+    fromLogits: options.fromLogits,
+  };
+}
+
+type Grad = (dy: Tensor, saved: Tensor[]) => Tensor;
+
+/** A one-input custom-gradient op around `f`. */
+function customOp(x: Tensor, f: (save: tf.GradSaveFunc) => { value: Tensor; gradFunc: Grad }): Tensor {
+  const op = tf.customGrad(((...args: (Tensor | tf.GradSaveFunc)[]) => f(args[1] as tf.GradSaveFunc)) as Parameters<typeof tf.customGrad>[0]);
+  return (op as (x: Tensor) => Tensor)(x);
+}
+
+/** Sigmoid-family options of a fused call. */
+export type SigmoidTerms = Partial<Omit<SigmoidAttrs, 'B' | 'C' | 'S' | 'fromLogits' | 'channelsFirst' | 'hasIgnore' | 'ignoreIndex'>>;
+
+/** Sums `[6, B, C]` (rows I, P, T, N, BCE, FOCAL) of a binary/multilabel prediction, with gradient. */
+export function sigmoidSums(inp: FusedInputs, terms: SigmoidTerms): Tensor {
+  const attrs: SigmoidAttrs = {
+    B: inp.B,
+    C: inp.C,
+    S: inp.S,
+    fromLogits: inp.fromLogits,
+    channelsFirst: inp.channelsFirst,
+    hasIgnore: inp.ignoreIndex !== undefined,
+    ignoreIndex: inp.ignoreIndex ?? 0,
+    squared: terms.squared ?? false,
+    softLabel: terms.softLabel ?? false,
+    wantBce: terms.wantBce ?? false,
+    wPos: terms.wPos ?? 1,
+    wNeg: terms.wNeg ?? 1,
+    smoothing: terms.smoothing ?? 0,
+    wantFocal: terms.wantFocal ?? false,
+    gamma: terms.gamma ?? 2,
+    hasAlpha: terms.hasAlpha ?? false,
+    alpha: terms.alpha ?? 0.25,
+  };
+  const { yTrue, yPred } = inp;
+  const named = attrs as unknown as NamedAttrMap;
+  return customOp(yPred, (save) => {
+    const [sums, p] = tf.engine().runKernel(SIGMOID_STATS, { x: yPred, t: yTrue }, named) as Tensor[];
+    save([p]);
+    return {
+      value: sums,
+      gradFunc: (dy, [ps]) => tf.engine().runKernel(SIGMOID_STATS_GRAD, { x: yPred, t: yTrue, p: ps, coef: dy }, named) as Tensor,
+    };
+  });
+}
+
+/** Softmax-family options of a fused call. */
+export type SoftmaxTerms = Partial<Omit<SoftmaxAttrs, 'B' | 'C' | 'S' | 'fromLogits' | 'channelsFirst' | 'hasIgnore' | 'ignoreIndex' | 'dense'>>;
+
+/**
+ * Sums `[7, B, C]` (rows I, P, T, N, CE, WT, FOCAL) of a multiclass prediction, with gradient.
+ * Index labels are checked as the input layer does (one small read of three numbers).
+ */
+export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): Tensor {
+  const attrs: SoftmaxAttrs = {
+    B: inp.B,
+    C: inp.C,
+    S: inp.S,
+    fromLogits: inp.fromLogits,
+    channelsFirst: inp.channelsFirst,
+    dense: inp.kind === 'dense',
+    hasIgnore: inp.ignoreIndex !== undefined,
+    ignoreIndex: inp.ignoreIndex ?? 0,
+    squared: terms.squared ?? false,
+    softLabel: terms.softLabel ?? false,
+    wantCe: terms.wantCe ?? false,
+    ceWeights: terms.ceWeights ?? [],
+    smoothing: terms.smoothing ?? 0,
+    wantFocal: terms.wantFocal ?? false,
+    gamma: terms.gamma ?? 2,
+    focalAlpha: terms.focalAlpha ?? [],
+  };
+  const { yTrue, yPred } = inp;
+  const named = attrs as unknown as NamedAttrMap;
+  return customOp(yPred, (save) => {
+    const [sums, check, p] = tf.engine().runKernel(SOFTMAX_STATS, { x: yPred, t: yTrue }, named) as Tensor[];
+    if (!attrs.dense) {
+      const [nonIntegral, lo, hi] = check.dataSync();
+      failOnLabels(fn, nonIntegral, lo, hi, inp.C, inp.ignoreIndex);
+    }
+    save([p]);
+    return {
+      value: sums,
+      gradFunc: (dy, [ps]) => tf.engine().runKernel(SOFTMAX_STATS_GRAD, { x: yPred, t: yTrue, p: ps, coef: dy }, named) as Tensor,
+    };
+  });
+}
+
+/** Row k of sums `[K, B, C]`, as `[B, C]`. */
+export function row(sums: Tensor, k: number): Tensor {
+  const [, B, C] = sums.shape;
+  return tf.reshape(tf.slice(sums, [k, 0, 0], [1, B, C]), [B, C]);
+}
+
+/** Rows k.. of sums summed over everything: a scalar. */
+export function total(sums: Tensor, k: number): Tensor {
+  return tf.sum(row(sums, k));
+}
+
+/** I, P, T from fused sums, per image `[B, C]` or over the batch `[C]`. */
+export function regionSumsFrom(sums: Tensor, perImage: boolean): RegionSums {
+  const pick = (k: number) => (perImage ? row(sums, k) : tf.sum(row(sums, k), 0));
+  return { I: pick(0), P: pick(1), T: pick(2) };
+}
+
+export { SIGMOID_ROWS, SOFTMAX_ROWS };

@@ -1,0 +1,223 @@
+/**
+ * Fused kernels for binary and multilabel predictions (sigmoid family), as plain loops over the
+ * backend's own memory: one pass for the forward sums, one pass for the gradient, no full-size
+ * temporaries besides the probabilities kept for the backward pass.
+ *
+ * Forward `SeglossSigmoidStats`: inputs `x` (yPred as given, logits or probabilities) and `t`
+ * (yTrue as given, same layout). Outputs the sums `[K, B, C]` with rows
+ * I = Σ m·p·t (Σ m·min(p, t) with softLabel), P = Σ m·p (or m·p²), T = Σ m·t (or m·t²), N = Σ m,
+ * BCE = Σ m·bce(x, t), FOCAL = Σ m·focal(x, t), and the probabilities p (x's shape).
+ * Backward `SeglossSigmoidStatsGrad`: inputs x, t, p and `coef` = ∂L/∂sums `[K, B, C]`; output ∂L/∂x.
+ */
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { allocate, view } from './access.js';
+
+export const SIGMOID_STATS = 'SeglossSigmoidStats';
+export const SIGMOID_STATS_GRAD = 'SeglossSigmoidStatsGrad';
+
+/** Rows of the sums tensor. */
+export const ROW = { I: 0, P: 1, T: 2, N: 3, BCE: 4, FOCAL: 5 } as const;
+export const SIGMOID_ROWS = 6;
+
+/** What the kernels compute; also their attributes. */
+export interface SigmoidAttrs {
+  B: number;
+  C: number;
+  /** Number of spatial positions per image. */
+  S: number;
+  fromLogits: boolean;
+  channelsFirst: boolean;
+  hasIgnore: boolean;
+  ignoreIndex: number;
+  squared: boolean;
+  softLabel: boolean;
+  wantBce: boolean;
+  /** BCE weights of positives and negatives, and label smoothing ε (targets t·(1 − ε) + ε/2). */
+  wPos: number;
+  wNeg: number;
+  smoothing: number;
+  wantFocal: boolean;
+  gamma: number;
+  hasAlpha: boolean;
+  alpha: number;
+}
+
+const LO = Math.fround(1e-7);
+const HI = Math.fround(1 - 1e-7);
+
+/** max(q, 0)^γ and its derivative, as `safePow` defines them (0 and 0 where q ≤ 0, γ > 0). */
+export function powAndSlope(q: number, gamma: number, out: Float64Array): void {
+  if (gamma === 0) {
+    out[0] = 1;
+    out[1] = 0;
+  } else if (!(q > 0)) {
+    out[0] = 0;
+    out[1] = 0;
+  } else if (gamma === 1) {
+    out[0] = q;
+    out[1] = 1;
+  } else if (gamma === 2) {
+    out[0] = q * q;
+    out[1] = 2 * q;
+  } else {
+    const qg1 = Math.pow(q, gamma - 1);
+    out[0] = qg1 * q;
+    out[1] = gamma * qg1;
+  }
+}
+
+function attrsOf(a: NamedAttrMap): SigmoidAttrs {
+  return a as unknown as SigmoidAttrs;
+}
+
+/** Start and stride of group (b, c) in the flat layout. */
+function groupIndex(a: SigmoidAttrs, b: number, c: number): [number, number] {
+  return a.channelsFirst ? [(b * a.C + c) * a.S, 1] : [b * a.S * a.C + c, a.C];
+}
+
+export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo[] {
+  const backend = args.backend as KernelBackend;
+  const a = attrsOf(args.attrs!);
+  const { B, C, S } = a;
+  const { infos, views } = allocate(backend, [[SIGMOID_ROWS, B, C], args.inputs.x.shape]);
+  const [stats, p] = views;
+  const x = view(backend, args.inputs.x);
+  const t = view(backend, args.inputs.t);
+  stats.fill(0);
+  const pg = new Float64Array(2);
+  const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
+  const G = B * C;
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < C; c++) {
+      const [start, stride] = groupIndex(a, b, c);
+      let I = 0;
+      let P = 0;
+      let T = 0;
+      let N = 0;
+      let BCE = 0;
+      let FOC = 0;
+      for (let s = 0, i = start; s < S; s++, i += stride) {
+        const tv = t[i];
+        if (hasIgnore && tv === ignoreIndex) {
+          p[i] = 0;
+          continue;
+        }
+        const xv = x[i];
+        let pv: number;
+        let e = 0;
+        if (fromLogits) {
+          // p = σ(x) from e = exp(−|x|), which never overflows.
+          e = Math.exp(-Math.abs(xv));
+          pv = xv >= 0 ? 1 / (1 + e) : e / (1 + e);
+        } else pv = xv;
+        p[i] = pv;
+        N += 1;
+        P += squared ? pv * pv : pv;
+        T += squared ? tv * tv : tv;
+        I += softLabel ? (pv < tv ? pv : tv) : pv * tv;
+        if (wantBce || wantFocal) {
+          // From logits: softplus(x) = max(x, 0) + log1p(exp(−|x|)); bce = softplus(x)·w − wPos·t·x.
+          // From probabilities: p clamped to [eps, 1 − eps] (float32 bounds, as the composite path).
+          let sp = 0;
+          let logP = 0;
+          let log1mP = 0;
+          if (fromLogits) sp = (xv > 0 ? xv : 0) + Math.log1p(e);
+          else {
+            const pc = xv < LO ? LO : xv > HI ? HI : xv;
+            logP = Math.log(pc);
+            log1mP = Math.log(1 - pc);
+          }
+          if (wantBce) {
+            const ts = smoothing > 0 ? tv * (1 - smoothing) + smoothing / 2 : tv;
+            BCE += fromLogits ? sp * (wPos * ts + wNeg * (1 - ts)) - wPos * ts * xv : -(wPos * ts * logP + wNeg * (1 - ts) * log1mP);
+          }
+          if (wantFocal) {
+            const ce = fromLogits ? sp - tv * xv : -(tv * logP + (1 - tv) * log1mP);
+            powAndSlope(pv + tv - 2 * pv * tv, gamma, pg);
+            const at = hasAlpha ? tv * (2 * alpha - 1) + 1 - alpha : 1;
+            FOC += pg[0] * ce * at;
+          }
+        }
+      }
+      const g = b * C + c;
+      stats[g] = I;
+      stats[G + g] = P;
+      stats[2 * G + g] = T;
+      stats[3 * G + g] = N;
+      stats[4 * G + g] = BCE;
+      stats[5 * G + g] = FOC;
+    }
+  }
+  return infos;
+}
+
+export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
+  const backend = args.backend as KernelBackend;
+  const a = attrsOf(args.attrs!);
+  const { B, C, S } = a;
+  const { infos, views } = allocate(backend, [args.inputs.x.shape]);
+  const dx = views[0];
+  const x = view(backend, args.inputs.x);
+  const t = view(backend, args.inputs.t);
+  const p = view(backend, args.inputs.p);
+  const coef = view(backend, args.inputs.coef);
+  const pg = new Float64Array(2);
+  const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
+  const G = B * C;
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < C; c++) {
+      const [start, stride] = groupIndex(a, b, c);
+      const g = b * C + c;
+      const gI = coef[g];
+      const gP = coef[G + g];
+      const gB = wantBce ? coef[4 * G + g] : 0;
+      const gF = wantFocal ? coef[5 * G + g] : 0;
+      for (let s = 0, i = start; s < S; s++, i += stride) {
+        const tv = t[i];
+        if (hasIgnore && tv === ignoreIndex) {
+          dx[i] = 0;
+          continue;
+        }
+        const pv = p[i];
+        // ∂(region sums)/∂p; min(p, t) has slope 1 below t, 0 above, ½ at the tie (|·|' = 0 at 0).
+        const dI = softLabel ? (pv < tv ? 1 : pv > tv ? 0 : 0.5) : tv;
+        const dp = gI * dI + gP * (squared ? 2 * pv : 1);
+        const slope = fromLogits ? pv * (1 - pv) : 1;
+        let d = dp * slope;
+        if (gB !== 0 || gF !== 0) {
+          const xv = x[i];
+          if (fromLogits) {
+            if (gB !== 0) {
+              // ∂/∂x [softplus(x)·w − wPos·t·x] = w·σ(x) − wPos·t.
+              const ts = smoothing > 0 ? tv * (1 - smoothing) + smoothing / 2 : tv;
+              d += gB * ((wPos * ts + wNeg * (1 - ts)) * pv - wPos * ts);
+            }
+            if (gF !== 0) {
+              const ce = (xv > 0 ? xv : 0) + Math.log1p(Math.exp(-Math.abs(xv))) - tv * xv;
+              powAndSlope(pv + tv - 2 * pv * tv, gamma, pg);
+              const at = hasAlpha ? tv * (2 * alpha - 1) + 1 - alpha : 1;
+              // fl = q^γ·ce·αt with q = p + t − 2pt: ∂fl/∂x = αt·(γq^(γ−1)·(1 − 2t)·p(1 − p)·ce + q^γ·(p − t)).
+              d += gF * at * (pg[1] * (1 - 2 * tv) * slope * ce + pg[0] * (pv - tv));
+            }
+          } else {
+            const inRange = xv >= LO && xv <= HI;
+            const pc = xv < LO ? LO : xv > HI ? HI : xv;
+            if (gB !== 0 && inRange) {
+              const ts = smoothing > 0 ? tv * (1 - smoothing) + smoothing / 2 : tv;
+              d += gB * (-(wPos * ts) / pc + (wNeg * (1 - ts)) / (1 - pc));
+            }
+            if (gF !== 0) {
+              const ce = -(tv * Math.log(pc) + (1 - tv) * Math.log(1 - pc));
+              const dce = inRange ? -tv / pc + (1 - tv) / (1 - pc) : 0;
+              powAndSlope(pv + tv - 2 * pv * tv, gamma, pg);
+              const at = hasAlpha ? tv * (2 * alpha - 1) + 1 - alpha : 1;
+              d += gF * at * (pg[1] * (1 - 2 * tv) * ce + pg[0] * dce);
+            }
+          }
+        }
+        dx[i] = d;
+      }
+    }
+  }
+  return infos[0];
+}

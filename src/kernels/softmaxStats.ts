@@ -1,0 +1,209 @@
+/**
+ * Fused kernels for multiclass predictions (softmax family), as plain loops over the backend's
+ * own memory, one pixel (C values) at a time.
+ *
+ * Forward `SeglossSoftmaxStats`: inputs `x` (yPred as given) and `t` (yTrue as given: class
+ * indices `[B, ...spatial]` / `[B, ...spatial, 1]`, or one-hot in x's layout when `dense`).
+ * Outputs the sums `[K, B, C]` with rows I, P, T (as the region statistics), N (valid pixels of
+ * image b, in every column), CE = Σ −w_c·t̃_c·log p_c, WT = Σ w_c·t_c, FOCAL = Σ −α_c·t_c·(1 − p_c)^γ·log p_c;
+ * a label check `[3]` (non-integral labels, lowest and highest valid label); and p (x's shape).
+ * Backward `SeglossSoftmaxStatsGrad`: inputs x, t, p, `coef` = ∂L/∂sums; output ∂L/∂x.
+ */
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { allocate, view } from './access.js';
+import { powAndSlope } from './sigmoidStats.js';
+
+export const SOFTMAX_STATS = 'SeglossSoftmaxStats';
+export const SOFTMAX_STATS_GRAD = 'SeglossSoftmaxStatsGrad';
+
+export const SROW = { I: 0, P: 1, T: 2, N: 3, CE: 4, WT: 5, FOCAL: 6 } as const;
+export const SOFTMAX_ROWS = 7;
+
+export interface SoftmaxAttrs {
+  B: number;
+  C: number;
+  S: number;
+  fromLogits: boolean;
+  channelsFirst: boolean;
+  /** Targets are one-hot (or soft) in x's layout; otherwise class indices, one per pixel. */
+  dense: boolean;
+  hasIgnore: boolean;
+  ignoreIndex: number;
+  squared: boolean;
+  softLabel: boolean;
+  wantCe: boolean;
+  /** Class weights of the cross-entropy (length C), and label smoothing ε (t·(1 − ε) + ε/C). */
+  ceWeights: number[];
+  smoothing: number;
+  wantFocal: boolean;
+  gamma: number;
+  /** Per-class α of the focal term (length C). */
+  focalAlpha: number[];
+}
+
+const EPS = 1e-7;
+const EPS32 = Math.fround(EPS);
+
+function attrsOf(a: NamedAttrMap): SoftmaxAttrs {
+  return a as unknown as SoftmaxAttrs;
+}
+
+/** Label of pixel (b, s), or −1 when ignored or invalid (invalid labels are reported by the check). */
+function labelAt(a: SoftmaxAttrs, t: ArrayLike<number>, j: number, C: number): number {
+  const raw = t[j];
+  if (a.hasIgnore && raw === a.ignoreIndex) return -1;
+  const l = Math.round(raw);
+  return l === raw && l >= 0 && l < C ? l : -1;
+}
+
+export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo[] {
+  const backend = args.backend as KernelBackend;
+  const a = attrsOf(args.attrs!);
+  const { B, C, S, fromLogits, dense, squared, softLabel, wantCe, smoothing, wantFocal, gamma } = a;
+  const { infos, views } = allocate(backend, [[SOFTMAX_ROWS, B, C], [3], args.inputs.x.shape]);
+  const [stats, check, p] = views;
+  const x = view(backend, args.inputs.x);
+  const t = view(backend, args.inputs.t);
+  stats.fill(0);
+  const G = B * C;
+  const w = wantCe && a.ceWeights.length === C ? a.ceWeights : new Array<number>(C).fill(1);
+  const alpha = wantFocal && a.focalAlpha.length === C ? a.focalAlpha : new Array<number>(C).fill(1);
+  const cs = a.channelsFirst ? S : 1;
+  const pg = new Float64Array(2);
+  const pv = new Float64Array(C);
+  const lp = new Float64Array(C);
+  const needLog = wantCe || wantFocal;
+
+  // Label check over the raw labels, as the composite input layer does it.
+  let nonIntegral = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  if (!dense) {
+    for (let j = 0; j < B * S; j++) {
+      const raw = t[j];
+      if (raw !== Math.round(raw)) nonIntegral++;
+      if (a.hasIgnore && raw === a.ignoreIndex) continue;
+      if (raw < lo) lo = raw;
+      if (raw > hi) hi = raw;
+    }
+  }
+  check[0] = nonIntegral;
+  check[1] = lo === Infinity ? 3e38 : lo;
+  check[2] = hi === -Infinity ? -3e38 : hi;
+
+  for (let b = 0; b < B; b++) {
+    let N = 0;
+    const row = b * C;
+    for (let s = 0; s < S; s++) {
+      const base = a.channelsFirst ? b * C * S + s : (b * S + s) * C;
+      const label = dense ? 0 : labelAt(a, t, b * S + s, C);
+      if (!dense && label < 0) continue;
+      N += 1;
+      if (fromLogits) {
+        let max = -Infinity;
+        for (let c = 0, i = base; c < C; c++, i += cs) if (x[i] > max) max = x[i];
+        let sum = 0;
+        for (let c = 0, i = base; c < C; c++, i += cs) {
+          const e = Math.exp(x[i] - max);
+          pv[c] = e;
+          sum += e;
+        }
+        const lse = max + Math.log(sum);
+        for (let c = 0, i = base; c < C; c++, i += cs) {
+          pv[c] /= sum;
+          p[i] = pv[c];
+          lp[c] = x[i] - lse;
+        }
+      } else {
+        for (let c = 0, i = base; c < C; c++, i += cs) {
+          pv[c] = x[i];
+          p[i] = x[i];
+          if (needLog) lp[c] = Math.log(x[i] > EPS32 ? x[i] : EPS32);
+        }
+      }
+      for (let c = 0, i = base; c < C; c++, i += cs) {
+        const tc = dense ? t[i] : c === label ? 1 : 0;
+        const pc = pv[c];
+        const g = row + c;
+        stats[g] += softLabel ? (pc < tc ? pc : tc) : pc * tc;
+        stats[G + g] += squared ? pc * pc : pc;
+        stats[2 * G + g] += squared ? tc * tc : tc;
+        if (wantCe) {
+          const ts = smoothing > 0 ? tc * (1 - smoothing) + smoothing / C : tc;
+          stats[4 * G + g] -= w[c] * ts * lp[c];
+          stats[5 * G + g] += w[c] * tc;
+        }
+        if (wantFocal && tc !== 0) {
+          // (1 − p) from exp(log p) as the composite path; p itself from logits.
+          const pe = fromLogits ? pc : Math.exp(lp[c]);
+          powAndSlope(1 - pe, gamma, pg);
+          stats[6 * G + g] -= alpha[c] * tc * pg[0] * lp[c];
+        }
+      }
+    }
+    for (let c = 0; c < C; c++) stats[3 * G + row + c] = N;
+  }
+  return infos;
+}
+
+export function softmaxStatsBackward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
+  const backend = args.backend as KernelBackend;
+  const a = attrsOf(args.attrs!);
+  const { B, C, S, fromLogits, dense, squared, softLabel, wantCe, smoothing, wantFocal, gamma } = a;
+  const { infos, views } = allocate(backend, [args.inputs.x.shape]);
+  const dx = views[0];
+  const x = view(backend, args.inputs.x);
+  const t = view(backend, args.inputs.t);
+  const p = view(backend, args.inputs.p);
+  const coef = view(backend, args.inputs.coef);
+  const G = B * C;
+  const w = wantCe && a.ceWeights.length === C ? a.ceWeights : new Array<number>(C).fill(1);
+  const alpha = wantFocal && a.focalAlpha.length === C ? a.focalAlpha : new Array<number>(C).fill(1);
+  const cs = a.channelsFirst ? S : 1;
+  const pg = new Float64Array(2);
+  const r = new Float64Array(C);
+  for (let b = 0; b < B; b++) {
+    const row = b * C;
+    for (let s = 0; s < S; s++) {
+      const base = a.channelsFirst ? b * C * S + s : (b * S + s) * C;
+      const label = dense ? 0 : labelAt(a, t, b * S + s, C);
+      if (!dense && label < 0) {
+        for (let c = 0, i = base; c < C; c++, i += cs) dx[i] = 0;
+        continue;
+      }
+      // r_c = ∂L/∂(log p_c)-like terms; from logits dx_j = r_j − p_j·Σ r (softmax Jacobian),
+      // where the region part is r_c = p_c·∂L/∂p_c, the CE part −a_c and the focal part a'_c·ψ_c.
+      let sumR = 0;
+      for (let c = 0, i = base; c < C; c++, i += cs) {
+        const tc = dense ? t[i] : c === label ? 1 : 0;
+        const pc = p[i];
+        const g = row + c;
+        const dI = softLabel ? (pc < tc ? 1 : pc > tc ? 0 : 0.5) : tc;
+        const dp = coef[g] * dI + coef[G + g] * (squared ? 2 * pc : 1);
+        let logTerm = 0; // ∂L/∂(log p_c)
+        if (wantCe) {
+          const ts = smoothing > 0 ? tc * (1 - smoothing) + smoothing / C : tc;
+          logTerm -= coef[4 * G + g] * w[c] * ts;
+        }
+        if (wantFocal && tc !== 0) {
+          // φ = (1 − p)^γ·log p, dφ/d(log p) = ψ = (1 − p)^γ − γ(1 − p)^(γ−1)·p·log p.
+          const lpc = fromLogits ? Math.log(pc) : Math.log(x[i] > EPS32 ? x[i] : EPS32);
+          const pe = fromLogits ? pc : Math.exp(lpc);
+          powAndSlope(1 - pe, gamma, pg);
+          const psi = pg[0] - pg[1] * (pe > 0 ? pe * lpc : 0);
+          logTerm -= coef[6 * G + g] * alpha[c] * tc * psi;
+        }
+        if (fromLogits) {
+          const rc = pc * dp + logTerm;
+          r[c] = rc;
+          sumR += rc;
+        } else {
+          // log(max(x, eps)) passes the gradient 1/x where x ≥ eps.
+          dx[i] = dp + (x[i] >= EPS32 ? logTerm / x[i] : 0);
+        }
+      }
+      if (fromLogits) for (let c = 0, i = base; c < C; c++, i += cs) dx[i] = r[c] - p[i] * sumR;
+    }
+  }
+  return infos[0];
+}
