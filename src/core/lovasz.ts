@@ -52,7 +52,7 @@ export function lovaszRows(e: Tensor, t: Tensor, v: Tensor): Tensor {
   const op = tf.customGrad(((errors: Tensor, save: tf.GradSaveFunc) => {
     const { values, indices } = tf.topk(errors, N, true);
     // Row r's indices become flat positions r·N + i into the flattened [R·N] tensors.
-    const flat = tf.reshape(tf.add(indices, tf.mul(tf.range(0, R, 1, 'int32').reshape([R, 1]), tf.scalar(N, 'int32'))), [R * N]);
+    const flat = tf.reshape(tf.add(indices, tf.mul(tf.reshape(tf.range(0, R, 1, 'int32'), [R, 1]), tf.scalar(N, 'int32'))), [R * N]);
     const sorted = (x: Tensor) => tf.reshape(tf.gather(tf.reshape(x, [R * N]), flat), [R, N]);
     const g = lovaszGrad(sorted(t), sorted(v));
     // Weight of each sorted error in the gradient: g where the hinge is active.

@@ -67,7 +67,7 @@ const KEYS = ['fromLogits', 'classes', 'perImage', 'ignoreIndex', 'dataFormat', 
  * import { lovaszSoftmaxLoss } from 'segloss';
  * const loss = lovaszSoftmaxLoss({ fromLogits: false });
  * const labels = tf.tensor3d([0, 1, 2, 1], [1, 2, 2], 'int32');
- * const probs = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3).reshape([1, 2, 2, 3]).toFloat();
+ * const probs = tf.cast(tf.reshape(tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3), [1, 2, 2, 3]), 'float32');
  * loss(labels, probs).print(); // 0: the prediction is the target
  * ```
  * @throws Error on unknown options, a bad `classes` value or class id ≥ C, `mode` other than
