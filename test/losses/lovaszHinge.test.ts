@@ -23,6 +23,14 @@ describe.each(BACKENDS)('lovaszHingeLoss on %s', (backend) => {
     expect(lovaszHingeLoss().name).toBe('lovaszHingeLoss');
   });
 
+  it('runs its TSDoc @example and gets the 0 it states', () => {
+    const loss = lovaszHingeLoss();
+    const yTrue = tf.tensor4d([1, 0, 0, 1], [1, 2, 2, 1]);
+    const logits = tf.tensor4d([2, -2, -2, 2], [1, 2, 2, 1]);
+    expect(value(loss, yTrue, logits)).toBe(0);
+    tf.dispose([yTrue, logits]);
+  });
+
   it('returns 0 and a zero gradient when every pixel is on its side with margin >= 1', () => {
     const yTrue = tf.tensor4d([1, 0, 0, 1, 1, 0], [1, 2, 3, 1]);
     const yPred = tf.tensor4d([1, -3, -1, 2.5, 4, -1], [1, 2, 3, 1]);

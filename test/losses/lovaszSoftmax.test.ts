@@ -41,6 +41,14 @@ describe.each(BACKENDS)('lovaszSoftmaxLoss on %s', (backend) => {
     expect(lovaszSoftmaxLoss().name).toBe('lovaszSoftmaxLoss');
   });
 
+  it('runs its TSDoc @example and gets the 0 it states', () => {
+    const loss = lovaszSoftmaxLoss({ fromLogits: false });
+    const labels = tf.tensor3d([0, 1, 2, 1], [1, 2, 2], 'int32');
+    const probs = tf.cast(tf.reshape(tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3), [1, 2, 2, 3]), 'float32');
+    expect(value(loss, labels, probs)).toBe(0);
+    tf.dispose([labels, probs]);
+  });
+
   it('returns 0 for a one-hot prediction equal to the target (fromLogits: false)', () => {
     const labels = randomLabels([2, 4, 3], 3, 1);
     const probs = tf.tidy(() => tf.reshape(tf.cast(tf.oneHot(tf.reshape(labels, [-1]), 3), 'float32'), [2, 4, 3, 3]));
