@@ -5,6 +5,8 @@ import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel } fro
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { makeConv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { FN } from './kernelTools.js';
+import { depthwiseConv2dNativeBackpropFilter } from './depthwiseConv2dNativeBackpropFilter.js';
+import { depthwiseConv2dNativeBackpropInput } from './depthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGrad } from './maxPoolGrad.js';
 
 /** What one kernel change does: add a missing kernel, or replace a wrong one. */
@@ -18,6 +20,9 @@ interface Patch {
 const PATCHES: readonly Patch[] = [
   // Missing: every conv2d / conv2dTranspose filter gradient fails without it.
   { kernelName: 'Conv2DBackpropFilter', action: 'add', make: makeConv2DBackpropFilter },
+  // Missing: the gradients of depthwiseConv2d and separableConv2d (SeparableConv2D, DepthwiseConv2D layers).
+  { kernelName: 'DepthwiseConv2dNativeBackpropInput', action: 'add', make: () => depthwiseConv2dNativeBackpropInput },
+  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', action: 'add', make: () => depthwiseConv2dNativeBackpropFilter },
   // Wrong: differs from cpu (and PyTorch) for 2×2/stride-2 and most other windows.
   { kernelName: 'MaxPoolGrad', action: 'replace', make: () => maxPoolGrad },
 ];
@@ -55,7 +60,8 @@ export function enableTrainingKernels(backendName: string): void {
     if (isOurs(current)) continue;
     // A kernel the backend already has and we only meant to add (a future tfjs version) stays.
     if (patch.action === 'add' && current != null) continue;
-    const kernelFunc = patch.make(backendName);
+    const body = patch.make(backendName);
+    const kernelFunc: KernelFunc = (args) => body(args);
     Object.defineProperty(kernelFunc, MARK, { value: true });
     saved.set(patch.kernelName, current ?? null);
     if (current != null) unregisterKernel(patch.kernelName, backendName);

@@ -103,3 +103,70 @@ describe('MaxPoolGrad on wasm', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('DepthwiseConv2dNativeBackpropInput and ...Filter on wasm', () => {
+  const cases: Array<{ x: number[]; k: number[]; s: [number, number]; d?: [number, number]; pad: Pad }> = [
+    { x: [1, 5, 5, 1], k: [3, 3, 1, 1], s: [1, 1], pad: 'valid' },
+    { x: [2, 8, 8, 3], k: [3, 3, 3, 2], s: [1, 1], pad: 'same' },
+    { x: [2, 9, 7, 2], k: [3, 3, 2, 1], s: [2, 2], pad: 'same' },
+    { x: [3, 9, 7, 4], k: [3, 2, 4, 3], s: [2, 2], pad: 'valid' },
+    { x: [2, 11, 10, 3], k: [1, 3, 3, 2], s: [2, 1], pad: 'same' },
+    { x: [2, 7, 8, 3], k: [3, 3, 3, 1], s: [1, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
+  ];
+  for (const c of cases) {
+    const d = c.d ?? [1, 1];
+    it(`gives cpu's depthwiseConv2d gradients for x [${c.x}], filter [${c.k}], strides [${c.s}], dilations [${d}], pad ${JSON.stringify(c.pad)}`, async () => {
+      await expectSameOnWasm(
+        'depthwiseConv2d',
+        (x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad, 'NHWC', d),
+        [
+          { shape: c.x, seed: 11 },
+          { shape: c.k, seed: 12 },
+        ],
+      );
+    });
+  }
+
+  it('honours dilations: equals the gradient of the same filter with zeros inserted, on cpu', async () => {
+    // tfjs's gradient refuses dilations > 1 (and cpu's kernels ignore them), so the reference is a
+    // dilation-1 depthwise conv whose 3×2 filter is spread to 5×4 with zeros (dilations [2, 3]):
+    // same outputs, same SAME padding, and dW is that gradient at rows 0,2,4 and columns 0,3.
+    const [x, filter, dy] = [[2, 10, 9, 2], [3, 2, 2, 3], [2, 10, 9, 6]].map((s, k) => ({ s, v: randomValues(s, 16 + k) }));
+    await useBackend('cpu');
+    const [wantDx, wantDwFull] = tf.tidy(() => {
+      const W = tf.tensor4d(filter.v, filter.s as [number, number, number, number]);
+      const spread = tf.buffer([5, 4, 2, 3]);
+      const Wv = W.arraySync();
+      for (let p = 0; p < 3; p++) for (let q = 0; q < 2; q++) for (let c = 0; c < 2; c++) for (let m = 0; m < 3; m++) spread.set(Wv[p][q][c][m], 2 * p, 3 * q, c, m);
+      const g = tf.grads((a: tf.Tensor, w: tf.Tensor) =>
+        tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), tf.tensor(dy.v, dy.s))),
+      )([tf.tensor(x.v, x.s), spread.toTensor()]);
+      return [g[0].dataSync(), g[1].arraySync() as number[][][][]];
+    });
+    const wantDw: number[] = [];
+    for (let p = 0; p < 3; p++) for (let q = 0; q < 2; q++) for (let c = 0; c < 2; c++) for (let m = 0; m < 3; m++) wantDw.push(wantDwFull[2 * p][3 * q][c][m]);
+    await useBackend('wasm');
+    const [gotDx, gotDw] = tf.tidy(() => {
+      const attrs = { strides: [1, 1], dilations: [2, 3], pad: 'same' };
+      const e = tf.engine();
+      const dyT = tf.tensor(dy.v, dy.s);
+      const dx = e.runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dyT, filter: tf.tensor(filter.v, filter.s) }, { ...attrs, inputShape: x.s } as never) as tf.Tensor;
+      const dW = e.runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor(x.v, x.s), dy: dyT }, { ...attrs, filterShape: filter.s } as never) as tf.Tensor;
+      return [dx.dataSync(), dW.dataSync()];
+    });
+    expectClose(gotDx, wantDx, { rtol: 1e-4, atol: 1e-4 }, 'dx');
+    expectClose(gotDw, wantDw, { rtol: 1e-4, atol: 1e-4 }, 'dW');
+  });
+
+  it("gives cpu's separableConv2d gradients (depthwise ×2, pointwise to 5 channels)", async () => {
+    await expectSameOnWasm(
+      'separableConv2d',
+      (x, dw, pw) => tf.separableConv2d(x as tf.Tensor4D, dw as tf.Tensor4D, pw as tf.Tensor4D, 1, 'same'),
+      [
+        { shape: [2, 8, 9, 3], seed: 13 },
+        { shape: [3, 3, 3, 2], seed: 14 },
+        { shape: [1, 1, 6, 5], seed: 15 },
+      ],
+    );
+  });
+});
