@@ -5,6 +5,8 @@ import { prepare, restoreLayout } from '../core/normalize.js';
 import { COMMON_KEYS, parseCommon, parseReduction } from '../core/options.js';
 import { binaryCrossEntropy, safeDivide } from '../core/stable.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
+import { fusedSums, sumRow, validCount } from '../kernels/fusedLosses.js';
+import { ROW } from '../kernels/sigmoidStats.js';
 
 /** Options of {@link bceLoss}. */
 export interface BceLossOptions extends CommonOptions {
@@ -68,7 +70,11 @@ export function makeBceLoss(fn: string, options: BceLossOptions): LossFn {
     labelSmoothing: checkNumber(fn, 'labelSmoothing', options.labelSmoothing, 0, { min: 0, max: 1 }),
     reduction: parseReduction(fn, options as Record<string, unknown>),
   });
+  const terms = { wantBce: true, wPos: o.posWeight, wNeg: 1, smoothing: o.labelSmoothing };
   return defineLoss(fn, (yTrue, yPred) => {
+    // Fused path (cpu, wasm): one pass for Σ m·bce and Σ m, one for the gradient.
+    const f = o.reduction === 'none' ? null : fusedSums(fn, yTrue, yPred, o, terms, {});
+    if (f) return o.reduction === 'sum' ? sumRow(f, ROW.BCE) : safeDivide(sumRow(f, ROW.BCE), validCount(f));
     const { x, t, m } = prepare(fn, yTrue, yPred, o);
     const ts = o.labelSmoothing > 0 ? tf.add(tf.mul(t, 1 - o.labelSmoothing), o.labelSmoothing / 2) : t;
     const l = tf.mul(binaryCrossEntropy(x, ts, o.fromLogits, o.posWeight), m);

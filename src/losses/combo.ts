@@ -7,6 +7,8 @@ import { diceScore } from '../core/regionLoss.js';
 import { regionStats } from '../core/regionStats.js';
 import { backendEps, binaryCrossEntropy, safeDivide } from '../core/stable.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
+import { fusedSums, regionFrom, sumRow, validCount } from '../kernels/fusedLosses.js';
+import { ROW } from '../kernels/sigmoidStats.js';
 
 /** Options of {@link comboLoss}. */
 export interface ComboLossOptions extends CommonOptions {
@@ -65,7 +67,15 @@ export function comboLoss(options: ComboLossOptions = {}): LossFn {
     smooth: checkNumber(fn, 'smooth', options.smooth, 1, { min: 0 }),
     eps: checkNumber(fn, 'eps', options.eps, 1e-7, { above: 0 }),
   });
+  const terms = { wantBce: true, wPos: o.beta, wNeg: 1 - o.beta };
   return defineLoss(fn, (yTrue, yPred) => {
+    // Fused path (cpu, wasm): weighted BCE and I, P, T from one pass, the gradient from one more.
+    const f = fusedSums(fn, yTrue, yPred, o, terms, {});
+    if (f) {
+      const wbce = safeDivide(sumRow(f, ROW.BCE), validCount(f));
+      const dsc = tf.mean(diceScore(regionFrom(f, false), o.smooth, backendEps(o.eps)));
+      return tf.add(tf.mul(wbce, o.alpha), tf.mul(tf.sub(1, dsc), 1 - o.alpha));
+    }
     const { x, t, m } = prepare(fn, yTrue, yPred, o);
     const wbce = safeDivide(tf.sum(tf.mul(binaryCrossEntropy(x, t, o.fromLogits, o.beta, 1 - o.beta), m)), tf.sum(m));
     const p = activate(x, o.mode, o.fromLogits);

@@ -6,6 +6,8 @@ import { COMMON_KEYS, parseClassOptions, parseCommon, parseReduction } from '../
 import { checkClassOptions } from '../core/reduce.js';
 import { logProbabilities, safeDivide } from '../core/stable.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
+import { fusedSums, sumRow } from '../kernels/fusedLosses.js';
+import { SROW } from '../kernels/softmaxStats.js';
 
 /** Options of {@link crossEntropyLoss}. */
 export interface CrossEntropyLossOptions extends CommonOptions {
@@ -68,7 +70,14 @@ export function makeCrossEntropyLoss(fn: string, options: CrossEntropyLossOption
     labelSmoothing: checkNumber(fn, 'labelSmoothing', options.labelSmoothing, 0, { min: 0, max: 1 }),
     reduction: parseReduction(fn, options as Record<string, unknown>),
   });
+  const terms = { wantCe: true, ceWeights: o.classWeights ? [...o.classWeights] : [], smoothing: o.labelSmoothing };
   return defineLoss(fn, (yTrue, yPred) => {
+    // Fused path (cpu, wasm): one pass for Σ −w·t̃·log p and Σ w·t, one for the gradient.
+    const f = o.reduction === 'none' ? null : fusedSums(fn, yTrue, yPred, o, {}, terms);
+    if (f) {
+      checkClassOptions(fn, f.inp.C, o);
+      return o.reduction === 'sum' ? sumRow(f, SROW.CE) : safeDivide(sumRow(f, SROW.CE), sumRow(f, SROW.WT));
+    }
     const { x, t, m, C } = prepare(fn, yTrue, yPred, o);
     checkClassOptions(fn, C, o);
     const logp = logProbabilities(x, o.fromLogits);

@@ -6,6 +6,9 @@ import { activate, prepare, restoreLayout } from '../core/normalize.js';
 import { COMMON_KEYS, parseCommon, parseReduction } from '../core/options.js';
 import { binaryCrossEntropy, logProbabilities, safeDivide, safePow } from '../core/stable.js';
 import { checkKeys, checkNumber, checkNumberList, describe, fail } from '../core/validate.js';
+import { fusedSums, sumRow, validCount } from '../kernels/fusedLosses.js';
+import { ROW } from '../kernels/sigmoidStats.js';
+import { SROW } from '../kernels/softmaxStats.js';
 
 /** Options of {@link focalLoss}. */
 export interface FocalLossOptions extends CommonOptions {
@@ -72,7 +75,20 @@ export function focalLoss(options: FocalLossOptions = {}): LossFn {
   }
   const o = Object.freeze({ ...common, gamma, alpha, reduction });
 
+  const binaryTerms = { wantFocal: true, gamma, hasAlpha: typeof alpha === 'number', alpha: typeof alpha === 'number' ? alpha : 0 };
   return defineLoss(fn, (yTrue, yPred) => {
+    // Fused path (cpu, wasm): one pass for Σ focal and the valid count, one for the gradient.
+    // A wrong-length alpha list takes the composite path, which reports it after the input checks.
+    const C0 = yPred instanceof tf.Tensor && yPred.rank >= 3 ? yPred.shape[o.dataFormat === 'channelsFirst' ? 1 : yPred.rank - 1] : 0;
+    const alphaFits = C0 > 0 && (!Array.isArray(alpha) || alpha.length === C0);
+    if (reduction !== 'none' && alphaFits) {
+      const focalAlpha = Array.isArray(alpha) ? alpha : new Array<number>(C0).fill(alpha ?? 1);
+      const f = fusedSums(fn, yTrue, yPred, o, binaryTerms, { wantFocal: true, gamma, focalAlpha });
+      if (f) {
+        const total = sumRow(f, multiclass ? SROW.FOCAL : ROW.FOCAL);
+        return reduction === 'sum' ? total : safeDivide(total, validCount(f));
+      }
+    }
     const { x, t, m, C } = prepare(fn, yTrue, yPred, o);
     let fl: Tensor;
     if (multiclass) {
