@@ -90,20 +90,42 @@ export function squaredEuclideanDistanceTransform(mask: MaskArray, shape: readon
   return squaredEdt(mask, shape, h);
 }
 
+/**
+ * The pass along the last (contiguous) axis straight from the mask: in 1-D the distance to
+ * the nearest zero is found by a forward and a backward sweep, no parabolas needed.
+ */
+function lastAxisPass(mask: MaskArray, out: Float64Array, n: number, h: number): void {
+  for (let base = 0; base < out.length; base += n) {
+    let last = -Infinity; // index of the nearest zero on the left
+    for (let q = 0; q < n; q++) {
+      if (mask[base + q] === 0) last = q;
+      out[base + q] = q - last;
+    }
+    let next = Infinity; // index of the nearest zero on the right
+    for (let q = n - 1; q >= 0; q--) {
+      if (mask[base + q] === 0) next = q;
+      const g = Math.min(out[base + q], next - q) * h;
+      out[base + q] = g * g;
+    }
+  }
+}
+
 /** {@link squaredEuclideanDistanceTransform} without the argument checks. */
 export function squaredEdt(mask: MaskArray, shape: readonly number[], spacing: readonly number[]): Float64Array {
   const total = mask.length;
   const out = new Float64Array(total);
-  for (let i = 0; i < total; i++) out[i] = mask[i] !== 0 ? Infinity : 0;
+  const rank = shape.length;
+  lastAxisPass(mask, out, shape[rank - 1], spacing[rank - 1]);
   const longest = Math.max(...shape);
   const f = new Float64Array(longest);
   const d = new Float64Array(longest);
   const v = new Int32Array(longest);
   const z = new Float64Array(longest + 1);
-  // Axis `axis` has length n and stride `stride`; lines start at every index whose coordinate
-  // along that axis is 0, i.e. `outer` blocks of n·stride elements times `stride` offsets.
+  // The other axes, one envelope pass each. Axis `axis` has length n and stride `stride`; its
+  // lines start at every index whose coordinate along it is 0: blocks of n·stride elements,
+  // `stride` offsets in each.
   let stride = total;
-  for (let axis = 0; axis < shape.length; axis++) {
+  for (let axis = 0; axis < rank - 1; axis++) {
     const n = shape[axis];
     stride /= n;
     if (n === 1) continue;
@@ -113,12 +135,14 @@ export function squaredEdt(mask: MaskArray, shape: readonly number[], spacing: r
       for (let off = 0; off < stride; off++) {
         const base = start + off;
         let finite = false;
+        let positive = false;
         for (let q = 0, i = base; q < n; q++, i += stride) {
           const value = out[i];
           f[q] = value;
           if (value !== Infinity) finite = true;
+          if (value !== 0) positive = true;
         }
-        if (!finite) continue; // the whole line stays infinite
+        if (!finite || !positive) continue; // all infinite, or all 0: the line does not change
         envelope1d(f, d, n, hx, v, z);
         for (let q = 0, i = base; q < n; q++, i += stride) out[i] = d[q];
       }
