@@ -1,7 +1,7 @@
 /**
  * Opt-in training support for the wasm backend of TensorFlow.js 4.22 (see docs/wasm-training.md).
  */
-import { getKernel, getKernelsForBackend, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { makeConv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { FN } from './kernelTools.js';
@@ -48,10 +48,12 @@ function isOurs(config: KernelConfig | undefined): boolean {
 
 /** `enableWasmTraining` for any backend name (exported for tests; the public entry fixes 'wasm'). */
 export function enableTrainingKernels(backendName: string): void {
-  if (getKernelsForBackend(backendName).length === 0) {
+  // The backend's own Conv2D is what the filter gradient runs on, and its presence shows that
+  // the backend package was imported (kernels register on import, before the backend starts).
+  if (getKernel('Conv2D', backendName) == null) {
     throw new Error(
       `${FN}: the '${backendName}' backend must be registered first ` +
-        `(import '@tensorflow/tfjs-backend-wasm' before calling it), got no kernels for '${backendName}'.`,
+        `(import '@tensorflow/tfjs-backend-wasm' before calling it), got no '${backendName}' Conv2D kernel.`,
     );
   }
   const saved = originals(backendName);
