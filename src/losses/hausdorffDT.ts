@@ -53,7 +53,8 @@ const KEYS = ['mode', 'fromLogits', 'dataFormat', 'alpha', 'classes', 'spacing',
  * pixel count (Felzenszwalb and Huttenlocher, 2012).
  *
  * **Reference:** Karimi and Salcudean, "Reducing the Hausdorff Distance in Medical Image
- * Segmentation with Convolutional Neural Networks", IEEE TMI 2019, arXiv:1904.10030.
+ * Segmentation with Convolutional Neural Networks", IEEE Transactions on Medical Imaging 39(2),
+ * 2020, arXiv:1904.10030.
  * Cross-checked against MONAI's HausdorffDTLoss; distances equal
  * `scipy.ndimage.distance_transform_edt`.
  *

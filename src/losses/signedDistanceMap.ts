@@ -34,9 +34,10 @@ export interface SignedDistanceMapOptions {
    */
   spacing?: number[];
   /**
-   * Multiclass only: the class count C. Required for class-index targets
-   * (`[B, ...spatial]`, or with a channel axis of size 1); leave it out for one-hot / soft
-   * targets `[B, ...spatial, C]`, whose regions are the argmax over C.
+   * Multiclass only: the class count C. With it, yTrue is read as class indices
+   * `[B, ...spatial]` (a channel axis of size 1 is dropped); without it, as one-hot / soft
+   * targets `[B, ...spatial, C]` whose regions are the argmax over C. An int32 yTrue without
+   * `numClasses` is an error.
    * @defaultValue none
    */
   numClasses?: number;

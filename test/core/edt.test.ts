@@ -43,6 +43,11 @@ function randomMaskArray(n: number, seed: number, fraction: number): Uint8Array 
 }
 
 describe('euclideanDistanceTransform()', () => {
+  it('runs its documented example', () => {
+    // 1 1 / 0 1: the zero sits at (1, 0).
+    expectClose(euclideanDistanceTransform([1, 1, 0, 1], [2, 2]), [1, Math.SQRT2, 0, 1], { rtol: 1e-15, atol: 0 });
+  });
+
   it('gives |i − z|·h on a 1-D line with a single zero', () => {
     const mask = Float32Array.from({ length: 11 }, (_, i) => (i === 3 ? 0 : 1));
     expectClose(euclideanDistanceTransform(mask, [11]), Array.from({ length: 11 }, (_, i) => Math.abs(i - 3)), { rtol: 0, atol: 0 });
