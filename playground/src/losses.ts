@@ -1,0 +1,248 @@
+/**
+ * The losses the page offers: which options it exposes and how to build each one from
+ * segloss. A loss is offered only if segloss exports it, so newer losses appear on their own.
+ */
+import type { LossFn } from '../../src/index';
+import * as segloss from '../../src/index';
+
+export type Lang = 'en' | 'zh';
+
+export interface OptionSpec {
+  key: string;
+  kind: 'number' | 'boolean';
+  default: number | boolean;
+  min?: number;
+  max?: number;
+  step?: number;
+}
+
+export interface LossSpec {
+  fn: string;
+  color: string;
+  defaultOn: boolean;
+  options: OptionSpec[];
+  formula: string;
+  text: Record<Lang, { summary: string; when: string }>;
+}
+
+const smooth: OptionSpec = { key: 'smooth', kind: 'number', default: 1, min: 0, max: 20, step: 0.5 };
+const perImage: OptionSpec = { key: 'perImage', kind: 'boolean', default: false };
+const logLoss: OptionSpec = { key: 'logLoss', kind: 'boolean', default: false };
+const tverskyAlpha: OptionSpec = { key: 'alpha', kind: 'number', default: 0.3, min: 0, max: 1, step: 0.05 };
+const tverskyBeta: OptionSpec = { key: 'beta', kind: 'number', default: 0.7, min: 0, max: 1, step: 0.05 };
+
+export const LOSS_SPECS: LossSpec[] = [
+  {
+    fn: 'diceLoss',
+    color: '#1f77b4',
+    defaultOn: true,
+    options: [smooth, logLoss, perImage],
+    formula: 'L = 1 − (2·Σ p·t + smooth) / (Σ p + Σ t + smooth)',
+    text: {
+      en: {
+        summary:
+          'Overlap of prediction and target: twice the intersection over the total mass. A pixel\'s gradient depends on the global sums, so the many easy background pixels hardly move it.',
+        when: 'Small objects, strong foreground/background imbalance, and when you report Dice/F1. Jumpy on tiny or empty masks, so often paired with BCE.',
+      },
+      zh: {
+        summary: '用交集的两倍除以预测与真值的总量来衡量重叠。每个像素的梯度取决于全局求和，所以大量容易的背景像素几乎不影响它。',
+        when: '目标很小、前景/背景严重不平衡，或评估指标是 Dice/F1 时使用。在极小或空的掩码上波动大，常与 BCE 搭配。',
+      },
+    },
+  },
+  {
+    fn: 'jaccardLoss',
+    color: '#ff7f0e',
+    defaultOn: false,
+    options: [smooth, logLoss, perImage],
+    formula: 'L = 1 − (Σ p·t + smooth) / (Σ p + Σ t − Σ p·t + smooth)',
+    text: {
+      en: {
+        summary: 'Soft IoU: intersection over union. Orders predictions like Dice, but charges more for the same error once the overlap is high.',
+        when: 'When the reported metric is IoU (mIoU). Same imbalance behaviour as Dice; logLoss gives stronger gradients while the overlap is low.',
+      },
+      zh: {
+        summary: '软 IoU：交集除以并集。对预测好坏的排序与 Dice 相同，但重叠已较高时对同样的错误罚得更重。',
+        when: '评估指标为 IoU（mIoU）时使用。对类别不平衡的表现与 Dice 相同；logLoss 在重叠较低时梯度更强。',
+      },
+    },
+  },
+  {
+    fn: 'tverskyLoss',
+    color: '#2ca02c',
+    defaultOn: true,
+    options: [tverskyAlpha, tverskyBeta, smooth, perImage],
+    formula: 'L = 1 − (I + smooth) / (I + α·FP + β·FN + smooth),  I = Σ p·t, FP = Σ p − I, FN = Σ t − I',
+    text: {
+      en: {
+        summary: 'Dice with separate prices for false positives (α) and false negatives (β). α = β = 0.5 is Dice, α = β = 1 is Jaccard.',
+        when: 'When missing foreground costs more than a false alarm (β > α raises recall), e.g. small lesions.',
+      },
+      zh: {
+        summary: 'Dice 的推广：假阳性（α）与假阴性（β）分别计价。α = β = 0.5 即 Dice，α = β = 1 即 Jaccard。',
+        when: '漏掉前景比误报代价更高时（β > α 提高召回率），例如小病灶。',
+      },
+    },
+  },
+  {
+    fn: 'focalTverskyLoss',
+    color: '#98df8a',
+    defaultOn: false,
+    options: [tverskyAlpha, tverskyBeta, { key: 'gamma', kind: 'number', default: 0.75, min: 0.25, max: 3, step: 0.05 }, smooth, perImage],
+    formula: 'L = (1 − Tversky score)^γ',
+    text: {
+      en: {
+        summary: 'The Tversky loss raised to the power γ. With γ < 1 the gradient stays strong while the score is already high, so training keeps working on the small structures still missed.',
+        when: 'Very small structures with heavy imbalance, once Dice or Tversky has stalled.',
+      },
+      zh: {
+        summary: 'Tversky 损失的 γ 次幂。γ < 1 时即使得分已经较高，梯度仍然较强，训练会继续关注仍被漏掉的小结构。',
+        when: '结构极小、严重不平衡，且 Dice 或 Tversky 已停滞时。',
+      },
+    },
+  },
+  {
+    fn: 'focalLoss',
+    color: '#d62728',
+    defaultOn: true,
+    options: [
+      { key: 'alpha', kind: 'number', default: 0.25, min: 0, max: 1, step: 0.05 },
+      { key: 'gamma', kind: 'number', default: 2, min: 0, max: 5, step: 0.25 },
+    ],
+    formula: 'FL = −α_t·(1 − p_t)^γ·log p_t,  p_t = p where t = 1, 1 − p where t = 0;  mean over pixels',
+    text: {
+      en: {
+        summary: 'Per-pixel cross-entropy scaled by (1 − p_t)^γ: confident, correct pixels add almost nothing, so the hard pixels dominate. α weighs positives against negatives.',
+        when: 'Many easy background pixels (dense detection, small lesions). γ = 0 with α = 0.5 is half of BCE. The weighting is per pixel, never on the batch-mean BCE.',
+      },
+      zh: {
+        summary: '逐像素交叉熵乘以 (1 − p_t)^γ：置信且正确的像素几乎没有贡献，困难像素占主导。α 平衡正负样本。',
+        when: '容易的背景像素很多时（密集检测、小病灶）。γ = 0、α = 0.5 时等于 BCE 的一半。权重按像素计算，而不是乘在整批 BCE 的均值上。',
+      },
+    },
+  },
+  {
+    fn: 'bceLoss',
+    color: '#9467bd',
+    defaultOn: true,
+    options: [{ key: 'posWeight', kind: 'number', default: 1, min: 0, max: 20, step: 0.5 }],
+    formula: 'L = mean of −[w·t·log p + (1 − t)·log(1 − p)],  p = σ(x), computed from the logits x',
+    text: {
+      en: {
+        summary: 'Binary cross-entropy averaged over pixels, computed stably from logits. Every pixel counts the same, the easy background included.',
+        when: 'The default for balanced masks and the usual partner of a region loss; posWeight > 1 raises recall.',
+      },
+      zh: {
+        summary: '按像素平均的二元交叉熵，由 logits 稳定计算。每个像素权重相同，包括容易的背景。',
+        when: '前景/背景较平衡时的默认选择，也是区域损失的常用搭档；posWeight > 1 提高召回率。',
+      },
+    },
+  },
+  {
+    fn: 'bceDiceLoss',
+    color: '#8c564b',
+    defaultOn: false,
+    options: [smooth, logLoss, perImage],
+    formula: 'L = BCE + Dice loss',
+    text: {
+      en: {
+        summary: 'BCE plus Dice: per-pixel accuracy from BCE, overlap and robustness to imbalance from Dice.',
+        when: 'A robust default for binary segmentation: BCE keeps early gradients smooth, Dice pulls small objects up.',
+      },
+      zh: {
+        summary: 'BCE 加 Dice：BCE 负责逐像素的准确，Dice 负责区域重叠和对不平衡的鲁棒性。',
+        when: '二值分割的稳妥默认选择：BCE 让训练初期的梯度平滑，Dice 拉起小目标。',
+      },
+    },
+  },
+  {
+    fn: 'comboLoss',
+    color: '#e377c2',
+    defaultOn: false,
+    options: [
+      { key: 'alpha', kind: 'number', default: 0.5, min: 0, max: 1, step: 0.05 },
+      { key: 'beta', kind: 'number', default: 0.5, min: 0, max: 1, step: 0.05 },
+      smooth,
+    ],
+    formula: 'L = α·mean of −[β·t·log p + (1 − β)(1 − t)·log(1 − p)] + (1 − α)·(1 − Dice score)',
+    text: {
+      en: {
+        summary: 'A weighted mix of a class-weighted BCE (β weighs the positives) and the Dice loss (weight 1 − α).',
+        when: 'Imbalanced data where you want to steer precision against recall with β while keeping Dice\'s overlap term.',
+      },
+      zh: {
+        summary: '带类别权重的 BCE（β 为正样本权重）与 Dice 损失（权重 1 − α）的加权组合。',
+        when: '数据不平衡、想用 β 调节精确率与召回率，同时保留 Dice 重叠项时。',
+      },
+    },
+  },
+  {
+    fn: 'lovaszHingeLoss',
+    color: '#17becf',
+    defaultOn: true,
+    options: [{ key: 'perImage', kind: 'boolean', default: true }],
+    formula: 'L = Σ_k relu(e_(k))·g_k,  e = 1 − x·(2t − 1) sorted from largest, g = Lovász gradient of the Jaccard loss',
+    text: {
+      en: {
+        summary: 'Hinge errors of the logits, sorted from worst to best and weighted by the Lovász extension of the Jaccard loss: a convex surrogate that optimises IoU itself. Only the pixels that hurt IoU most get large weights.',
+        when: 'Fine-tuning for the IoU metric, usually after a BCE warm-up. Expects logits.',
+      },
+      zh: {
+        summary: '把 logits 的 hinge 误差从大到小排序，再按 Jaccard 损失的 Lovász 扩展加权：直接优化 IoU 的凸代理。只有最损害 IoU 的像素获得大权重。',
+        when: '以 IoU 为指标进行微调时使用，通常先用 BCE 预热。输入须为 logits。',
+      },
+    },
+  },
+  {
+    fn: 'mccLoss',
+    color: '#bcbd22',
+    defaultOn: false,
+    options: [perImage],
+    formula: 'L = 1 − (TP·TN − FP·FN) / √((TP + FP)(TP + FN)(TN + FP)(TN + FN)),  soft counts',
+    text: {
+      en: {
+        summary: 'One minus the Matthews correlation of soft confusion counts. It uses the true negatives too, so the background counts without swamping the foreground.',
+        when: 'Imbalanced binary masks where both classes matter, e.g. skin lesions.',
+      },
+      zh: {
+        summary: '1 减去软混淆计数的 Matthews 相关系数。它也使用真阴性，因此背景被计入，但不会淹没前景。',
+        when: '前景与背景都重要的不平衡二值掩码，例如皮肤病变。',
+      },
+    },
+  },
+  {
+    fn: 'logCoshDiceLoss',
+    color: '#7f7f7f',
+    defaultOn: false,
+    options: [smooth, perImage],
+    formula: 'L = log(cosh(1 − Dice score))',
+    text: {
+      en: {
+        summary: 'log cosh of the Dice loss: about (Dice loss)²/2 near a perfect prediction, a smoothed Dice.',
+        when: 'Where Dice fits but its gradients are too jumpy.',
+      },
+      zh: {
+        summary: 'Dice 损失的 log cosh：在接近完美预测时约为 (Dice 损失)²/2，是平滑后的 Dice。',
+        when: '适合用 Dice、但其梯度波动太大时。',
+      },
+    },
+  },
+];
+
+type Factory = (options?: Record<string, unknown>) => LossFn;
+
+/** The segloss factory for `fn`, or undefined if this build of segloss does not export it. */
+export function factoryOf(fn: string): Factory | undefined {
+  const f = (segloss as unknown as Record<string, unknown>)[fn];
+  return typeof f === 'function' ? (f as Factory) : undefined;
+}
+
+/** The specs of the losses this build of segloss exports. */
+export function availableLosses(): LossSpec[] {
+  return LOSS_SPECS.filter((s) => factoryOf(s.fn) !== undefined);
+}
+
+/** The default option values of a loss, as the page starts. */
+export function defaultOptions(spec: LossSpec): Record<string, number | boolean> {
+  return Object.fromEntries(spec.options.map((o) => [o.key, o.default]));
+}

@@ -1,0 +1,242 @@
+/**
+ * The playground page in a real browser: builds it with Vite's JS API, serves the static files
+ * from a sub-folder of a tiny local server (so the relative `base` is exercised), and drives
+ * Debian's chromium with playwright-core. Every loss value the page shows is recomputed here in
+ * Node with segloss from the masks and logits the page exposes in `window.__segloss_state`.
+ */
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as segloss from '../../src/index';
+import { presetMask } from '../../playground/src/masks';
+import { useBackend } from '../helpers/backends';
+
+const REPO = resolve(__dirname, '../..');
+const CHROMIUM = process.env.SEGLOSS_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve(REPO, process.env.SEGLOSS_ARTIFACTS ?? '.tmp/test-artifacts/playground');
+const SCREENSHOT = resolve(REPO, 'docs/playground.png');
+
+interface PageState {
+  version: number;
+  sweepVersion: number;
+  backend: string;
+  lang: string;
+  B: number;
+  H: number;
+  W: number;
+  yTrue: number[];
+  logits: number[];
+  losses: { fn: string; options: Record<string, number | boolean>; value: number }[];
+}
+
+type Factory = (options?: Record<string, unknown>) => (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+
+/** The value segloss computes in Node (cpu backend) for a loss the page shows. */
+function nodeValue(state: PageState, fn: string, options: Record<string, unknown>): number {
+  const factory = (segloss as unknown as Record<string, Factory>)[fn];
+  return tf.tidy(() => {
+    const shape: [number, number, number, number] = [state.B, state.H, state.W, 1];
+    return factory(options)(tf.tensor4d(state.yTrue, shape), tf.tensor4d(state.logits, shape)).dataSync()[0];
+  });
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.wasm': 'application/wasm' };
+
+let outDir: string;
+let server: Server;
+let base: string;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+async function state(): Promise<PageState> {
+  return page.evaluate(() => (window as unknown as { __segloss_state: PageState }).__segloss_state);
+}
+
+/** Runs `action` and waits until the page has recomputed. */
+async function andWait(action: () => Promise<unknown>): Promise<PageState> {
+  const before = (await state()).version;
+  await action();
+  await page.waitForFunction((v) => ((window as unknown as { __segloss_state: PageState }).__segloss_state?.version ?? 0) > v, before);
+  return state();
+}
+
+async function shownValues(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const el of await page.locator('[data-testid^="loss-value-"]').all()) {
+    out[(await el.getAttribute('data-testid'))!.slice('loss-value-'.length)] = Number(await el.textContent());
+  }
+  return out;
+}
+
+async function gradMaps(): Promise<Record<string, string>> {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      Array.from(document.querySelectorAll<HTMLCanvasElement>('canvas[data-testid^="grad-map-"]'), (c) => [c.dataset.testid!.slice('grad-map-'.length), c.toDataURL()]),
+    ),
+  );
+}
+
+/** Every shown value matches the page's own full-precision value and segloss in Node within 1e-4. */
+async function expectShownValuesMatchNode(): Promise<PageState> {
+  const s = await state();
+  const shown = await shownValues();
+  expect(Object.keys(shown).sort()).toEqual(s.losses.map((l) => l.fn).sort());
+  for (const { fn, options, value } of s.losses) {
+    const want = nodeValue(s, fn, options);
+    const error = await page.locator(`.card[data-fn="${fn}"] .error`).textContent();
+    expect(error, `${fn} shows no error`).toBe('');
+    expect(Number.isFinite(want), `${fn} is finite in Node`).toBe(true);
+    expect(Math.abs(shown[fn] - want), `${fn}: shown ${shown[fn]}, Node ${want}`).toBeLessThanOrEqual(1e-4);
+    expect(Math.abs(value - want), `${fn}: page ${value}, Node ${want}`).toBeLessThanOrEqual(1e-4);
+  }
+  return s;
+}
+
+beforeAll(async () => {
+  await useBackend('cpu');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  outDir = mkdtempSync(join(tmpdir(), 'segloss-playground-'));
+  await build({
+    configFile: resolve(REPO, 'playground/vite.config.ts'),
+    mode: 'production',
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true },
+  });
+  // Serve the build under /sub/ so that the page must use relative asset paths.
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/sub\/?/, '');
+    const file = join(outDir, rel === '' ? 'index.html' : rel);
+    if (!url.pathname.startsWith('/sub/') || !file.startsWith(outDir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sub/`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  page.on('requestfailed', (r) => consoleErrors.push(`request failed: ${r.url()}`));
+  await page.goto(`${base}index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('playground page', () => {
+  it('loads from a sub-folder and names the TensorFlow.js backend it fell back to or chose', async () => {
+    const s = await state();
+    const shown = await page.getByTestId('backend').textContent();
+    expect(['webgl', 'cpu']).toContain(shown);
+    expect(s.backend).toBe(shown);
+    expect(s.H * s.W * s.B).toBe(s.yTrue.length);
+    expect(s.logits.length).toBe(s.yTrue.length);
+  });
+
+  it('shows, for a preset, the loss values segloss computes in Node for the same masks', async () => {
+    const s = await andWait(() => page.getByTestId('preset-small').click());
+    expect(s.yTrue).toEqual(Array.from(presetMask('small', s.H, s.W).data));
+    expect(s.losses.map((l) => l.fn)).toEqual(expect.arrayContaining(['diceLoss', 'bceLoss', 'focalLoss', 'tverskyLoss']));
+    await expectShownValuesMatchNode();
+    await page.waitForFunction(() => (window as unknown as { __segloss_state: PageState }).__segloss_state.sweepVersion > 0);
+    const png = await page.screenshot({ fullPage: true });
+    writeFileSync(join(ARTIFACTS, 'playground.png'), png);
+    // The committed README image is only rewritten on request, so that a test run leaves the checkout clean.
+    if (process.env.SEGLOSS_UPDATE_SCREENSHOT === '1' || !existsSync(SCREENSHOT)) writeFileSync(SCREENSHOT, png);
+  });
+
+  it('shows every available loss, each matching Node, with one gradient map per loss', async () => {
+    for (const toggle of await page.locator('input[data-testid^="toggle-"]').all()) {
+      if (!(await toggle.isChecked())) await andWait(() => toggle.check());
+    }
+    const s = await expectShownValuesMatchNode();
+    const fns = s.losses.map((l) => l.fn);
+    expect(fns).toEqual(expect.arrayContaining(['diceLoss', 'jaccardLoss', 'tverskyLoss', 'focalTverskyLoss', 'focalLoss', 'bceLoss', 'bceDiceLoss', 'comboLoss', 'lovaszHingeLoss']));
+    expect(Object.keys(await gradMaps()).sort()).toEqual([...fns].sort());
+  });
+
+  it('changes every value and every gradient map when the shift slider moves', async () => {
+    const values = await shownValues();
+    const maps = await gradMaps();
+    const logits = (await state()).logits;
+    const s = await andWait(() => page.getByTestId('slider-shift').fill('9'));
+    expect(s.logits).not.toEqual(logits);
+    const after = await shownValues();
+    const afterMaps = await gradMaps();
+    for (const fn of Object.keys(values)) {
+      expect(after[fn], fn).not.toBe(values[fn]);
+      expect(afterMaps[fn], fn).not.toBe(maps[fn]);
+    }
+    await expectShownValuesMatchNode();
+  });
+
+  it('passes loss options and a two-image batch through to segloss', async () => {
+    await andWait(() => page.getByTestId('opt-tverskyLoss-beta').fill('0.9'));
+    await andWait(() => page.getByTestId('opt-focalLoss-gamma').fill('0'));
+    await andWait(() => page.getByTestId('opt-diceLoss-logLoss').check());
+    await andWait(() => page.getByTestId('batch2').check());
+    const perImage = await andWait(() => page.getByTestId('opt-jaccardLoss-perImage').check());
+    expect(perImage.B).toBe(2);
+    const options = Object.fromEntries(perImage.losses.map((l) => [l.fn, l.options]));
+    expect(options.tverskyLoss.beta).toBe(0.9);
+    expect(options.focalLoss.gamma).toBe(0);
+    expect(options.diceLoss.logLoss).toBe(true);
+    expect(options.jaccardLoss.perImage).toBe(true);
+    await expectShownValuesMatchNode();
+    // With an empty second image predicted empty, the per-image Jaccard average differs from the batch one.
+    const batchJaccard = nodeValue(perImage, 'jaccardLoss', { ...options.jaccardLoss, perImage: false });
+    expect(Math.abs(batchJaccard - perImage.losses.find((l) => l.fn === 'jaccardLoss')!.value)).toBeGreaterThan(1e-3);
+  });
+
+  it('draws the sweep chart with one line per chosen loss, for both sweeps', async () => {
+    const fns = (await state()).losses.map((l) => l.fn);
+    for (const sweep of ['sweep-fraction', 'sweep-shift']) {
+      const before = (await state()).sweepVersion;
+      await page.getByTestId(sweep).check();
+      await page.waitForFunction((v) => (window as unknown as { __segloss_state: PageState }).__segloss_state.sweepVersion > v, before);
+      for (const fn of fns) {
+        const d = await page.getByTestId(`sweep-line-${fn}`).getAttribute('d');
+        // At least two points (M x,y L x,y ...).
+        expect((d ?? '').split('L').length, fn).toBeGreaterThan(2);
+      }
+    }
+  });
+
+  it('switches the explanations and labels to Chinese and back', async () => {
+    const summary = page.locator('.card[data-fn="diceLoss"] .summary');
+    const english = await summary.textContent();
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await summary.textContent()).toMatch(/[\u4e00-\u9fff]/);
+    expect(await page.locator('h1').textContent()).toMatch(/交互演示/);
+    expect(await page.getByTestId('preset-small').textContent()).toBe('小目标');
+    writeFileSync(join(ARTIFACTS, 'playground-zh.png'), await page.screenshot({ fullPage: true }));
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => summary.textContent()).toBe(english);
+  });
+
+  it('logged no console error, page error or failed request', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
