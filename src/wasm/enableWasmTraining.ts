@@ -8,6 +8,8 @@ import { FN } from './kernelTools.js';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInput } from './depthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGrad } from './maxPoolGrad.js';
+import { makeResizeBilinearGrad } from './resizeBilinearGrad.js';
+import { makeResizeNearestNeighborGrad } from './resizeNearestNeighborGrad.js';
 
 /** What one kernel change does: add a missing kernel, or replace a wrong one. */
 interface Patch {
@@ -25,6 +27,10 @@ const PATCHES: readonly Patch[] = [
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', action: 'add', make: () => depthwiseConv2dNativeBackpropFilter },
   // Wrong: differs from cpu (and PyTorch) for 2×2/stride-2 and most other windows.
   { kernelName: 'MaxPoolGrad', action: 'replace', make: () => maxPoolGrad },
+  // Wrong with halfPixelCenters: true (the attribute is ignored); the backend's own kernel still
+  // runs for halfPixelCenters: false, which is what tfjs-layers' UpSampling2D uses.
+  { kernelName: 'ResizeBilinearGrad', action: 'replace', make: makeResizeBilinearGrad },
+  { kernelName: 'ResizeNearestNeighborGrad', action: 'replace', make: makeResizeNearestNeighborGrad },
 ];
 
 /** Marks our kernel functions, so a second call (even from a second copy of segloss) sees them. */

@@ -170,3 +170,45 @@ describe('DepthwiseConv2dNativeBackpropInput and ...Filter on wasm', () => {
     );
   });
 });
+
+describe('ResizeBilinearGrad and ResizeNearestNeighborGrad on wasm', () => {
+  // cpu's own resize gradients are wrong here (nearest: batch or channels > 1; bilinear: height ≠
+  // width, halfPixelCenters), so the reference is exact instead: resizing is linear in x, hence
+  // d/dx_i Σ_o w_o·resize(x)_o = Σ_o w_o·resize(e_i)_o, from forward passes on basis images e_i.
+  async function exactGrad(f: (x: tf.Tensor) => tf.Tensor, shape: number[], w: Float32Array): Promise<Float32Array> {
+    await useBackend('cpu');
+    return tf.tidy(() => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const g = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const e = tf.buffer(shape);
+        e.values[i] = 1;
+        const y = f(e.toTensor());
+        g[i] = tf.sum(tf.mul(y, tf.tensor(w, y.shape))).dataSync()[0];
+      }
+      return g;
+    });
+  }
+
+  const cases: Array<{ x: number[]; size: [number, number]; alignCorners: boolean; halfPixelCenters: boolean }> = [
+    { x: [2, 5, 4, 3], size: [10, 8], alignCorners: false, halfPixelCenters: false },
+    { x: [2, 5, 4, 3], size: [10, 8], alignCorners: false, halfPixelCenters: true },
+    { x: [1, 4, 5, 2], size: [7, 9], alignCorners: false, halfPixelCenters: true },
+    { x: [2, 5, 4, 1], size: [3, 3], alignCorners: false, halfPixelCenters: true },
+    { x: [1, 5, 4, 2], size: [9, 7], alignCorners: true, halfPixelCenters: false },
+  ];
+  for (const c of cases) {
+    for (const method of ['bilinear', 'nearest'] as const) {
+      const flags = `alignCorners ${c.alignCorners}, halfPixelCenters ${c.halfPixelCenters}`;
+      it(`gives the exact ${method} resize gradient for [${c.x}] → ${c.size.join('×')}, ${flags}`, async () => {
+        const f = (x: tf.Tensor) =>
+          method === 'bilinear'
+            ? tf.image.resizeBilinear(x as tf.Tensor4D, c.size, c.alignCorners, c.halfPixelCenters)
+            : tf.image.resizeNearestNeighbor(x as tf.Tensor4D, c.size, c.alignCorners, c.halfPixelCenters);
+        const wasm = await gradsOn('wasm', f, [{ shape: c.x, seed: 21 }]);
+        const w = randomValues([c.x[0], ...c.size, c.x[3]], 999); // the weight gradsOn uses
+        expectClose(wasm.grads[0], await exactGrad(f, c.x, w), { rtol: 1e-5, atol: 1e-5 }, method);
+      });
+    }
+  }
+});
