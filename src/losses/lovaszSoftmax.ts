@@ -92,12 +92,15 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
         fail(fn, `yPred must have C >= 2 class channels (use lovaszHingeLoss for one binary channel), got C = ${C} (shape ${shapeText(yPred.shape)}, ${o.dataFormat}).`);
       }
     }
-    const { x, m, labels, B, C } = prepare(fn, yTrue, yPred, o);
+    const { x, t, m, labels, B, C } = prepare(fn, yTrue, yPred, o);
     if (Array.isArray(classes)) checkClassOptions(fn, C, { classes });
     const S = x.size / (B * C);
     const p = tf.reshape(activate(x, 'multiclass', o.fromLogits), [B, S, C]);
     const valid = tf.reshape(m, [B, S, 1]);
-    let fg: Tensor = tf.mul(tf.reshape(tf.oneHot(tf.reshape(labels!, [-1]), C), [B, S, C]), valid);
+    // fg = [label = c]: prepare's t for index targets (already 0 where ignored); one-hot or soft
+    // targets are read through their argmax, as in the reference (no pixel is ignored there).
+    const oneHotTargets = yTrue.rank === yPred.rank && yTrue.shape[o.dataFormat === 'channelsFirst' ? 1 : yTrue.rank - 1] === C;
+    let fg = tf.reshape(oneHotTargets ? tf.cast(tf.oneHot(tf.reshape(labels!, [-1]), C), 'float32') : t, [B, S, C]);
     let errors = tf.abs(tf.sub(fg, p));
     if (Array.isArray(classes)) {
       // Slices and a concat rather than tf.gather, whose gradient fails on wasm.
