@@ -74,31 +74,61 @@ function predictionCut(threshold: number, fromLogits: boolean): number {
   return float32AtLeast(Math.log(threshold) - Math.log1p(-threshold));
 }
 
+/** Below this many elements per row, a float32 sum of 0/1 values is exact in any order. */
+const EXACT_FLOAT32 = 2 ** 24;
+
 /**
- * Counts tp, fp, fn, tn with parsed options (no option checks). One reduction over space for
- * all counts: the per-element indicators tp·v, pos·v, tgt·v and v are concatenated along C and
- * summed once, all in int32 (exact), then fp = P − tp, fn = T − tp, tn = N − P − T + tp.
+ * Σ over the middle axis of float32 0/1 values `[R, S, K]` → int32 `[R, K]`, exact. For S < 2^24 this is
+ * a matMul with a row of ones, which every backend runs fast (a reduction over a middle axis
+ * costs a transpose on cpu and wasm); beyond, an int32 sum.
+ */
+export function sumOverSpace(x: Tensor, exactBelow = EXACT_FLOAT32): Tensor {
+  const [R, S, K] = x.shape as [number, number, number];
+  if (S < exactBelow) {
+    return tf.cast(tf.reshape(tf.matMul(tf.ones([R, 1, S]), x), [R, K]), 'int32');
+  }
+  return tf.sum(tf.cast(x, 'int32'), 1);
+}
+
+/**
+ * Counts tp, fp, fn, tn with parsed options (no option checks), in one reduction over space:
+ *
+ * - binary / multilabel: the indicators pos·t·v, pos·v, t·v and v (pos = prediction positive,
+ *   t = target positive, v = valid), concatenated along C, summed over space;
+ * - multiclass: three index maps, with a spare bin C for pixels that do not count: the class of
+ *   each hit (argmax = label), the predicted class and the target class of each valid pixel;
+ *   their histograms are summed over space at once.
+ *
+ * Then with P = Σ pos·v, T = Σ t·v, N = Σ v: fp = P − tp, fn = T − tp, tn = N − P − T + tp.
  */
 export function countConfusion(fn: string, yTrue: unknown, yPred: unknown, o: ParsedConfusion): ConfusionStats {
   return tf.tidy(fn, () => {
     const { x, t, m, labels, B, C } = prepare(fn, yTrue, yPred, o);
-    const v = tf.cast(m, 'int32'); // [B, ...spatial, C], or [B, ...spatial, 1] in multiclass
-    let pos: Tensor;
-    let tgt: Tensor;
+    let tp: Tensor;
+    let P: Tensor;
+    let T: Tensor;
+    let N: Tensor;
     if (o.mode === 'multiclass') {
-      pos = tf.oneHot(tf.argMax(x, -1), C);
-      tgt = tf.oneHot(labels!, C); // labels are 0 where ignored: v removes them
+      const S = m.size / B;
+      const valid = tf.cast(tf.reshape(m, [B, S]), 'bool');
+      const pred = tf.reshape(tf.argMax(x, -1), [B, S]);
+      const label = tf.reshape(labels!, [B, S]);
+      const spare = tf.fill([B, S], C, 'int32');
+      const hit = tf.where(tf.logicalAnd(valid, tf.equal(pred, label)), pred, spare);
+      const maps = tf.stack([hit, tf.where(valid, pred, spare), tf.where(valid, label, spare)], 1); // [B, 3, S]
+      // int32 one-hot then a cast: tfjs-backend-wasm 4.22 fills a float32 oneHot with zeros.
+      const counts = tf.reshape(sumOverSpace(tf.cast(tf.oneHot(tf.reshape(maps, [3 * B, S]), C + 1), 'float32')), [B, 3, C + 1]);
+      [tp, P, T] = [0, 1, 2].map((k) => tf.reshape(tf.slice(counts, [0, k, 0], [B, 1, C]), [B, C])) as [Tensor, Tensor, Tensor];
+      // Every pixel is in one bin of the predicted-class map: the valid ones in bins 0..C-1.
+      N = tf.tile(tf.sum(P, 1, true), [1, C]);
     } else {
-      pos = tf.cast(tf.greaterEqual(x, predictionCut(o.threshold, o.fromLogits)), 'int32');
-      tgt = tf.cast(tf.greater(t, 0.5), 'int32'); // t is 0 where ignored
+      const pos = tf.cast(tf.greaterEqual(x, predictionCut(o.threshold, o.fromLogits)), 'float32');
+      const tgt = tf.cast(tf.greater(t, 0.5), 'float32'); // t is 0 where ignored
+      const posV = tf.mul(pos, m);
+      const joined = tf.concat([tf.mul(posV, tgt), posV, tgt, m], -1); // tgt·v = tgt
+      const sums = sumOverSpace(tf.reshape(joined, [B, -1, 4 * C])); // [B, 4C]
+      [tp, P, T, N] = tf.split(sums, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
     }
-    const posV = tf.mul(pos, v);
-    const tgtV = tf.mul(tgt, v);
-    const K = v.shape[v.rank - 1]; // C, or 1 in multiclass (N is the same for every class)
-    const joined = tf.concat([tf.mul(posV, tgt), posV, tgtV, v], -1);
-    const sums = tf.sum(tf.reshape(joined, [B, -1, 3 * C + K]), 1); // [B, 3C + K]
-    const [tp, P, T, Nk] = tf.split(sums, [C, C, C, K], 1);
-    const N = K === C ? Nk : tf.tile(Nk, [1, C]);
     const fp = tf.sub(P, tp);
     const fnCount = tf.sub(T, tp);
     const tn = tf.add(tf.sub(tf.sub(N, P), T), tp);
@@ -117,7 +147,7 @@ export function countConfusion(fn: string, yTrue: unknown, yPred: unknown, o: Pa
  *   pixels whose index equals `ignoreIndex` are not counted. Class c is "positive" for a pixel
  *   when it is that pixel's class, so tp + fp + fn + tn = valid pixels for every class.
  *
- * Counting is tensor ops only (one reduction over space, int32, exact). With multiclass index
+ * Counting is tensor ops only: one reduction over space, exact (integer counts). With multiclass index
  * targets the label range check reads three numbers back from the backend (one small `dataSync`).
  *
  * Feed the result to a score function ({@link iouScore}, {@link f1Score}, ...), or use

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { confusionStats, iouScore } from '../../src/index.js';
+import { sumOverSpace } from '../../src/metrics/confusionStats.js';
 import { BACKENDS, useBackend } from '../helpers/backends.js';
 import { asArrays, disposeStats, labels, mask, referenceCounts, uniform } from './support.js';
 
@@ -126,6 +127,16 @@ describe.each(BACKENDS)('confusionStats on %s', (backend) => {
       disposeStats(b);
     }
     tf.dispose([yTrue, logits, probs]);
+  });
+
+  it('the spatial sum gives the same int32 counts on its matMul path and its int32 path (used from 2^24 pixels)', () => {
+    const x = tf.tidy(() => tf.cast(tf.greater(uniform([3, 50, 4], 17), 0), 'float32'));
+    const fast = sumOverSpace(x);
+    const exact = sumOverSpace(x, 0); // forces the int32 path
+    expect(fast.dtype).toBe('int32');
+    expect(exact.dtype).toBe('int32');
+    expect(fast.arraySync()).toEqual(exact.arraySync());
+    tf.dispose([x, fast, exact]);
   });
 
   it('confusionStats() treats soft targets as positive where yTrue > 0.5', () => {
