@@ -116,7 +116,7 @@ export function countConfusion(fn: string, yTrue: unknown, yPred: unknown, o: Pa
       const spare = tf.fill([B, S], C, 'int32');
       const hit = tf.where(tf.logicalAnd(valid, tf.equal(pred, label)), pred, spare);
       const maps = tf.stack([hit, tf.where(valid, pred, spare), tf.where(valid, label, spare)], 1); // [B, 3, S]
-      // int32 one-hot then a cast: tfjs-backend-wasm 4.22 fills a float32 oneHot with zeros.
+      // int32 one-hot then a cast: tfjs-backend-wasm 4.22 writes int32 bits into a float32 oneHot (1 reads as 1.4e-45).
       const counts = tf.reshape(sumOverSpace(tf.cast(tf.oneHot(tf.reshape(maps, [3 * B, S]), C + 1), 'float32')), [B, 3, C + 1]);
       [tp, P, T] = [0, 1, 2].map((k) => tf.reshape(tf.slice(counts, [0, k, 0], [B, 1, C]), [B, C])) as [Tensor, Tensor, Tensor];
       // Every pixel is in one bin of the predicted-class map: the valid ones in bins 0..C-1.
