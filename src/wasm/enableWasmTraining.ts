@@ -7,6 +7,7 @@ import { makeConv2DBackpropFilter } from './conv2DBackpropFilter.js';
 import { FN } from './kernelTools.js';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInput } from './depthwiseConv2dNativeBackpropInput.js';
+import { makeExplicitSamePadding } from './explicitSamePadding.js';
 import { maxPoolGrad } from './maxPoolGrad.js';
 import { makeResizeBilinearGrad } from './resizeBilinearGrad.js';
 import { makeResizeNearestNeighborGrad } from './resizeNearestNeighborGrad.js';
@@ -31,6 +32,11 @@ const PATCHES: readonly Patch[] = [
   // runs for halfPixelCenters: false, which is what tfjs-layers' UpSampling2D uses.
   { kernelName: 'ResizeBilinearGrad', action: 'replace', make: makeResizeBilinearGrad },
   { kernelName: 'ResizeNearestNeighborGrad', action: 'replace', make: makeResizeNearestNeighborGrad },
+  // Wrong forward pass for 1×K filters at row stride 2 with 'same' padding: explicit padding fixes it.
+  { kernelName: 'Conv2D', action: 'replace', make: makeExplicitSamePadding('Conv2D', false) },
+  { kernelName: 'FusedConv2D', action: 'replace', make: makeExplicitSamePadding('FusedConv2D', false) },
+  { kernelName: 'DepthwiseConv2dNative', action: 'replace', make: makeExplicitSamePadding('DepthwiseConv2dNative', true) },
+  { kernelName: 'FusedDepthwiseConv2D', action: 'replace', make: makeExplicitSamePadding('FusedDepthwiseConv2D', true) },
 ];
 
 /** Marks our kernel functions, so a second call (even from a second copy of segloss) sees them. */
@@ -73,7 +79,15 @@ export function enableTrainingKernels(backendName: string): void {
     Object.defineProperty(kernelFunc, MARK, { value: true });
     saved.set(patch.kernelName, current ?? null);
     if (current != null) unregisterKernel(patch.kernelName, backendName);
-    registerKernel({ kernelName: patch.kernelName, backendName, kernelFunc });
+    // Keep the replaced kernel's setupFunc: a backend initialised later runs only the setups of
+    // the kernels registered then, and the original's (which our kernel may call) must still run.
+    registerKernel({
+      kernelName: patch.kernelName,
+      backendName,
+      kernelFunc,
+      setupFunc: current?.setupFunc,
+      disposeFunc: current?.disposeFunc,
+    });
   }
 }
 

@@ -38,6 +38,18 @@ describe('enableWasmTraining()', () => {
     expect(await maxPoolGradDiff()).toBeLessThan(1e-6);
   });
 
+  it("keeps each replaced kernel's setupFunc, so a wasm backend started afterwards still sets up the originals", () => {
+    disableWasmTraining();
+    const own = ['MaxPoolGrad', 'ResizeBilinearGrad', 'Conv2D', 'FusedDepthwiseConv2D'].map((k) => tf.getKernel(k, 'wasm')!);
+    enableWasmTraining();
+    for (const config of own) {
+      const now = tf.getKernel(config.kernelName, 'wasm')!;
+      expect(now, config.kernelName).not.toBe(config);
+      expect(now.setupFunc, config.kernelName).toBe(config.setupFunc);
+    }
+    expect(own.some((c) => c.setupFunc != null)).toBe(true);
+  });
+
   it('is idempotent: a second call keeps the same kernels and warns about nothing', () => {
     enableWasmTraining();
     const before = tf.getKernel('MaxPoolGrad', 'wasm');

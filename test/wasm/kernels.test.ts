@@ -212,3 +212,27 @@ describe('ResizeBilinearGrad and ResizeNearestNeighborGrad on wasm', () => {
     }
   }
 });
+
+describe("forward convolutions with 'same' padding on wasm", () => {
+  // A 1-row filter at row stride 2 on an even height: the wasm backend's own 'same' padding is
+  // wrong here (max |Δ| ≈ 2.4 against cpu); enableWasmTraining() passes explicit padding instead.
+  const x = { shape: [2, 10, 9, 3], seed: 51 };
+  it("conv2d and fused conv2d (1×3 filter, stride 2) agree with cpu, gradients too", async () => {
+    const w = { shape: [1, 3, 3, 4], seed: 52 };
+    await expectSameOnWasm('conv2d', (a, f) => tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'), [x, w]);
+    await expectSameOnWasm(
+      'fused conv2d',
+      (a, f, bias) => tf.fused.conv2d({ x: a as tf.Tensor4D, filter: f as tf.Tensor4D, bias, strides: 2, pad: 'same', activation: 'relu' }),
+      [x, w, { shape: [4], seed: 53 }],
+    );
+  });
+  it('depthwiseConv2d and fused depthwiseConv2d (1×3 filter, stride 2) agree with cpu, gradients too', async () => {
+    const w = { shape: [1, 3, 3, 2], seed: 54 };
+    await expectSameOnWasm('depthwiseConv2d', (a, f) => tf.depthwiseConv2d(a as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'), [x, w]);
+    await expectSameOnWasm(
+      'fused depthwiseConv2d',
+      (a, f, bias) => tf.fused.depthwiseConv2d({ x: a as tf.Tensor4D, filter: f as tf.Tensor4D, bias, strides: 2, pad: 'same' }),
+      [x, w, { shape: [6], seed: 55 }],
+    );
+  });
+});
