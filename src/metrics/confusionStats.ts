@@ -7,14 +7,15 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CommonOptions } from '../types.js';
 import { COMMON_KEYS, parseCommon, type ParsedCommon } from '../core/options.js';
 import { prepare } from '../core/normalize.js';
-import { checkKeys, checkNumber, fail } from '../core/validate.js';
+import { checkKeys, checkNumber } from '../core/validate.js';
 
 /** Options of {@link confusionStats}. */
 export interface ConfusionStatsOptions extends CommonOptions {
   /**
    * In `'binary'` and `'multilabel'` mode an element is predicted positive where its
-   * probability p ≥ `threshold` (p = sigmoid(yPred) when `fromLogits`). Not used in
-   * `'multiclass'` mode, which takes the argmax over C.
+   * probability p ≥ `threshold` (p = sigmoid(yPred) when `fromLogits`). Validated but unused in
+   * `'multiclass'` mode, which takes the argmax over C (as `fromLogits` is: argmax is the same
+   * for logits and probabilities).
    * @defaultValue `0.5`
    */
   threshold?: number;
@@ -45,9 +46,6 @@ export function parseConfusionOptions(fn: string, options: unknown, extraKeys: r
   checkKeys(fn, options, [...CONFUSION_KEYS, ...extraKeys]);
   const bag = (options ?? {}) as Record<string, unknown>;
   const common = parseCommon(fn, bag);
-  if (common.mode === 'multiclass' && bag.threshold !== undefined) {
-    fail(fn, `option 'threshold' applies to 'binary' and 'multilabel' mode only (multiclass takes the argmax), got threshold ${String(bag.threshold)} with mode 'multiclass'.`);
-  }
   return Object.freeze({ ...common, threshold: checkNumber(fn, 'threshold', bag.threshold, 0.5, { min: 0, max: 1 }) });
 }
 
@@ -85,7 +83,8 @@ const EXACT_FLOAT32 = 2 ** 24;
 export function sumOverSpace(x: Tensor, exactBelow = EXACT_FLOAT32): Tensor {
   const [R, S, K] = x.shape as [number, number, number];
   if (S < exactBelow) {
-    return tf.cast(tf.reshape(tf.matMul(tf.ones([R, 1, S]), x), [R, K]), 'int32');
+    // round: a backend whose float arithmetic is not IEEE-exact must not truncate 2.9999 to 2.
+    return tf.cast(tf.round(tf.reshape(tf.matMul(tf.ones([R, 1, S]), x), [R, K])), 'int32');
   }
   return tf.sum(tf.cast(x, 'int32'), 1);
 }

@@ -42,8 +42,9 @@ export interface ScoreOptions {
    */
   reduction?: MetricReduction;
   /**
-   * Non-negative weight per class (length C) for the `'weighted'` and `'weighted-imagewise'`
-   * reductions, normalised to sum 1. Rejected with any other reduction.
+   * Non-negative weight per class (length C, positive sum), normalised to sum 1. Only the
+   * `'weighted'` and `'weighted-imagewise'` reductions use them (as in
+   * segmentation_models_pytorch); they are still validated with the others.
    * @defaultValue all 1
    */
   classWeights?: number[];
@@ -92,9 +93,6 @@ export function parseScoreOptions(
   const bag = (options ?? {}) as Record<string, unknown>;
   const reduction = checkEnum(fn, 'reduction', bag.reduction, reductions, 'micro');
   const classWeights = checkNumberList(fn, 'classWeights', bag.classWeights, { min: 0 });
-  if (classWeights && !reduction.startsWith('weighted')) {
-    fail(fn, `option 'classWeights' applies to the 'weighted' and 'weighted-imagewise' reductions only, got reduction '${reduction}'.`);
-  }
   if (classWeights && !(classWeights.reduce((a, b) => a + b, 0) > 0)) {
     fail(fn, `option 'classWeights' must have a positive sum, got ${describe(classWeights)}.`, 'RangeError');
   }
@@ -208,7 +206,7 @@ const { add, mul } = tf;
  * iouScore(stats, { reduction: 'macro' }).print(); // (1 + 1/2 + 1/2) / 3 ≈ 0.6667
  * ```
  * @throws Error on unknown options, a bad `reduction`, `classWeights` of the wrong length or
- *   with a non-weighted reduction, `zeroDivision` outside [0, 1], or malformed stats.
+ *   with a zero sum, `zeroDivision` outside [0, 1], or malformed stats.
  * @see {@link confusionStats}, {@link f1Score}
  */
 export const iouScore: ScoreFn = defineScore('iouScore', ({ tp, fp, fn }) => [tp, add(add(tp, fp), fn)]);

@@ -96,7 +96,7 @@ describe('createConfusionAccumulator memory and errors', () => {
   });
 
   it('an accumulator rejects bad options at once and reading before any update', () => {
-    expect(() => createConfusionAccumulator({ mode: 'multiclass', threshold: 0.5 })).toThrow(/^createConfusionAccumulator: option 'threshold' applies/);
+    expect(() => createConfusionAccumulator({ threshold: 1.5 })).toThrow(/^createConfusionAccumulator: option 'threshold' must be a number in \[0, 1\]/);
     expect(() => createConfusionAccumulator({ ignoreIdx: 255 } as never)).toThrow(/^createConfusionAccumulator: unknown option 'ignoreIdx' \(did you mean 'ignoreIndex'\?\)/);
     const acc = createConfusionAccumulator();
     expect(() => acc.stats()).toThrow(/^ConfusionAccumulator\.stats: no images counted yet/);

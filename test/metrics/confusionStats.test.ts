@@ -139,6 +139,16 @@ describe.each(BACKENDS)('confusionStats on %s', (backend) => {
     tf.dispose([x, fast, exact]);
   });
 
+  it('confusionStats() in multiclass mode takes the argmax whatever threshold and fromLogits say', () => {
+    const yTrue = labels([2, 3, 4], 3, 18);
+    const yPred = uniform([2, 3, 4, 3], 19);
+    const a = confusionStats(yTrue, yPred, { mode: 'multiclass' });
+    const b = confusionStats(yTrue, yPred, { mode: 'multiclass', threshold: 0.9, fromLogits: false });
+    expect(asArrays(b)).toEqual(asArrays(a));
+    [a, b].forEach(disposeStats);
+    tf.dispose([yTrue, yPred]);
+  });
+
   it('confusionStats() treats soft targets as positive where yTrue > 0.5', () => {
     const yTrue = tf.tensor4d([0.5, 0.51, 0.2, 1], [1, 4, 1, 1]);
     const logits = tf.tensor4d([5, 5, 5, 5], [1, 4, 1, 1]); // all predicted positive
@@ -182,8 +192,8 @@ describe('confusionStats memory and errors', () => {
     expect(() => confusionStats(yTrue, yPred, { treshold: 0.5 } as never)).toThrow(/^confusionStats: unknown option 'treshold' \(did you mean 'threshold'\?\)/);
     expect(() => confusionStats(yTrue, yPred, { mode: 'multi' as never })).toThrow(/^confusionStats: option 'mode' must be one of 'binary', 'multiclass', 'multilabel'/);
     expect(() => confusionStats(yTrue, tf.zeros([1, 2, 2, 2]))).toThrow(/^confusionStats: yPred must have C = 1 channel in 'binary' mode/);
-    expect(() => confusionStats(yTrue, tf.zeros([1, 2, 2, 3]), { mode: 'multiclass', threshold: 0.5 })).toThrow(
-      /^confusionStats: option 'threshold' applies to 'binary' and 'multilabel' mode only/,
+    expect(() => confusionStats(tf.zeros([1, 2, 2, 3]), tf.zeros([1, 2, 2, 3]), { mode: 'multiclass', threshold: 7 })).toThrow(
+      /^confusionStats: option 'threshold' must be a number in \[0, 1\], got 7\.$/,
     );
     expect(() => confusionStats(tf.zeros([1, 3, 2, 1]), yPred)).toThrow(/^confusionStats: yTrue must have the shape of yPred/);
     tf.dispose([yTrue, yPred]);

@@ -35,7 +35,7 @@ describe('toMetric', () => {
     expect(() => toMetric(iouScore, { reduction: 'none' as never })).toThrow(/^toMetric: option 'reduction' must be one of 'micro', 'macro', 'weighted', 'micro-imagewise', 'macro-imagewise', 'weighted-imagewise', got 'none'\.$/);
     expect(() => toMetric(iouScore, { threshhold: 0.5 } as never)).toThrow(/^toMetric: unknown option 'threshhold' \(did you mean 'threshold'\?\)/);
     expect(() => toMetric(iouScore, { threshold: 2 })).toThrow(/^toMetric: option 'threshold' must be a number in \[0, 1\], got 2\.$/);
-    expect(() => toMetric(iouScore, { reduction: 'macro', classWeights: [1] })).toThrow(/^toMetric: option 'classWeights' applies to the 'weighted'/);
+    expect(() => toMetric(iouScore, { reduction: 'weighted', classWeights: [0] })).toThrow(/^toMetric: option 'classWeights' must have a positive sum/);
     expect(() => toMetric(iouScore, { name: '' })).toThrow(/^toMetric: option 'name' must be a non-empty string/);
     const custom = (() => tf.scalar(0)) as never;
     expect(() => toMetric(custom)).toThrow(/^toMetric: score must be one of segloss's score functions \(iouScore, f1Score, precision, recall, accuracy, specificity\)/);

@@ -139,6 +139,20 @@ describe.each(BACKENDS)('score functions on %s', (backend) => {
     disposeStats(stats);
   });
 
+  it('classWeights change only the weighted reductions', () => {
+    const s = statsOf([[1, 2], [0, 3]], [[1, 0], [2, 1]], [[0, 1], [1, 0]], [[4, 3], [3, 2]]);
+    for (const reduction of ['micro', 'macro', 'micro-imagewise', 'macro-imagewise', 'none'] as const) {
+      const plain = iouScore(s, { reduction });
+      const weighted = iouScore(s, { reduction, classWeights: [1, 5] });
+      expect(Array.from(weighted.dataSync()), reduction).toEqual(Array.from(plain.dataSync()));
+      tf.dispose([plain, weighted]);
+    }
+    // 'weighted': per-class IoU over the batch, class 0: 1/(1+3+1) = 1/5, class 1: 5/(5+1+1) = 5/7;
+    // weights [1, 5] → [1/6, 5/6]: 1/30 + 25/42.
+    expectClose(value(iouScore(s, { reduction: 'weighted', classWeights: [1, 5] })), 1 / 30 + 25 / 42, { rtol: 1e-6, atol: 1e-7 });
+    disposeStats(s);
+  });
+
   it('IoU = F1 / (2 − F1) for every image and class', () => {
     const yTrue = labels([2, 6, 6], 4, 5);
     const yPred = uniform([2, 6, 6, 4], 6);
@@ -193,7 +207,7 @@ describe('score function API', () => {
       /^iouScore: option 'reduction' must be one of 'micro', 'macro', 'weighted', 'micro-imagewise', 'macro-imagewise', 'weighted-imagewise', 'none', got 'mikro' \(did you mean 'micro'\?\)\.$/,
     );
     expect(() => f1Score(s, { reduction: 'weighted', classWeights: [1, 2, 3] })).toThrow(/^f1Score: option 'classWeights' must have one weight per class \(2\), got 3\.$/);
-    expect(() => f1Score(s, { reduction: 'macro', classWeights: [1, 2] })).toThrow(/^f1Score: option 'classWeights' applies to the 'weighted' and 'weighted-imagewise' reductions only/);
+    expect(() => f1Score(s, { reduction: 'macro', classWeights: [1, 2, 3] })).toThrow(/^f1Score: option 'classWeights' must have one weight per class \(2\), got 3\.$/);
     expect(() => precision(s, { reduction: 'weighted', classWeights: [0, 0] })).toThrow(/^precision: option 'classWeights' must have a positive sum/);
     expect(() => precision(s, { reduction: 'weighted', classWeights: [1, -1] })).toThrow(/^precision: option 'classWeights' must be a non-empty array of numbers >= 0/);
     expect(() => recall(s, { zeroDivision: 2 })).toThrow(/^recall: option 'zeroDivision' must be a number in \[0, 1\], got 2\.$/);
