@@ -76,16 +76,20 @@ describe.each(BACKENDS)('confusionStats on %s', (backend) => {
     disposeStats(stats);
   });
 
-  it('confusionStats() with channelsFirst equals channelsLast on the transposed tensors', () => {
-    for (const mode of ['multilabel', 'multiclass'] as const) {
-      const yPred = uniform([2, 3, 4, 3], 8);
-      const yTrue = mode === 'multiclass' ? labels([2, 3, 4], 3, 9, 255) : mask([2, 3, 4, 3], 9);
-      const last = confusionStats(yTrue, yPred, { mode, ignoreIndex: 255 });
-      const yTrueFirst = mode === 'multiclass' ? yTrue : toFirst(yTrue);
-      const first = confusionStats(yTrueFirst, toFirst(yPred), { mode, ignoreIndex: 255, dataFormat: 'channelsFirst' });
-      expect(asArrays(first), mode).toEqual(asArrays(last));
-      disposeStats(last);
-      disposeStats(first);
+  it('confusionStats() with channelsFirst equals channelsLast on the transposed tensors, in 1-3 spatial dims', () => {
+    for (const spatial of [[5], [3, 4], [2, 3, 2]]) {
+      for (const [mode, C] of [['binary', 1], ['multilabel', 3], ['multiclass', 3]] as const) {
+        const yPred = uniform([2, ...spatial, C], 8);
+        const yTrue = mode === 'multiclass' ? labels([2, ...spatial], C, 9, 255) : mask([2, ...spatial, C], 9, 255);
+        const last = confusionStats(yTrue, yPred, { mode, ignoreIndex: 255 });
+        const yTrueFirst = mode === 'multiclass' ? yTrue : toFirst(yTrue);
+        const yPredFirst = toFirst(yPred);
+        const first = confusionStats(yTrueFirst, yPredFirst, { mode, ignoreIndex: 255, dataFormat: 'channelsFirst' });
+        expect(asArrays(first), `${mode} ${spatial.length}-D`).toEqual(asArrays(last));
+        disposeStats(last);
+        disposeStats(first);
+        tf.dispose([yPred, yTrue, yTrueFirst, yPredFirst]);
+      }
     }
   });
 
