@@ -9,26 +9,27 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 /**
  * Lovász gradient of rows of labels already sorted by decreasing error: `[R, N]` → `[R, N]`.
  *
- * With G = Σ t over the row, pos_k = cumsum(t)_k and neg_k = cumsum(v·(1 − t))_k (v the valid
- * mask, t already 0 where v = 0), the Jaccard loss of the first k elements is
- * J_k = 1 − (G − pos_k) / (G + neg_k) = (pos_k + neg_k) / (G + neg_k), and g_1 = J_1,
- * g_k = J_k − J_{k−1}.
+ * With G = Σ t over the row, the Jaccard loss of the first k elements is
+ * J_k = 1 − (G − cumsum(t)_k) / (G + cumsum(v·(1 − t))_k), and g_1 = J_1, g_k = J_k − J_{k−1}
+ * (v the valid mask; t is already 0 where v = 0). Written without the row total G, so that
+ * every op is elementwise on `[R, N]` (no broadcast, which tfjs's cpu backend runs slowly):
+ * I_k = G − cumsum(t)_k = Σ_{j>k} t_j is a reverse exclusive cumsum, n_k = cumsum(v)_k counts
+ * the valid elements so far, the union is G + cumsum(v·(1 − t))_k = I_k + n_k, and
+ * J_k = n_k / max(I_k + n_k, 1); J_{k−1} uses I_k + t_k and n_k − v_k.
  *
- * The denominator G + neg_k is at least pos_k + neg_k, the number of valid elements among the
- * first k (each contributes t + (1 − t) = 1), so clamping it at 1 changes nothing where a valid
- * element has been seen and gives J = 0 before that. Hence an invalid element leaves J unchanged
- * (g = 0 there, wherever it sorts), and a row with no valid element gets g = 0 throughout.
+ * The union is at least n_k, so clamping it at 1 changes nothing once a valid element has been
+ * seen and gives J = 0 before that. Hence an invalid element leaves J unchanged (g = 0 there,
+ * wherever it sorts), and a row with no valid element gets g = 0 throughout.
+ * `vSorted` may be omitted when every element is valid.
  */
-export function lovaszGrad(tSorted: Tensor, vSorted: Tensor): Tensor {
+export function lovaszGrad(tSorted: Tensor, vSorted?: Tensor): Tensor {
   return tf.tidy(() => {
-    const isNeg = tf.sub(vSorted, tSorted);
-    const pos = tf.cumsum(tSorted, 1);
-    const neg = tf.cumsum(isNeg, 1);
-    const G = tf.sum(tSorted, 1, true);
-    const jaccard = (p: Tensor, n: Tensor) => tf.div(tf.add(p, n), tf.maximum(tf.add(G, n), 1));
-    // J_{k−1} from the exclusive sums pos_k − t_k and neg_k − (v_k − t_k), exact for 0/1 labels
-    // (and J_0 = 0): cheaper than shifting J by a slice and a pad.
-    return tf.sub(jaccard(pos, neg), jaccard(tf.sub(pos, tSorted), tf.sub(neg, isNeg)));
+    const I = tf.cumsum(tSorted, 1, true, true);
+    const n = vSorted ? tf.cumsum(vSorted, 1) : tf.cumsum(tf.onesLike(tSorted), 1);
+    const J = tf.div(n, tf.maximum(tf.add(I, n), 1));
+    const nPrev = vSorted ? tf.sub(n, vSorted) : tf.sub(n, 1);
+    const JPrev = tf.div(nPrev, tf.maximum(tf.add(tf.add(I, tSorted), nPrev), 1));
+    return tf.sub(J, JPrev);
   });
 }
 
@@ -36,31 +37,34 @@ export function lovaszGrad(tSorted: Tensor, vSorted: Tensor): Tensor {
  * Σ_k relu(e_(k))·g_k per row: the Lovász extension evaluated at the errors `e` `[R, N]`, with
  * e_(k) sorted descending (ties keep index order, as tfjs's `topk` does on cpu and wasm, which
  * is the reference's stable sort) and g the {@link lovaszGrad} of the labels `t` permuted the
- * same way. `v` is the valid mask (0 excludes an element: g = 0 there). Returns `[R]`.
+ * same way. `v` is the valid mask (0 excludes an element: g = 0 there; omit it when all are
+ * valid). Returns `[R]`.
  *
  * The sort order and g are constants; the gradient is relu'(e)·g scattered back to the original
- * element order (one `scatterND`). It is a `tf.customGrad`, so neither `topk` (no gradient in
- * tfjs) nor `gather` (whose gradient needs `UnsortedSegmentSum`, missing on wasm) is taped.
- * Cost: one sort of every row (O(N log N)), two gathers and two cumulative sums.
+ * element order (one `scatterND`, in the backward pass only). It is a `tf.customGrad`, so neither
+ * `topk` (no gradient in tfjs) nor `gather` (whose gradient needs `UnsortedSegmentSum`, missing
+ * on wasm) is taped. Cost: one sort of every row (O(N log N)), one or two gathers and two
+ * cumulative sums forward; one scatter backward.
  * For the softmax form, errors are ≥ 0 so the relu changes nothing (and |·|' is 0 at 0 anyway).
  */
-export function lovaszRows(e: Tensor, t: Tensor, v: Tensor): Tensor {
-  const [R, N] = e.shape;
+export function lovaszRows(e: Tensor, t: Tensor, v?: Tensor): Tensor {
+  const [R, N] = e.shape as [number, number];
   const op = tf.customGrad(((errors: Tensor, save: tf.GradSaveFunc) => {
     const { values, indices } = tf.topk(errors, N, true);
-    // Row r's indices become flat positions r·N + i into the flattened [R·N] tensors.
-    const flat = tf.reshape(tf.add(indices, tf.mul(tf.reshape(tf.range(0, R, 1, 'int32'), [R, 1]), tf.scalar(N, 'int32'))), [R * N]);
+    // Row r's indices become flat positions r·N + i into the flattened [R·N] tensors (a flat
+    // gather: tfjs-backend-wasm 4.22 gathers wrongly with batchDims = 1).
+    const rowStart = tf.mul(tf.reshape(tf.range(0, R, 1, 'int32'), [R, 1]), tf.scalar(N, 'int32'));
+    const flat = tf.reshape(tf.add(indices, rowStart), [R * N]);
     const sorted = (x: Tensor) => tf.reshape(tf.gather(tf.reshape(x, [R * N]), flat), [R, N]);
-    const g = lovaszGrad(sorted(t), sorted(v));
-    // Weight of each sorted error in the gradient: g where the hinge is active.
-    const w = tf.mul(g, tf.cast(tf.greater(values, 0), 'float32'));
-    save([w, flat]);
+    const g = lovaszGrad(sorted(t), v && sorted(v));
+    save([g, values, flat]);
     return {
       value: tf.sum(tf.mul(tf.relu(values), g), 1),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [wSaved, flatSaved] = saved;
-        const updates = tf.reshape(tf.mul(tf.reshape(dy, [R, 1]), wSaved), [R * N]);
-        return tf.reshape(tf.scatterND(tf.reshape(flatSaved, [R * N, 1]), updates, [R * N]), [R, N]);
+        const [gS, valuesS, flatS] = saved as [Tensor, Tensor, Tensor];
+        // Weight of each sorted error: dy·g where the hinge is active, scattered back.
+        const w = tf.mul(tf.mul(gS, tf.cast(tf.greater(valuesS, 0), 'float32')), tf.reshape(dy, [R, 1]));
+        return tf.reshape(tf.scatterND(tf.reshape(flatS, [R * N, 1]), tf.reshape(w, [R * N]), [R * N]), [R, N]);
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: Tensor) => Tensor;

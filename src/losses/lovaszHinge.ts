@@ -87,7 +87,8 @@ export function lovaszHingeLoss(options: LovaszHingeLossOptions = {}): LossFn {
     const rows = o.perImage ? B : 1;
     const shape = [rows, x.size / rows];
     const errors = tf.sub(1, tf.mul(x, tf.sub(tf.mul(t, 2), 1)));
-    const perGroup = lovaszRows(tf.reshape(errors, shape), tf.reshape(t, shape), tf.reshape(m, shape));
+    const v = o.ignoreIndex === undefined ? undefined : tf.reshape(m, shape);
+    const perGroup = lovaszRows(tf.reshape(errors, shape), tf.reshape(t, shape), v);
     return tf.mean(perGroup);
   });
 }

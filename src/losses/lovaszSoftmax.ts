@@ -96,7 +96,6 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
     if (Array.isArray(classes)) checkClassOptions(fn, C, { classes });
     const S = x.size / (B * C);
     const p = tf.reshape(activate(x, 'multiclass', o.fromLogits), [B, S, C]);
-    const valid = tf.reshape(m, [B, S, 1]);
     // fg = [label = c]: prepare's t for index targets (already 0 where ignored); one-hot or soft
     // targets are read through their argmax, as in the reference (no pixel is ignored there).
     const oneHotTargets = yTrue.rank === yPred.rank && yTrue.shape[o.dataFormat === 'channelsFirst' ? 1 : yTrue.rank - 1] === C;
@@ -113,7 +112,7 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
     const G = o.perImage ? B : 1;
     const N = (B * S) / G;
     const rows = (a: Tensor) => tf.reshape(tf.transpose(tf.reshape(a, [G, N, K]), [0, 2, 1]), [G * K, N]);
-    const v = rows(tf.broadcastTo(valid, [B, S, K]));
+    const v = o.ignoreIndex === undefined ? undefined : rows(tf.broadcastTo(tf.reshape(m, [B, S, 1]), [B, S, K]));
     const fgRows = rows(fg);
     const L = tf.reshape(lovaszRows(rows(errors), fgRows, v), [G, K]);
     let perGroup: Tensor;

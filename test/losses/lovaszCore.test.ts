@@ -56,6 +56,14 @@ describe.each(BACKENDS)('Lovász core on %s', (backend) => {
     expectClose(g[1].reduce((a, b) => a + b, 0), 1, { rtol: 1e-6, atol: 1e-7 });
   });
 
+  it('lovaszGrad() without a valid mask equals an all-ones mask', () => {
+    const [omitted, ones] = tf.tidy(() => {
+      const t = tf.tensor2d([[0, 1, 1, 0, 1], [1, 1, 0, 0, 0]]);
+      return [lovaszGrad(t).dataSync(), lovaszGrad(t, tf.onesLike(t)).dataSync()];
+    });
+    expectClose(omitted, ones, { rtol: 0, atol: 0 });
+  });
+
   it('lovaszRows() matches a direct transcription of the formula, value and gradient, on random rows', () => {
     const r = rng(7);
     const R = 3;
