@@ -93,19 +93,25 @@ export function drawChart(svg: SVGSVGElement, xs: number[], series: Series[], op
   const x1 = fx(xs[xs.length - 1]);
   const finite = series.flatMap((s) => s.ys).filter(Number.isFinite);
   const yMax = Math.max(1e-6, ...finite) * 1.05;
+  const yMin = Math.min(0, ...finite) * 1.05; // boundaryLoss goes below 0 inside the target
   const px = (v: number) => m.l + ((fx(v) - x0) / (x1 - x0 || 1)) * (width - m.l - m.r);
-  const py = (v: number) => height - m.b - (v / yMax) * (height - m.t - m.b);
+  const py = (v: number) => height - m.b - ((v - yMin) / (yMax - yMin)) * (height - m.t - m.b);
   const axis = { stroke: '#999', 'stroke-width': 1 };
-  svg.append(el('line', { x1: m.l, y1: height - m.b, x2: width - m.r, y2: height - m.b, ...axis }));
+  svg.append(el('line', { x1: m.l, y1: py(0), x2: width - m.r, y2: py(0), ...axis }));
   svg.append(el('line', { x1: m.l, y1: m.t, x2: m.l, y2: height - m.b, ...axis }));
   for (let i = 0; i <= 4; i++) {
-    const v = (yMax * i) / 4;
+    const v = yMin + ((yMax - yMin) * i) / 4;
     svg.append(el('text', { x: m.l - 6, y: py(v) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#555' }, v.toFixed(2)));
     svg.append(el('line', { x1: m.l, y1: py(v), x2: width - m.r, y2: py(v), stroke: '#eee' }));
   }
-  for (let i = 0; i <= 4; i++) {
-    const v = opts.logX ? Math.exp(x0 + ((x1 - x0) * i) / 4) : xs[0] + ((xs[xs.length - 1] - xs[0]) * i) / 4;
-    const label = opts.percent ? `${(v * 100).toPrecision(2)} %` : String(Math.round(v));
+  // x ticks: five log-spaced ones, or integers at a step that gives at most six.
+  const span = xs[xs.length - 1] - xs[0];
+  const step = Math.max(1, Math.ceil(span / 5));
+  const ticks = opts.logX
+    ? Array.from({ length: 5 }, (_, i) => Math.exp(x0 + ((x1 - x0) * i) / 4))
+    : Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => xs[0] + i * step);
+  for (const v of ticks) {
+    const label = opts.percent ? `${+(v * 100).toPrecision(2)} %` : String(v);
     svg.append(el('text', { x: px(v), y: height - m.b + 16, 'text-anchor': 'middle', 'font-size': 11, fill: '#555' }, label));
   }
   svg.append(el('text', { x: (m.l + width - m.r) / 2, y: height - 6, 'text-anchor': 'middle', 'font-size': 12, fill: '#333' }, opts.xLabel));

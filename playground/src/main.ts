@@ -50,6 +50,7 @@ const app = {
   chosen: new Set(specs.filter((s) => s.defaultOn).map((s) => s.fn)),
   options: Object.fromEntries(specs.map((s) => [s.fn, defaultOptions(s)])) as Record<string, Record<string, number | boolean>>,
   sweep: 'shift' as 'shift' | 'fraction',
+  normalise: false,
   version: 0,
   sweepVersion: 0,
   backend: '',
@@ -154,7 +155,7 @@ function buildCards(): void {
 function applyLanguage(): void {
   document.documentElement.lang = app.lang === 'en' ? 'en' : 'zh-CN';
   document.querySelectorAll<HTMLElement>('[data-i18n]').forEach((e) => (e.textContent = t(e.dataset.i18n!)));
-  $('#lang').textContent = app.lang === 'en' ? '中文' : 'English';
+  $('#lang').textContent = app.lang === 'en' ? '中文 (zh)' : 'English';
   for (const spec of specs) {
     const card = document.querySelector(`.card[data-fn="${spec.fn}"]`);
     if (!card) continue;
@@ -288,7 +289,11 @@ async function runSweep(token: number): Promise<void> {
     if (token !== sweepToken) return;
     ys.push(values(make(x), chosen));
   }
-  const series = chosen.map((c, k) => ({ fn: c.fn, colour: specs.find((s) => s.fn === c.fn)!.color, ys: ys.map((row) => row[k]) }));
+  const series = chosen.map((c, k) => {
+    const column = ys.map((row) => row[k]);
+    const top = Math.max(...column.filter(Number.isFinite).map(Math.abs));
+    return { fn: c.fn, colour: specs.find((s) => s.fn === c.fn)!.color, ys: app.normalise && top > 0 ? column.map((y) => y / top) : column };
+  });
   drawChart(svg, xs, series, {
     logX: app.sweep === 'fraction',
     percent: app.sweep === 'fraction',
@@ -309,7 +314,8 @@ async function start(): Promise<void> {
   $('#backend').textContent = app.backend;
   if (!forced && app.backend === 'cpu') {
     const soft = softwareRenderer();
-    $('#backend-note').textContent = soft === 'none' ? '(WebGL unavailable)' : soft ? `(WebGL is software-rendered: ${soft.slice(0, 60)})` : '';
+    const name = /swiftshader/i.test(soft) ? 'SwiftShader' : /llvmpipe/i.test(soft) ? 'llvmpipe' : 'software';
+    $('#backend-note').textContent = soft === 'none' ? '(no WebGL)' : soft ? `(WebGL is ${name}, slower than cpu)` : '';
   }
   document.querySelectorAll<HTMLButtonElement>('[data-preset]').forEach((b) =>
     b.addEventListener('click', () => {
@@ -334,6 +340,10 @@ async function start(): Promise<void> {
       scheduleSweep();
     }),
   );
+  $('#normalise').addEventListener('change', (e) => {
+    app.normalise = (e.target as HTMLInputElement).checked;
+    scheduleSweep();
+  });
   $('#batch2').addEventListener('change', (e) => {
     app.second = (e.target as HTMLInputElement).checked;
     schedule();

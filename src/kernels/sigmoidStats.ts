@@ -3,14 +3,16 @@
  * backend's own memory: one pass for the forward sums, one pass for the gradient, no full-size
  * temporaries besides the probabilities kept for the backward pass.
  *
- * Forward `SeglossSigmoidStats`: inputs `x` (yPred as given, logits or probabilities) and `t`
- * (yTrue as given, same layout). Outputs the sums `[K, B, C]` with rows
+ * Forward `SeglossSigmoidStats`: inputs `x` (yPred as given, logits or probabilities), `t`
+ * (yTrue as given, same layout) and optionally `p` = σ(x) when the backend has a faster sigmoid
+ * (wasm: XNNPACK). Outputs the sums `[K, B, C]` with rows
  * I = Σ m·p·t (Σ m·min(p, t) with softLabel), P = Σ m·p (or m·p²), T = Σ m·t (or m·t²), N = Σ m,
- * BCE = Σ m·bce(x, t), FOCAL = Σ m·focal(x, t), and the probabilities p (x's shape).
+ * BCE = Σ m·bce(x, t), FOCAL = Σ m·focal(x, t), and — unless given — the probabilities p.
  * Backward `SeglossSigmoidStatsGrad`: inputs x, t, p and `coef` = ∂L/∂sums `[K, B, C]`; output ∂L/∂x.
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, view } from './access.js';
+import { fastSigmoid, softplusFromP } from './fastMath.js';
 
 export const SIGMOID_STATS = 'SeglossSigmoidStats';
 export const SIGMOID_STATS_GRAD = 'SeglossSigmoidStatsGrad';
@@ -79,10 +81,13 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
   const { B, C, S } = a;
-  const { infos, views } = allocate(backend, [[SIGMOID_ROWS, B, C], args.inputs.x.shape]);
-  const [stats, p] = views;
+  const given = args.inputs.p !== undefined;
+  const { infos, views } = allocate(backend, given ? [[SIGMOID_ROWS, B, C]] : [[SIGMOID_ROWS, B, C], args.inputs.x.shape]);
+  const stats = views[0];
   const x = view(backend, args.inputs.x);
   const t = view(backend, args.inputs.t);
+  // Either the given probabilities, or the output they are written to.
+  const p = given ? view(backend, args.inputs.p) : views[1];
   stats.fill(0);
   const pg = new Float64Array(2);
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
@@ -99,18 +104,16 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
       for (let s = 0, i = start; s < S; s++, i += stride) {
         const tv = t[i];
         if (hasIgnore && tv === ignoreIndex) {
-          p[i] = 0;
+          if (!given) p[i] = 0;
           continue;
         }
         const xv = x[i];
         let pv: number;
-        let e = 0;
-        if (fromLogits) {
-          // p = σ(x) from e = exp(−|x|), which never overflows.
-          e = Math.exp(-Math.abs(xv));
-          pv = xv >= 0 ? 1 / (1 + e) : e / (1 + e);
-        } else pv = xv;
-        p[i] = pv;
+        if (given) pv = p[i];
+        else {
+          pv = fromLogits ? fastSigmoid(xv) : xv;
+          p[i] = pv;
+        }
         N += 1;
         P += squared ? pv * pv : pv;
         T += squared ? tv * tv : tv;
@@ -121,7 +124,7 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
           let sp = 0;
           let logP = 0;
           let log1mP = 0;
-          if (fromLogits) sp = (xv > 0 ? xv : 0) + Math.log1p(e);
+          if (fromLogits) sp = softplusFromP(xv, pv);
           else {
             const pc = xv < LO ? LO : xv > HI ? HI : xv;
             logP = Math.log(pc);
@@ -193,7 +196,7 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
               d += gB * ((wPos * ts + wNeg * (1 - ts)) * pv - wPos * ts);
             }
             if (gF !== 0) {
-              const ce = (xv > 0 ? xv : 0) + Math.log1p(Math.exp(-Math.abs(xv))) - tv * xv;
+              const ce = softplusFromP(xv, pv) - tv * xv;
               powAndSlope(pv + tv - 2 * pv * tv, gamma, pg);
               const at = hasAlpha ? tv * (2 * alpha - 1) + 1 - alpha : 1;
               // fl = q^γ·ce·αt with q = p + t − 2pt: ∂fl/∂x = αt·(γq^(γ−1)·(1 − 2t)·p(1 − p)·ce + q^γ·(p − t)).

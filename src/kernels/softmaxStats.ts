@@ -11,6 +11,7 @@
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, view } from './access.js';
+import { fastExp } from './fastMath.js';
 import { powAndSlope } from './sigmoidStats.js';
 
 export const SOFTMAX_STATS = 'SeglossSoftmaxStats';
@@ -104,7 +105,7 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
         for (let c = 0, i = base; c < C; c++, i += cs) if (x[i] > max) max = x[i];
         let sum = 0;
         for (let c = 0, i = base; c < C; c++, i += cs) {
-          const e = Math.exp(x[i] - max);
+          const e = fastExp(x[i] - max);
           pv[c] = e;
           sum += e;
         }

@@ -54,8 +54,8 @@ let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
-async function state(): Promise<PageState> {
-  return page.evaluate(() => (window as unknown as { __segloss_state: PageState }).__segloss_state);
+async function state(p: Page = page): Promise<PageState> {
+  return p.evaluate(() => (window as unknown as { __segloss_state: PageState }).__segloss_state);
 }
 
 /** Runs `action` and waits until the page has recomputed. */
@@ -66,9 +66,9 @@ async function andWait(action: () => Promise<unknown>): Promise<PageState> {
   return state();
 }
 
-async function shownValues(): Promise<Record<string, number>> {
+async function shownValues(p: Page = page): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const el of await page.locator('[data-testid^="loss-value-"]').all()) {
+  for (const el of await p.locator('[data-testid^="loss-value-"]').all()) {
     out[(await el.getAttribute('data-testid'))!.slice('loss-value-'.length)] = Number(await el.textContent());
   }
   return out;
@@ -83,13 +83,13 @@ async function gradMaps(): Promise<Record<string, string>> {
 }
 
 /** Every shown value matches the page's own full-precision value and segloss in Node within 1e-4. */
-async function expectShownValuesMatchNode(): Promise<PageState> {
-  const s = await state();
-  const shown = await shownValues();
+async function expectShownValuesMatchNode(p: Page = page): Promise<PageState> {
+  const s = await state(p);
+  const shown = await shownValues(p);
   expect(Object.keys(shown).sort()).toEqual(s.losses.map((l) => l.fn).sort());
   for (const { fn, options, value } of s.losses) {
     const want = nodeValue(s, fn, options);
-    const error = await page.locator(`.card[data-fn="${fn}"] .error`).textContent();
+    const error = await p.locator(`.card[data-fn="${fn}"] .error`).textContent();
     expect(error, `${fn} shows no error`).toBe('');
     expect(Number.isFinite(want), `${fn} is finite in Node`).toBe(true);
     expect(Math.abs(shown[fn] - want), `${fn}: shown ${shown[fn]}, Node ${want}`).toBeLessThanOrEqual(1e-4);
@@ -128,15 +128,21 @@ beforeAll(async () => {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
   });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('console', (m) => {
+  page = await openPage('');
+});
+
+/** Opens the page with a query string, recording console errors, and waits until it is ready. */
+async function openPage(query: string): Promise<Page> {
+  const p = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  p.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  page.on('requestfailed', (r) => consoleErrors.push(`request failed: ${r.url()}`));
-  await page.goto(`${base}index.html`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-});
+  p.on('pageerror', (e) => consoleErrors.push(e.message));
+  p.on('requestfailed', (r) => consoleErrors.push(`request failed: ${r.url()}`));
+  await p.goto(`${base}index.html${query}`);
+  await p.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  return p;
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -159,6 +165,9 @@ describe('playground page', () => {
     expect(s.yTrue).toEqual(Array.from(presetMask('small', s.H, s.W).data));
     expect(s.losses.map((l) => l.fn)).toEqual(expect.arrayContaining(['diceLoss', 'bceLoss', 'focalLoss', 'tverskyLoss']));
     await expectShownValuesMatchNode();
+    const several = await andWait(() => page.getByTestId('preset-several').click());
+    expect(several.yTrue).toEqual(Array.from(presetMask('several', s.H, s.W).data));
+    await expectShownValuesMatchNode();
     await page.waitForFunction(() => (window as unknown as { __segloss_state: PageState }).__segloss_state.sweepVersion > 0);
     const png = await page.screenshot({ fullPage: true });
     writeFileSync(join(ARTIFACTS, 'playground.png'), png);
@@ -167,9 +176,9 @@ describe('playground page', () => {
   });
 
   it('shows every available loss, each matching Node, with one gradient map per loss', async () => {
-    for (const toggle of await page.locator('input[data-testid^="toggle-"]').all()) {
-      if (!(await toggle.isChecked())) await andWait(() => toggle.check());
-    }
+    const toggles = await page.locator('input[data-testid^="toggle-"]').all();
+    for (const toggle of toggles) await toggle.check();
+    await page.waitForFunction((n) => (window as unknown as { __segloss_state: PageState }).__segloss_state.losses.length === n, toggles.length);
     const s = await expectShownValuesMatchNode();
     const fns = s.losses.map((l) => l.fn);
     expect(fns).toEqual(expect.arrayContaining(['diceLoss', 'jaccardLoss', 'tverskyLoss', 'focalTverskyLoss', 'focalLoss', 'bceLoss', 'bceDiceLoss', 'comboLoss', 'lovaszHingeLoss']));
@@ -221,6 +230,12 @@ describe('playground page', () => {
         expect((d ?? '').split('L').length, fn).toBeGreaterThan(2);
       }
     }
+    const line = page.getByTestId('sweep-line-bceLoss');
+    const raw = await line.getAttribute('d');
+    const before = (await state()).sweepVersion;
+    await page.getByTestId('sweep-normalise').check();
+    await page.waitForFunction((v) => (window as unknown as { __segloss_state: PageState }).__segloss_state.sweepVersion > v, before);
+    expect(await line.getAttribute('d')).not.toBe(raw);
   });
 
   it('switches the explanations and labels to Chinese and back', async () => {
@@ -234,6 +249,27 @@ describe('playground page', () => {
     writeFileSync(join(ARTIFACTS, 'playground-zh.png'), await page.screenshot({ fullPage: true }));
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => summary.textContent()).toBe(english);
+  });
+
+  it('computes on webgl when asked and WebGL exists (software WebGL here), with the values segloss gives in Node', async () => {
+    const p = await openPage('?backend=webgl');
+    try {
+      const webgl = await p.evaluate(() => document.createElement('canvas').getContext('webgl2') !== null);
+      expect(await p.getByTestId('backend').textContent()).toBe(webgl ? 'webgl' : 'cpu');
+      await expectShownValuesMatchNode(p);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('falls back to cpu when the requested backend cannot start', async () => {
+    const p = await openPage('?backend=nosuchbackend');
+    try {
+      expect(await p.getByTestId('backend').textContent()).toBe('cpu');
+      expect((await state(p)).losses.length).toBeGreaterThan(0);
+    } finally {
+      await p.close();
+    }
   });
 
   it('logged no console error, page error or failed request', () => {

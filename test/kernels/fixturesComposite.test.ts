@@ -1,0 +1,19 @@
+// The golden fixtures again, with the fused kernels switched off: the composite path (the one
+// webgl, webgpu and every other backend run) must match PyTorch too. test/fixtures.test.ts covers
+// the fused path, which cpu and wasm take by default.
+import { setFusedKernels } from '../../src/kernels/register.js';
+import { replayLossFixtures } from '../helpers/replay.js';
+
+setFusedKernels(false);
+
+replayLossFixtures([
+  'diceLoss',
+  'jaccardLoss',
+  'tverskyLoss',
+  'focalTverskyLoss',
+  'focalLoss',
+  'bceLoss',
+  'crossEntropyLoss',
+  'bceDiceLoss',
+  'comboLoss',
+]);
