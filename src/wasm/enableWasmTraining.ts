@@ -4,6 +4,7 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { makeConv2DBackpropFilter } from './conv2DBackpropFilter.js';
+import { makeConv2DBackpropInput } from './conv2DBackpropInput.js';
 import { FN } from './kernelTools.js';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInput } from './depthwiseConv2dNativeBackpropInput.js';
@@ -11,6 +12,7 @@ import { makeExplicitSamePadding } from './explicitSamePadding.js';
 import { maxPoolGrad } from './maxPoolGrad.js';
 import { makeResizeBilinearGrad } from './resizeBilinearGrad.js';
 import { makeResizeNearestNeighborGrad } from './resizeNearestNeighborGrad.js';
+import { makeTile } from './tile.js';
 
 /** What one kernel change does: add a missing kernel, or replace a wrong one. */
 interface Patch {
@@ -23,6 +25,10 @@ interface Patch {
 const PATCHES: readonly Patch[] = [
   // Missing: every conv2d / conv2dTranspose filter gradient fails without it.
   { kernelName: 'Conv2DBackpropFilter', action: 'add', make: makeConv2DBackpropFilter },
+  // Right but slow (a direct loop, ~45 % of a U-Net step): the same maths on the backend's XNNPACK Conv2D.
+  { kernelName: 'Conv2DBackpropInput', action: 'replace', make: makeConv2DBackpropInput },
+  // Right but slow (one index computation per element; the batch-norm gradient's largest cost).
+  { kernelName: 'Tile', action: 'replace', make: makeTile },
   // Missing: the gradients of depthwiseConv2d and separableConv2d (SeparableConv2D, DepthwiseConv2D layers).
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', action: 'add', make: () => depthwiseConv2dNativeBackpropInput },
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', action: 'add', make: () => depthwiseConv2dNativeBackpropFilter },

@@ -236,3 +236,51 @@ describe("forward convolutions with 'same' padding on wasm", () => {
     );
   });
 });
+
+describe('Conv2DBackpropInput (through Conv2D) and Tile (block copies) on wasm', () => {
+  it("gives cpu's input gradient with a front padding larger than the filter and NCHW", async () => {
+    const run = async (backend: 'cpu' | 'wasm') => {
+      await useBackend(backend);
+      return tf.tidy(() => {
+        const filter = tf.tensor(randomValues([3, 2, 4, 5], 61), [3, 2, 4, 5]);
+        const e = tf.engine();
+        // Explicit padding of 4 rows on top (> KH − 1) and 3 at the bottom, stride 2.
+        const dyA = tf.tensor(randomValues([2, 7, 4, 5], 62), [2, 7, 4, 5]);
+        const a = e.runKernel('Conv2DBackpropInput', { dy: dyA, filter }, {
+          strides: [2, 2], pad: [[0, 0], [4, 3], [0, 1], [0, 0]], dataFormat: 'NHWC', inputShape: [2, 9, 8, 4],
+        } as never) as tf.Tensor;
+        const dyB = tf.tensor(randomValues([2, 5, 5, 4], 63), [2, 5, 5, 4]);
+        const bNchw = e.runKernel('Conv2DBackpropInput', { dy: dyB, filter }, {
+          strides: [2, 2], pad: 'same', dataFormat: 'NCHW', inputShape: [2, 4, 9, 8],
+        } as never) as tf.Tensor;
+        return [a.dataSync(), bNchw.dataSync()];
+      });
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expectClose(wasm[0], cpu[0], { rtol: 1e-4, atol: 1e-4 }, 'explicit padding');
+    expectClose(wasm[1], cpu[1], { rtol: 1e-4, atol: 1e-4 }, 'NCHW');
+  });
+
+  const tiles: Array<{ shape: number[]; reps: number[]; dtype: 'float32' | 'int32' | 'bool' }> = [
+    { shape: [1, 1, 1, 5], reps: [3, 4, 6, 1], dtype: 'float32' },
+    { shape: [2, 3, 1], reps: [2, 1, 4], dtype: 'float32' },
+    { shape: [4], reps: [3], dtype: 'int32' },
+    { shape: [2, 1, 3], reps: [1, 5, 2], dtype: 'int32' },
+    { shape: [2, 3], reps: [2, 2], dtype: 'bool' },
+  ];
+  for (const c of tiles) {
+    it(`tiles a ${c.dtype} [${c.shape}] by [${c.reps}] as cpu does`, async () => {
+      const run = async (backend: 'cpu' | 'wasm') => {
+        await useBackend(backend);
+        return tf.tidy(() => {
+          const v = randomValues(c.shape, 64).map((u) => (c.dtype === 'float32' ? u : Math.round(u * 10)));
+          const x = c.dtype === 'bool' ? tf.greater(tf.tensor(v, c.shape), 0) : tf.tensor(v, c.shape, c.dtype);
+          const y = tf.tile(x, c.reps);
+          return { shape: y.shape, dtype: y.dtype, values: Array.from(y.dataSync()) };
+        });
+      };
+      expect(await run('wasm')).toEqual(await run('cpu'));
+    });
+  }
+});
