@@ -39,8 +39,8 @@ const SPLIT: OptionDef[] = [
   { name: 'val-split', value: 'F', help: 'fraction held out: the last files in name order (a contiguous block)', default: '0.25' },
 ];
 const TRAINING: OptionDef[] = [
-  { name: 'epochs', value: 'N', help: 'training epochs per loss', default: '12' },
-  { name: 'batch-size', value: 'N', help: 'images per batch', default: '8' },
+  { name: 'epochs', value: 'N', help: 'training epochs per loss', default: '15' },
+  { name: 'batch-size', value: 'N', help: 'images per batch', default: '4' },
   { name: 'lr', value: 'F', help: 'Adam learning rate', default: '0.003' },
   { name: 'width', value: 'N', help: 'U-Net filters at the first level (doubling per level)', default: '8' },
   { name: 'depth', value: 'N', help: 'U-Net levels (poolings)', default: '2' },

@@ -174,45 +174,54 @@ function chunk(type: string, body: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Encodes 8-bit gray (1), gray+alpha (2), RGB (3) or RGBA (4) samples as a PNG (filter 0). */
+/**
+ * Writes a PNG from already-filtered scanlines (each row: a filter byte, then the row's bytes).
+ * Low level: the encoders below and the tests build on it.
+ */
+export function writePng(
+  width: number,
+  height: number,
+  depth: number,
+  colorType: number,
+  filtered: Uint8Array,
+  extra: { palette?: Uint8Array; transparency?: Uint8Array; interlace?: boolean } = {},
+): Uint8Array {
+  const header = new Uint8Array(13);
+  const hv = new DataView(header.buffer);
+  hv.setUint32(0, width);
+  hv.setUint32(4, height);
+  header[8] = depth;
+  header[9] = colorType;
+  header[12] = extra.interlace ? 1 : 0;
+  // A plain Uint8Array (not a Buffer, whose slice() is a view).
+  return new Uint8Array(Buffer.concat([
+    Uint8Array.from(SIGNATURE),
+    chunk('IHDR', header),
+    ...(extra.palette ? [chunk('PLTE', extra.palette)] : []),
+    ...(extra.transparency ? [chunk('tRNS', extra.transparency)] : []),
+    chunk('IDAT', deflateSync(filtered)),
+    chunk('IEND', new Uint8Array(0)),
+  ]));
+}
+
+/** Rows prefixed with filter byte 0 (None). */
+function unfiltered(data: Uint8Array, height: number, stride: number): Uint8Array {
+  const raw = new Uint8Array(height * (stride + 1));
+  for (let y = 0; y < height; y++) raw.set(data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  return raw;
+}
+
+/** Encodes 8-bit gray (1), gray+alpha (2), RGB (3) or RGBA (4) samples as a PNG. */
 export function encodePng(image: RawImage): Uint8Array {
   const { width, height, channels, data } = image;
   if (data.length !== width * height * channels) {
     throw new Error(`encodePng: data must hold width·height·channels = ${width * height * channels} bytes, got ${data.length}.`);
   }
   const colorType = { 1: 0, 2: 4, 3: 2, 4: 6 }[channels];
-  const header = new Uint8Array(13);
-  const hv = new DataView(header.buffer);
-  hv.setUint32(0, width);
-  hv.setUint32(4, height);
-  header[8] = 8;
-  header[9] = colorType;
-  const stride = width * channels;
-  const raw = new Uint8Array(height * (stride + 1));
-  for (let y = 0; y < height; y++) raw.set(data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  return Buffer.concat([
-    Uint8Array.from(SIGNATURE),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
+  return writePng(width, height, 8, colorType, unfiltered(data, height, width * channels));
 }
 
-/** Encodes a palette PNG (8-bit indices); used by tests and for label masks. */
-export function encodePalettePng(width: number, height: number, indices: Uint8Array, palette: Uint8Array): Uint8Array {
-  const header = new Uint8Array(13);
-  const hv = new DataView(header.buffer);
-  hv.setUint32(0, width);
-  hv.setUint32(4, height);
-  header[8] = 8;
-  header[9] = 3;
-  const raw = new Uint8Array(height * (width + 1));
-  for (let y = 0; y < height; y++) raw.set(indices.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
-  return Buffer.concat([
-    Uint8Array.from(SIGNATURE),
-    chunk('IHDR', header),
-    chunk('PLTE', palette),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
+/** Encodes an 8-bit palette PNG (`palette`: RGB triples; optional per-entry alpha). */
+export function encodePalettePng(width: number, height: number, indices: Uint8Array, palette: Uint8Array, transparency?: Uint8Array): Uint8Array {
+  return writePng(width, height, 8, 3, unfiltered(indices, height, width), { palette, transparency });
 }
