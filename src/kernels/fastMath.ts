@@ -35,23 +35,16 @@ export function fastSigmoid(x: number): number {
 }
 
 /**
- * log m for m in [½, 1] (as max(p, 1 − p)): log m = 2·atanh(z), z = (m − 1)/(m + 1) ∈ [−⅓, 0],
- * by its odd series to z¹⁵ (error < 3e-9 absolute, and relative to z near m = 1).
+ * log(1 + e) for e in [0, 1]: 2·atanh(z) with z = e / (2 + e) ∈ [0, ⅓], by its odd series to z¹⁷
+ * (relative error < 1e-9, also for tiny e).
  */
-export function logHalfToOne(m: number): number {
-  const z = (m - 1) / (m + 1);
+export function log1pUnit(e: number): number {
+  const z = e / (2 + e);
   const z2 = z * z;
-  return 2 * z * (1 + z2 * (1 / 3 + z2 * (1 / 5 + z2 * (1 / 7 + z2 * (1 / 9 + z2 * (1 / 11 + z2 * (1 / 13 + z2 / 15)))))));
+  return 2 * z * (1 + z2 * (1 / 3 + z2 * (1 / 5 + z2 * (1 / 7 + z2 * (1 / 9 + z2 * (1 / 11 + z2 * (1 / 13 + z2 * (1 / 15 + z2 / 17))))))));
 }
 
-/**
- * softplus(x) = log(1 + eˣ) from x and p = σ(x): max(x, 0) + log1p(e), where e = e^(−|x|) =
- * min(p, 1 − p) / max(p, 1 − p); log1p(e) = −log(max(p, 1 − p)), or its series for small e
- * (so that tiny values keep their relative precision). Stable for all x.
- */
-export function softplusFromP(x: number, p: number): number {
-  const hi = p > 0.5 ? p : 1 - p;
-  const e = (p > 0.5 ? 1 - p : p) / hi;
-  const l1p = e < 1e-3 ? e * (1 - e * (0.5 - e * (1 / 3 - e * 0.25))) : -logHalfToOne(hi);
-  return (x > 0 ? x : 0) + l1p;
+/** softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)): stable for all x. */
+export function softplus(x: number): number {
+  return (x > 0 ? x : 0) + log1pUnit(fastExp(x > 0 ? -x : x));
 }

@@ -12,7 +12,7 @@
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, view } from './access.js';
-import { fastSigmoid, softplusFromP } from './fastMath.js';
+import { fastExp, fastSigmoid, log1pUnit, softplus } from './fastMath.js';
 
 export const SIGMOID_STATS = 'SeglossSigmoidStats';
 export const SIGMOID_STATS_GRAD = 'SeglossSigmoidStatsGrad';
@@ -77,6 +77,53 @@ function groupIndex(a: SigmoidAttrs, b: number, c: number): [number, number] {
   return a.channelsFirst ? [(b * a.C + c) * a.S, 1] : [b * a.S * a.C + c, a.C];
 }
 
+/**
+ * The common case as a tight loop: logits, no ignored elements, plain sums, optional BCE. One
+ * exp per element: e = e^(−|x|) gives both p = σ(x) and softplus(x) = max(x, 0) + log1p(e).
+ * Adds I, P, T, BCE of one group to `acc`.
+ */
+function fastLogitsLoop(
+  x: ArrayLike<number>,
+  t: ArrayLike<number>,
+  p: Float32Array | null,
+  given: ArrayLike<number> | null,
+  start: number,
+  stride: number,
+  S: number,
+  wantBce: boolean,
+  wPos: number,
+  wNeg: number,
+  smoothing: number,
+  acc: Float64Array,
+): void {
+  let I = 0;
+  let P = 0;
+  let T = 0;
+  let BCE = 0;
+  const a = 1 - smoothing;
+  const b = smoothing / 2;
+  for (let s = 0, i = start; s < S; s++, i += stride) {
+    const xv = x[i];
+    const tv = t[i];
+    let pv: number;
+    if (wantBce) {
+      const e = fastExp(xv > 0 ? -xv : xv);
+      pv = given ? given[i] : (xv >= 0 ? 1 : e) / (1 + e);
+      const ts = tv * a + b;
+      BCE += ((xv > 0 ? xv : 0) + log1pUnit(e)) * (wPos * ts + wNeg * (1 - ts)) - wPos * ts * xv;
+    } else pv = given ? given[i] : 1 / (1 + fastExp(-xv));
+    if (p) p[i] = pv;
+    I += pv * tv;
+    P += pv;
+    T += tv;
+  }
+  acc[0] = I;
+  acc[1] = P;
+  acc[2] = T;
+  acc[3] = S;
+  acc[4] = BCE;
+}
+
 export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo[] {
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
@@ -92,9 +139,16 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   const pg = new Float64Array(2);
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
   const G = B * C;
+  const fast = fromLogits && !hasIgnore && !squared && !softLabel && !wantFocal;
+  const acc = new Float64Array(5);
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
       const [start, stride] = groupIndex(a, b, c);
+      if (fast) {
+        fastLogitsLoop(x, t, given ? null : (p as Float32Array), given ? p : null, start, stride, S, wantBce, wPos, wNeg, smoothing, acc);
+        for (let k = 0; k < 5; k++) stats[k * G + b * C + c] = acc[k];
+        continue;
+      }
       let I = 0;
       let P = 0;
       let T = 0;
@@ -124,7 +178,7 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
           let sp = 0;
           let logP = 0;
           let log1mP = 0;
-          if (fromLogits) sp = softplusFromP(xv, pv);
+          if (fromLogits) sp = softplus(xv);
           else {
             const pc = xv < LO ? LO : xv > HI ? HI : xv;
             logP = Math.log(pc);
@@ -196,7 +250,7 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
               d += gB * ((wPos * ts + wNeg * (1 - ts)) * pv - wPos * ts);
             }
             if (gF !== 0) {
-              const ce = softplusFromP(xv, pv) - tv * xv;
+              const ce = softplus(xv) - tv * xv;
               powAndSlope(pv + tv - 2 * pv * tv, gamma, pg);
               const at = hasAlpha ? tv * (2 * alpha - 1) + 1 - alpha : 1;
               // fl = q^γ·ce·αt with q = p + t − 2pt: ∂fl/∂x = αt·(γq^(γ−1)·(1 − 2t)·p(1 − p)·ce + q^γ·(p − t)).
