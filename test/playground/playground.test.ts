@@ -251,6 +251,36 @@ describe('playground page', () => {
     await expect.poll(() => summary.textContent()).toBe(english);
   });
 
+  it('paints the target with the brush, erases it with the eraser, and paints a drawn prediction', async () => {
+    await andWait(() => page.getByTestId('preset-empty').click());
+    const canvas = page.getByTestId('truth-canvas');
+    const box = (await canvas.boundingBox())!;
+    const stroke = async (target: typeof canvas, from: [number, number], to: [number, number]) => {
+      const b = (await target.boundingBox())!;
+      await page.mouse.move(b.x + from[0] * b.width, b.y + from[1] * b.height);
+      await page.mouse.down();
+      await page.mouse.move(b.x + to[0] * b.width, b.y + to[1] * b.height, { steps: 8 });
+      await page.mouse.up();
+    };
+    expect(box.width).toBeGreaterThan(0);
+    await stroke(canvas, [0.2, 0.5], [0.8, 0.5]);
+    await page.waitForFunction(() => (window as unknown as { __segloss_state: PageState }).__segloss_state.yTrue.some((v) => v === 1));
+    await page.waitForTimeout(100);
+    const painted = (await state()).yTrue.reduce((a, b) => a + b, 0);
+    // A horizontal stroke across 60 % of the 64-px image, at least one pixel thick.
+    expect(painted).toBeGreaterThanOrEqual(38);
+    await page.getByTestId('tool-eraser').check();
+    await stroke(canvas, [0.1, 0.5], [0.9, 0.5]);
+    await expect.poll(async () => (await state()).yTrue.reduce((a, b) => a + b, 0)).toBe(0);
+    await page.locator('input[name="tool"][value="brush"]').check();
+    await andWait(() => page.getByTestId('source-drawn').check());
+    const before = (await state()).logits;
+    await stroke(page.getByTestId('pred-canvas'), [0.5, 0.2], [0.5, 0.8]);
+    await expect.poll(async () => (await state()).logits.filter((x, i) => x > before[i] + 1).length).toBeGreaterThanOrEqual(38);
+    expect((await state()).yTrue.reduce((a, b) => a + b, 0)).toBe(0);
+    await expectShownValuesMatchNode();
+  });
+
   it('computes on webgl when asked and WebGL exists (software WebGL here), with the values segloss gives in Node', async () => {
     const p = await openPage('?backend=webgl');
     try {
