@@ -48,3 +48,46 @@ export function regionStats(p: Tensor, t: Tensor, m: Tensor, options: RegionStat
   }
   return { I: sumGroups(tf.mul(pm, t), perImage), P, T };
 }
+
+/** How the probabilities come from yPred. */
+export type Activation = 'sigmoid' | 'softmax' | 'none';
+
+/**
+ * I, P, T of the prediction `x` (channels-last yPred: logits, or probabilities when `activation`
+ * is 'none') in one custom-gradient op over activation and sums, so the backward pass is a few
+ * elementwise ops instead of the autodiff chain of every product and sum:
+ * ∂L/∂p = m·(∂L/∂I·t + ∂L/∂P·(1 or 2p)) (softLabel: ∂L/∂I·(1 − sign(p − t))/2 in place of t), then
+ * σ'(x) = p(1 − p), or the softmax Jacobian p·(g − Σ p·g). `t` and `m` as for `regionStats`.
+ */
+export function regionStatsOfInput(x: Tensor, t: Tensor, m: Tensor, activation: Activation, options: RegionStatsOptions): RegionSums {
+  const { perImage, squared = false, softLabel = false } = options;
+  const C = x.shape[x.rank - 1];
+  const B = x.shape[0];
+  const op = tf.customGrad(((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const xs = args[0] as Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const p = activation === 'sigmoid' ? tf.sigmoid(xs) : activation === 'softmax' ? tf.softmax(xs, -1) : xs;
+    const { I, P, T } = regionStats(p, t, m, { perImage: true, squared, softLabel });
+    save([p, t, m]);
+    return {
+      value: tf.stack([I, P, T]),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [ps, ts, ms] = saved;
+        const shape = [B, ...Array<number>(x.rank - 2).fill(1), C];
+        const dI = tf.reshape(tf.slice(dy, [0, 0, 0], [1, B, C]), shape);
+        const dP = tf.reshape(tf.slice(dy, [1, 0, 0], [1, B, C]), shape);
+        const slopeI = softLabel ? tf.div(tf.sub(1, tf.sign(tf.sub(ps, ts))), 2) : ts;
+        const g = tf.mul(ms, tf.add(tf.mul(dI, slopeI), squared ? tf.mul(dP, tf.mul(ps, 2)) : dP));
+        if (activation === 'sigmoid') return tf.mul(g, tf.mul(ps, tf.sub(1, ps)));
+        if (activation === 'softmax') return tf.mul(ps, tf.sub(g, tf.sum(tf.mul(ps, g), -1, true)));
+        return g;
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]) as (x: Tensor) => Tensor;
+  const stacked = op(x);
+  const pick = (k: number) => {
+    const r = tf.reshape(tf.slice(stacked, [k, 0, 0], [1, B, C]), [B, C]);
+    return perImage ? r : tf.sum(r, 0);
+  };
+  return { I: pick(0), P: pick(1), T: pick(2) };
+}

@@ -121,3 +121,43 @@ export function backendEps(eps: number): number {
   const backend = tf.backend();
   return backend.floatPrecision() === 16 ? Math.max(eps, backend.epsilon()) : eps;
 }
+
+/**
+ * Σ m·bce(x, t) from logits as one op with the closed-form gradient
+ * ∂/∂x = m·(w·σ(x) − wPos·t), w = wPos·t + wNeg·(1 − t): two elementwise ops in the backward pass
+ * instead of the chain of softplus, products and sums. `t` and `m` are constants (no gradient).
+ */
+export function bceSumFromLogits(x: Tensor, t: Tensor, m: Tensor, wPos = 1, wNeg = 1): Tensor {
+  const op = tf.customGrad(((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const xs = args[0] as Tensor;
+    (args[1] as tf.GradSaveFunc)([xs, t, m]);
+    return {
+      value: tf.sum(tf.mul(binaryCrossEntropy(xs, t, true, wPos, wNeg), m)),
+      gradFunc: (dy: Tensor, [sx, st, sm]: Tensor[]) => {
+        const w = wPos === wNeg ? wPos : tf.add(tf.mul(st, wPos - wNeg), wNeg);
+        return tf.mul(tf.mul(tf.sub(tf.mul(tf.sigmoid(sx), w), tf.mul(st, wPos)), sm), dy);
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]) as (x: Tensor) => Tensor;
+  return op(x);
+}
+
+/**
+ * Σ over pixels of −valid·Σ_c a_c·log softmax(x)_c from logits (a = w·t̃, `valid` `[B, ...spatial]`),
+ * as one op with the closed-form gradient valid·(p·Σ_c a_c − a)·dy.
+ */
+export function softmaxCrossEntropySum(x: Tensor, a: Tensor, valid: Tensor): Tensor {
+  const op = tf.customGrad(((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const xs = args[0] as Tensor;
+    (args[1] as tf.GradSaveFunc)([xs, a, valid]);
+    return {
+      value: tf.neg(tf.sum(tf.mul(tf.sum(tf.mul(a, logSoftmax(xs)), -1), valid))),
+      gradFunc: (dy: Tensor, [sx, sa, sv]: Tensor[]) => {
+        const p = tf.softmax(sx, -1);
+        const g = tf.sub(tf.mul(p, tf.sum(sa, -1, true)), sa);
+        return tf.mul(tf.mul(g, tf.expandDims(sv, -1)), dy);
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]) as (x: Tensor) => Tensor;
+  return op(x);
+}

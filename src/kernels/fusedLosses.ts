@@ -9,8 +9,9 @@ import type { DataFormat, LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import type { ParsedRegion } from '../core/options.js';
 import { checkClassOptions, reduceClasses } from '../core/reduce.js';
-import { regionLoss, type PerClassLoss } from '../core/regionLoss.js';
-import type { RegionSums } from '../core/regionStats.js';
+import { prepare } from '../core/normalize.js';
+import type { PerClassLoss } from '../core/regionLoss.js';
+import { regionStatsOfInput, type Activation, type RegionSums } from '../core/regionStats.js';
 import { backendEps } from '../core/stable.js';
 import { fusedInputs, regionSumsFrom, row, sigmoidSums, softmaxSums, type FusedInputs, type SigmoidTerms, type SoftmaxTerms } from './ops.js';
 import { ROW } from './sigmoidStats.js';
@@ -60,12 +61,19 @@ export function regionFrom(f: FusedSums, perImage: boolean): RegionSums {
  * from one fused pass (and their gradient from one more) where the backend has the kernels.
  */
 export function fusedRegionLoss(fn: string, options: ParsedRegion, perClass: PerClassLoss, squared = false): LossFn {
-  const composite = regionLoss(fn, options, perClass, squared);
   const terms = { squared, softLabel: options.softLabel };
+  const activation: Activation = !options.fromLogits ? 'none' : options.mode === 'multiclass' ? 'softmax' : 'sigmoid';
   return defineLoss(fn, (yTrue, yPred) => {
     const f = fusedSums(fn, yTrue, yPred, options, terms, terms);
-    if (!f) return composite(yTrue, yPred);
-    checkClassOptions(fn, f.inp.C, options);
-    return reduceClasses(fn, perClass(regionFrom(f, options.perImage), backendEps(options.eps)), options);
+    if (f) {
+      checkClassOptions(fn, f.inp.C, options);
+      return reduceClasses(fn, perClass(regionFrom(f, options.perImage), backendEps(options.eps)), options);
+    }
+    // Composite path (webgl, webgpu, ...): the same steps as regionLoss, with a closed-form
+    // gradient over activation and sums.
+    const { x, t, m, C } = prepare(fn, yTrue, yPred, options);
+    checkClassOptions(fn, C, options);
+    const sums = regionStatsOfInput(x, t, m, activation, { perImage: options.perImage, ...terms });
+    return reduceClasses(fn, perClass(sums, backendEps(options.eps)), options);
   });
 }

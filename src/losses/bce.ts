@@ -3,7 +3,7 @@ import type { CommonOptions, LossFn, Reduction } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { prepare, restoreLayout } from '../core/normalize.js';
 import { COMMON_KEYS, parseCommon, parseReduction } from '../core/options.js';
-import { binaryCrossEntropy, safeDivide } from '../core/stable.js';
+import { bceSumFromLogits, binaryCrossEntropy, safeDivide } from '../core/stable.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
 import { fusedSums, sumRow, validCount } from '../kernels/fusedLosses.js';
 import { ROW } from '../kernels/sigmoidStats.js';
@@ -77,6 +77,11 @@ export function makeBceLoss(fn: string, options: BceLossOptions): LossFn {
     if (f) return o.reduction === 'sum' ? sumRow(f, ROW.BCE) : safeDivide(sumRow(f, ROW.BCE), validCount(f));
     const { x, t, m } = prepare(fn, yTrue, yPred, o);
     const ts = o.labelSmoothing > 0 ? tf.add(tf.mul(t, 1 - o.labelSmoothing), o.labelSmoothing / 2) : t;
+    if (o.fromLogits && o.reduction !== 'none') {
+      // One op with a closed-form gradient (composite path: webgl, webgpu, ...).
+      const total = bceSumFromLogits(x, ts, m, o.posWeight, 1);
+      return o.reduction === 'sum' ? total : safeDivide(total, tf.sum(m));
+    }
     const l = tf.mul(binaryCrossEntropy(x, ts, o.fromLogits, o.posWeight), m);
     if (o.reduction === 'none') return restoreLayout(l, o.dataFormat);
     if (o.reduction === 'sum') return tf.sum(l);

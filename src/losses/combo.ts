@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CommonOptions, LossFn } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
-import { activate, prepare } from '../core/normalize.js';
+import { prepare } from '../core/normalize.js';
 import { COMMON_KEYS, parseCommon } from '../core/options.js';
 import { diceScore } from '../core/regionLoss.js';
-import { regionStats } from '../core/regionStats.js';
-import { backendEps, binaryCrossEntropy, safeDivide } from '../core/stable.js';
+import { regionStatsOfInput } from '../core/regionStats.js';
+import { backendEps, bceSumFromLogits, binaryCrossEntropy, safeDivide } from '../core/stable.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
 import { fusedSums, regionFrom, sumRow, validCount } from '../kernels/fusedLosses.js';
 import { ROW } from '../kernels/sigmoidStats.js';
@@ -77,9 +77,10 @@ export function comboLoss(options: ComboLossOptions = {}): LossFn {
       return tf.add(tf.mul(wbce, o.alpha), tf.mul(tf.sub(1, dsc), 1 - o.alpha));
     }
     const { x, t, m } = prepare(fn, yTrue, yPred, o);
-    const wbce = safeDivide(tf.sum(tf.mul(binaryCrossEntropy(x, t, o.fromLogits, o.beta, 1 - o.beta), m)), tf.sum(m));
-    const p = activate(x, o.mode, o.fromLogits);
-    const dsc = tf.mean(diceScore(regionStats(p, t, m, { perImage: false }), o.smooth, backendEps(o.eps)));
+    const bceTotal = o.fromLogits ? bceSumFromLogits(x, t, m, o.beta, 1 - o.beta) : tf.sum(tf.mul(binaryCrossEntropy(x, t, false, o.beta, 1 - o.beta), m));
+    const wbce = safeDivide(bceTotal, tf.sum(m));
+    const sums = regionStatsOfInput(x, t, m, o.fromLogits ? 'sigmoid' : 'none', { perImage: false });
+    const dsc = tf.mean(diceScore(sums, o.smooth, backendEps(o.eps)));
     return tf.add(tf.mul(wbce, o.alpha), tf.mul(tf.sub(1, dsc), 1 - o.alpha));
   });
 }

@@ -4,7 +4,7 @@ import { defineLoss } from '../core/defineLoss.js';
 import { prepare } from '../core/normalize.js';
 import { COMMON_KEYS, parseClassOptions, parseCommon, parseReduction } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
-import { logProbabilities, safeDivide } from '../core/stable.js';
+import { logProbabilities, safeDivide, softmaxCrossEntropySum } from '../core/stable.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
 import { fusedSums, sumRow } from '../kernels/fusedLosses.js';
 import { SROW } from '../kernels/softmaxStats.js';
@@ -80,11 +80,16 @@ export function makeCrossEntropyLoss(fn: string, options: CrossEntropyLossOption
     }
     const { x, t, m, C } = prepare(fn, yTrue, yPred, o);
     checkClassOptions(fn, C, o);
-    const logp = logProbabilities(x, o.fromLogits);
     const eps = o.labelSmoothing;
     const ts = eps > 0 ? tf.add(tf.mul(t, 1 - eps), eps / C) : t;
     const w = o.classWeights ? tf.tensor1d(o.classWeights) : undefined;
     const wts = w ? tf.mul(ts, w) : ts;
+    if (o.fromLogits && o.reduction !== 'none') {
+      // One op with a closed-form gradient (composite path: webgl, webgpu, ...).
+      const total = softmaxCrossEntropySum(x, wts, tf.squeeze(m, [-1]));
+      return o.reduction === 'sum' ? total : safeDivide(total, tf.sum(w ? tf.mul(t, w) : t));
+    }
+    const logp = logProbabilities(x, o.fromLogits);
     const l = tf.mul(tf.neg(tf.sum(tf.mul(wts, logp), -1)), tf.squeeze(m, [-1]));
     if (o.reduction === 'none') return l;
     if (o.reduction === 'sum') return tf.sum(l);
