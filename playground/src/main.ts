@@ -51,6 +51,8 @@ const app = {
   options: Object.fromEntries(specs.map((s) => [s.fn, defaultOptions(s)])) as Record<string, Record<string, number | boolean>>,
   sweep: 'shift' as 'shift' | 'fraction',
   normalise: false,
+  /** Why the cpu backend was chosen (an i18n key), or ''. */
+  backendNote: '',
   version: 0,
   sweepVersion: 0,
   backend: '',
@@ -156,6 +158,7 @@ function applyLanguage(): void {
   document.documentElement.lang = app.lang === 'en' ? 'en' : 'zh-CN';
   document.querySelectorAll<HTMLElement>('[data-i18n]').forEach((e) => (e.textContent = t(e.dataset.i18n!)));
   $('#lang').textContent = app.lang === 'en' ? '中文 (zh)' : 'English';
+  $('#backend-note').textContent = app.backendNote ? t(app.backendNote) : '';
   for (const spec of specs) {
     const card = document.querySelector(`.card[data-fn="${spec.fn}"]`);
     if (!card) continue;
@@ -314,9 +317,9 @@ async function start(): Promise<void> {
   $('#backend').textContent = app.backend;
   if (!forced && app.backend === 'cpu') {
     const soft = softwareRenderer();
-    const name = /swiftshader/i.test(soft) ? 'SwiftShader' : /llvmpipe/i.test(soft) ? 'llvmpipe' : 'software';
-    $('#backend-note').textContent = soft === 'none' ? '(no WebGL)' : soft ? `(WebGL is ${name}, slower than cpu)` : '';
+    app.backendNote = soft === 'none' ? 'noWebgl' : soft ? 'softWebgl' : 'webglFailed';
   }
+  $('#backend-note').textContent = app.backendNote ? t(app.backendNote) : '';
   document.querySelectorAll<HTMLButtonElement>('[data-preset]').forEach((b) =>
     b.addEventListener('click', () => {
       app.truth = presetMask(b.dataset.preset as Preset, N, N);
