@@ -94,13 +94,27 @@ describe('MaxPoolGrad on wasm', () => {
     expect(Array.from(g)).toEqual([3, 0, 0, 0]);
   });
 
-  it('leaves no tensors behind', async () => {
-    const before = (await gradsOn('wasm', (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'same'), [{ shape: [1, 5, 5, 2], seed: 1 }]), tf.memory().numTensors);
-    await gradsOn('wasm', (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), [
-      { shape: [1, 5, 5, 2], seed: 1 },
-      { shape: [3, 3, 2, 2], seed: 2 },
-    ]);
-    expect(tf.memory().numTensors).toBe(before);
+  it('leaves no tensors and no backend buffers behind (intermediates of every added kernel are freed)', async () => {
+    const step = () =>
+      gradsOn(
+        'wasm',
+        (x, w, d) =>
+          tf.add(
+            tf.sum(tf.maxPool(tf.conv2dTranspose(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), w as tf.Tensor4D, [1, 10, 9, 2], 2, 'same'), 2, 2, 'same')),
+            tf.sum(tf.image.resizeBilinear(tf.depthwiseConv2d(x as tf.Tensor4D, d as tf.Tensor4D, 1, 'same'), [13, 11], false, true)),
+          ),
+        [
+          { shape: [1, 10, 9, 2], seed: 1 },
+          { shape: [3, 3, 2, 2], seed: 2 },
+          { shape: [3, 3, 2, 2], seed: 3 },
+        ],
+      );
+    await step(); // warm-up
+    const tensors = tf.memory().numTensors;
+    const buffers = tf.engine().backend.numDataIds();
+    await step();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
   });
 });
 
