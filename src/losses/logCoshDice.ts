@@ -40,7 +40,7 @@ export function logCosh(x: Tensor): Tensor {
  * const loss = logCoshDiceLoss();
  * const yTrue = tf.tensor4d([1, 0, 0, 1], [1, 2, 2, 1]);
  * const logits = tf.tensor4d([4, -4, -4, 4], [1, 2, 2, 1]);
- * loss(yTrue, logits).print(); // ≈ 0.0001 (log cosh of 1 − s ≈ 0.014)
+ * loss(yTrue, logits).print(); // log cosh(1 − s), 1 − s ≈ 0.0144: ≈ 0.0001
  * ```
  * @throws Error on unknown options (including `logLoss` and `squared`), bad option values, or
  * tensors of the wrong shape for the mode.
