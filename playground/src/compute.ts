@@ -46,6 +46,11 @@ export async function initBackend(forced: string | null): Promise<string> {
   throw new Error('segloss playground: no TensorFlow.js backend could be initialised');
 }
 
+/** Live tensors of the tfjs engine (the page keeps none between updates). */
+export function liveTensors(): number {
+  return tf.memory().numTensors;
+}
+
 /** yTrue and logits of a batch `[B, H, W, 1]`, flattened. */
 export interface Batch {
   B: number;

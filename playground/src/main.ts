@@ -1,5 +1,5 @@
 /** The playground page: wiring of inputs, losses, maps and the sweep chart. */
-import { evaluate, initBackend, softwareRenderer, makeBatch, values, type Batch, type LossChoice, type LossResult } from './compute';
+import { evaluate, initBackend, liveTensors, softwareRenderer, makeBatch, values, type Batch, type LossChoice, type LossResult } from './compute';
 import { drawChart, drawGradient, drawGrey, drawOutline } from './draw';
 import { UI } from './i18n';
 import { availableLosses, defaultOptions, type Lang, type LossSpec } from './losses';
@@ -30,6 +30,8 @@ export interface PageState {
   yTrue: number[];
   logits: number[];
   losses: { fn: string; options: Record<string, number | boolean>; value: number }[];
+  /** tf.memory().numTensors after the update: stays the same from one update to the next. */
+  numTensors: number;
 }
 
 declare global {
@@ -236,6 +238,7 @@ function update(): void {
     yTrue: Array.from(batch.yTrue),
     logits: Array.from(batch.logits),
     losses: app.results.map((r) => ({ fn: r.fn, options: r.options, value: r.value })),
+    numTensors: liveTensors(),
   };
   document.body.dataset.version = String(app.version);
   scheduleSweep();

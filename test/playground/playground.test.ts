@@ -32,6 +32,7 @@ interface PageState {
   yTrue: number[];
   logits: number[];
   losses: { fn: string; options: Record<string, number | boolean>; value: number }[];
+  numTensors: number;
 }
 
 type Factory = (options?: Record<string, unknown>) => (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
@@ -189,7 +190,10 @@ describe('playground page', () => {
     const values = await shownValues();
     const maps = await gradMaps();
     const logits = (await state()).logits;
+    const tensorsBefore = (await state()).numTensors;
     const s = await andWait(() => page.getByTestId('slider-shift').fill('9'));
+    // Every loss value, gradient and sweep point is disposed: no tensor outlives an update.
+    expect(s.numTensors).toBe(tensorsBefore);
     expect(s.logits).not.toEqual(logits);
     const after = await shownValues();
     const afterMaps = await gradMaps();
