@@ -173,9 +173,19 @@ export function renderHtml(results: Results, overlays: Overlay[], view: { size: 
   const baselineRows = Object.entries(results.baselines)
     .map(([name, s]) => `<tr class="baseline"><td><em>${esc(name)}</em></td><td class="num">${f3(s.dice)}</td><td class="num">${f3(s.iou)}</td><td class="num">${f3(s.precision)}</td><td class="num">${f3(s.recall)}</td><td></td><td></td></tr>`)
     .join('');
+  const epochs = Math.max(1, ...losses.map((l) => l.history.length));
+  const baselineSeries = Object.entries(results.baselines).map(([name, s]) => ({
+    name,
+    color: '#999',
+    dashed: true,
+    points: [[1, s.dice], [epochs, s.dice]] as [number, number][],
+  }));
   const diceChart = lineChart(
     'Validation Dice per epoch',
-    losses.map((l, i) => ({ name: l.label, color: color(i), points: l.history.map((h) => [h.epoch, h.valDice] as [number, number]) })),
+    [
+      ...losses.map((l, i) => ({ name: l.label, color: color(i), points: l.history.map((h) => [h.epoch, h.valDice] as [number, number]) })),
+      ...baselineSeries,
+    ],
     { xLabel: 'epoch', yLabel: 'validation Dice', yRange: [0, 1] },
   );
   const lossCharts = losses

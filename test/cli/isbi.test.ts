@@ -1,0 +1,40 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/cli.js';
+
+// The real data set beside the repository (../shared/data, see its README): 30 EM sections,
+// membrane (mask value 0) is the foreground, about 22% of the pixels.
+const ISBI = join(process.cwd(), '..', 'shared', 'data', 'isbi2012-em');
+const root = mkdtempSync(join(tmpdir(), 'segloss-isbi-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('segloss compare on ISBI 2012 EM', () => {
+  it('beats the all-membrane baseline clearly on the held-out block em_24–em_29', async () => {
+    expect(existsSync(join(ISBI, 'images')), `${ISBI} is missing: this test needs ../shared/data`).toBe(true);
+    const out = join(root, 'report');
+    let err = '';
+    const code = await run(
+      ['compare', '--data', ISBI, '--foreground', '0', '--size', '64', '--val-split', '0.2', '--epochs', '8',
+        '--losses', 'bceDiceLoss,diceLoss', '--backend', 'wasm', '--quiet', '--out', out],
+      { out: { write: () => true }, err: { write: (s: string) => (err += s), isTTY: false } },
+    );
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    // Contiguous hold-out: the last 20% of the 30 sections in name order.
+    expect(results.settings.valFiles).toEqual(['em_24', 'em_25', 'em_26', 'em_27', 'em_28', 'em_29']);
+    // Predicting membrane everywhere scores Dice 2f/(1+f) with f the held-out membrane
+    // fraction (≈ 0.2 at 64×64, so ≈ 0.33; ≈ 0.36 at full size).
+    const baseline = results.baselines['all foreground'].dice;
+    expect(baseline).toBeGreaterThan(0.3);
+    expect(baseline).toBeLessThan(0.4);
+    const best = results.losses.find((l: { label: string }) => l.label === results.best);
+    expect(best.dice).toBeGreaterThan(baseline + 0.1);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(/<table class="metrics">[\s\S]*bceDiceLoss[\s\S]*diceLoss[\s\S]*all foreground/);
+    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html.match(/src="data:image\/png;base64,/g)).toHaveLength(4 * (2 + 2)); // 4 samples: image, truth, 2 losses
+  });
+});
