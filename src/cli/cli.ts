@@ -194,7 +194,7 @@ async function compare(argv: string[], io: Io): Promise<number> {
   const overlays: Overlay[] = data.val.samples.slice(0, samplesShown).map((s) => ({ name: s.name, image: s.image, truth: s.mask, predictions: {} }));
   try {
     specs.forEach((spec, i) => {
-      const r = trainOne(tf, spec.label, losses[i], train, val, settings, shapeOf(data), progress);
+      const r = trainOne(tf, `[${i + 1}/${specs.length}] ${spec.label}`, losses[i], train, val, settings, shapeOf(data), progress);
       predictLabels(tf, r.model, val.x, data.label.mode, samplesShown).forEach((p, k) => (overlays[k].predictions[spec.label] = p));
       r.model.dispose();
       results.push({ loss: spec.name, label: spec.label, options: spec.options, ...r.scores, seconds: r.seconds, history: r.history });
