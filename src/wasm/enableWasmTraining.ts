@@ -124,9 +124,21 @@ export function disableTrainingKernels(backendName: string): void {
  * import '@tensorflow/tfjs-backend-wasm';
  * import { enableWasmTraining } from 'segloss';
  *
- * enableWasmTraining();
+ * enableWasmTraining(); // before or after tf.setBackend('wasm')
  * await tf.setBackend('wasm');
- * await model.fit(images, masks, { epochs: 10 });
+ * const model = tf.sequential({
+ *   layers: [
+ *     tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+ *     tf.layers.maxPooling2d({ poolSize: 2 }),
+ *     tf.layers.upSampling2d({ size: [2, 2] }),
+ *     tf.layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid' }),
+ *   ],
+ * });
+ * model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+ * const images = tf.randomUniform([4, 8, 8, 1]);
+ * const masks = tf.cast(tf.greater(images, 0.5), 'float32');
+ * // Without enableWasmTraining(): "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'".
+ * await model.fit(images, masks, { epochs: 1, verbose: 0 });
  * ```
  * @throws Error when `@tensorflow/tfjs-backend-wasm` has not been imported (no wasm kernels are registered).
  */
