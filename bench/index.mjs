@@ -2,9 +2,12 @@
 // perf-cases.json on the cpu and wasm backends — segloss (fused kernels), segloss with the fused
 // kernels switched off (composite path, closed-form gradients), and the naive op-by-op version —
 // plus PyTorch (single thread) when /usr/bin/python3 has torch, and time growth with input size.
+// Times are medians of wall-clock and of process CPU time per call; the ratios use CPU time,
+// which stays meaningful when other work shares the machine (the load average is printed).
 //
 // Run:  npm run bench            (builds first; imports the built dist/esm/index.js)
 // Env:  BACKENDS=cpu,wasm  TORCH=0 (skip PyTorch)  GROWTH=0 (skip growth)  QUICK=1 (fewer runs)
+//       ONLY=diceLoss,bceLoss (only these cases)
 //       TORCH_REF=<dir of perf_torch.py and reference.py> (default ../shared/reference)
 //       JSON=<file> (also write the results as JSON)
 import * as tf from '@tensorflow/tfjs';
@@ -21,7 +24,8 @@ import { naiveFor } from './naive.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const BACKENDS = (process.env.BACKENDS ?? 'cpu,wasm').split(',');
 const QUICK = process.env.QUICK === '1';
-const CASES = JSON.parse(readFileSync(join(here, 'perf-cases.json'), 'utf8'));
+const ONLY = process.env.ONLY?.split(',');
+const CASES = JSON.parse(readFileSync(join(here, 'perf-cases.json'), 'utf8')).filter((c) => !ONLY || ONLY.includes(c.fn));
 const TORCH_REF = resolve(process.env.TORCH_REF ?? join(here, '..', '..', 'shared', 'reference'));
 const results = { date: new Date().toISOString(), machine: machine(), cases: [], growth: [] };
 
@@ -46,46 +50,43 @@ function inputs(c, seed = 1) {
   });
 }
 
-/** Median ms of forward + backward, and peak tensor bytes of one call / bytes of yPred. */
+/** Median wall and CPU ms of forward + backward, and peak tensor bytes of one call / bytes of yPred. */
 async function measure(loss, yTrue, yPred) {
   const step = () => tf.tidy(() => tf.grad((x) => loss(yTrue, x))(yPred));
   for (let i = 0; i < 2; i++) step().dispose();
   const times = [];
+  const cpuTimes = [];
   const budget = performance.now() + (QUICK ? 1000 : 3000);
   while (times.length < (QUICK ? 3 : 5) || (performance.now() < budget && times.length < 30)) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const g = step();
     g.dataSync();
+    const c = process.cpuUsage(c0);
     times.push(performance.now() - t0);
+    cpuTimes.push((c.user + c.system) / 1000);
     g.dispose();
   }
   const before = tf.memory().numTensors;
   const info = await tf.profile(() => step());
   info.result.dispose();
   if (tf.memory().numTensors !== before) throw new Error('bench: a call leaked tensors');
-  return { ms: median(times), mem: info.peakBytes / (yPred.size * 4) };
+  return { ms: median(times), cpuMs: median(cpuTimes), mem: info.peakBytes / (yPred.size * 4) };
 }
 
 function runTorch(cases) {
   if (process.env.TORCH === '0') return { note: 'PyTorch skipped (TORCH=0)' };
-  const script = join(TORCH_REF, 'perf_torch.py');
-  if (!existsSync(script)) return { note: `PyTorch skipped: ${script} not found (set TORCH_REF)` };
+  if (!existsSync(join(TORCH_REF, 'reference.py'))) return { note: `PyTorch skipped: ${join(TORCH_REF, 'reference.py')} not found (set TORCH_REF)` };
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return { note: 'PyTorch skipped: /usr/bin/python3 has no torch (apt-get install python3-torch)' };
   const file = join(mkdtempSync(join(tmpdir(), 'segloss-bench-')), 'cases.json');
   writeFileSync(file, JSON.stringify(cases));
-  const out = execFileSync('/usr/bin/python3', [script, file, '1'], {
-    cwd: TORCH_REF,
+  const out = execFileSync('/usr/bin/python3', [join(here, 'torch_time.py'), TORCH_REF, file, '1'], {
     encoding: 'utf8',
     env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '1073741824', OMP_NUM_THREADS: '1' },
     maxBuffer: 1 << 24,
   });
-  const ms = out
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line).ms);
-  return { ms };
+  return { rows: out.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) };
 }
 
 const fmt = (x, d = 1) => (x === undefined ? '—' : x.toFixed(d));
@@ -99,13 +100,14 @@ async function main() {
   console.log('PyTorch (1 thread) …');
   const torch = runTorch(available);
   if (torch.note) console.log(torch.note);
-  const torchMs = torch.ms ?? [];
+  const torchRows = torch.rows ?? [];
 
   for (const backend of BACKENDS) {
     await tf.setBackend(backend);
     await tf.ready();
     console.log(`\n## ${backend} (load average ${load()})`);
-    console.log('| case | fused ms | composite ms | naive ms | PyTorch ms | fused / PyTorch | fused / naive | peak mem fused · composite · naive (× yPred) |');
+    console.log('Times: median ms per forward + backward, CPU time (wall-clock in brackets). Memory: peak tensor bytes / bytes of yPred.');
+    console.log('| case | fused | composite | naive | PyTorch 1 thread | fused / PyTorch | fused / naive | memory fused · composite · naive |');
     console.log('| --- | --: | --: | --: | --: | --: | --: | --- |');
     for (const [i, c] of available.entries()) {
       const { yTrue, yPred } = inputs(c);
@@ -118,10 +120,11 @@ async function main() {
       const naiveFn = naiveFor(c);
       const naive = naiveFn ? await measure(naiveFn, yTrue, yPred) : undefined;
       tf.dispose([yTrue, yPred]);
-      const row = { backend, case: label(c), fused, composite, naive, torchMs: torchMs[i] };
-      results.cases.push(row);
+      const torchRow = torchRows[i];
+      results.cases.push({ backend, case: label(c), fused, composite, naive, torch: torchRow, load: load() });
+      const both = (m) => (m ? `${fmt(m.cpuMs)} (${fmt(m.ms)})` : '—');
       console.log(
-        `| ${label(c)} | ${fmt(fused.ms)} | ${fmt(composite.ms)} | ${fmt(naive?.ms)} | ${fmt(torchMs[i], 2)} | ${ratio(fused.ms, torchMs[i])} | ${ratio(fused.ms, naive?.ms)} | ${fmt(fused.mem)} · ${fmt(composite.mem)} · ${fmt(naive?.mem)} |`,
+        `| ${label(c)} | ${both(fused)} | ${both(composite)} | ${both(naive)} | ${torchRow ? `${fmt(torchRow.cpuMs, 2)} (${fmt(torchRow.ms, 2)})` : '—'} | ${ratio(fused.cpuMs, torchRow?.cpuMs)} | ${ratio(fused.cpuMs, naive?.cpuMs)} | ${fmt(fused.mem)} · ${fmt(composite.mem)} · ${fmt(naive?.mem)} |`,
       );
     }
   }
@@ -149,7 +152,7 @@ async function growth() {
   for (const backend of BACKENDS) {
     await tf.setBackend(backend);
     await tf.ready();
-    console.log(`\n## growth with input size on ${backend} (segloss; load average ${load()})`);
+    console.log(`\n## growth with input size on ${backend} (segloss; median CPU ms per forward + backward; load average ${load()})`);
     console.log(`| loss | ${shapes.map((s) => `[${s}]`).join(' | ')} |`);
     console.log(`| --- | ${shapes.map(() => '--:').join(' | ')} |`);
     for (const f of families) {
@@ -161,7 +164,7 @@ async function growth() {
         const m = await measure(segloss[f.fn](f.options), yTrue, yPred);
         tf.dispose([yTrue, yPred]);
         results.growth.push({ backend, loss: f.name, shape, ms: m.ms, mem: m.mem });
-        cells.push(`${fmt(m.ms)} ms (${fmt((m.ms * 1e6) / yPred.size, 1)} ns/el)`);
+        cells.push(`${fmt(m.cpuMs)} ms (${fmt((m.cpuMs * 1e6) / yPred.size, 1)} ns/el)`);
       }
       console.log(`| ${f.name} | ${cells.join(' | ')} |`);
     }

@@ -78,19 +78,54 @@ function groupIndex(a: SigmoidAttrs, b: number, c: number): [number, number] {
 }
 
 /**
- * The common case as a tight loop: logits, no ignored elements, plain sums, optional BCE. One
- * exp per element: e = e^(−|x|) gives both p = σ(x) and softplus(x) = max(x, 0) + log1p(e).
- * Adds I, P, T, BCE of one group to `acc`.
+ * The common case as tight loops (logits, no ignored elements, plain sums, optional BCE), one
+ * function per variant so that each stays monomorphic. With BCE, one exp per element:
+ * e = e^(−|x|) gives both p = σ(x) and softplus(x) = max(x, 0) + log1p(e). `p` is written (own)
+ * or read (given). Each adds I, P, T, N, BCE of one group to `acc`.
  */
-function fastLogitsLoop(
+function regionOwn(x: ArrayLike<number>, t: ArrayLike<number>, p: Float32Array, start: number, stride: number, S: number, acc: Float64Array): void {
+  let I = 0;
+  let P = 0;
+  let T = 0;
+  for (let s = 0, i = start; s < S; s++, i += stride) {
+    const tv = t[i];
+    const pv = 1 / (1 + fastExp(-x[i]));
+    p[i] = pv;
+    I += pv * tv;
+    P += pv;
+    T += tv;
+  }
+  acc[0] = I;
+  acc[1] = P;
+  acc[2] = T;
+  acc[4] = 0;
+}
+
+function regionGiven(t: ArrayLike<number>, p: ArrayLike<number>, start: number, stride: number, S: number, acc: Float64Array): void {
+  let I = 0;
+  let P = 0;
+  let T = 0;
+  for (let s = 0, i = start; s < S; s++, i += stride) {
+    const tv = t[i];
+    const pv = p[i];
+    I += pv * tv;
+    P += pv;
+    T += tv;
+  }
+  acc[0] = I;
+  acc[1] = P;
+  acc[2] = T;
+  acc[4] = 0;
+}
+
+function regionBce(
   x: ArrayLike<number>,
   t: ArrayLike<number>,
-  p: Float32Array | null,
-  given: ArrayLike<number> | null,
+  pOut: Float32Array | null,
+  pIn: ArrayLike<number> | null,
   start: number,
   stride: number,
   S: number,
-  wantBce: boolean,
   wPos: number,
   wNeg: number,
   smoothing: number,
@@ -105,14 +140,14 @@ function fastLogitsLoop(
   for (let s = 0, i = start; s < S; s++, i += stride) {
     const xv = x[i];
     const tv = t[i];
+    const e = fastExp(xv > 0 ? -xv : xv);
     let pv: number;
-    if (wantBce) {
-      const e = fastExp(xv > 0 ? -xv : xv);
-      pv = given ? given[i] : (xv >= 0 ? 1 : e) / (1 + e);
-      const ts = tv * a + b;
-      BCE += ((xv > 0 ? xv : 0) + log1pUnit(e)) * (wPos * ts + wNeg * (1 - ts)) - wPos * ts * xv;
-    } else pv = given ? given[i] : 1 / (1 + fastExp(-xv));
-    if (p) p[i] = pv;
+    if (pIn === null) {
+      pv = (xv >= 0 ? 1 : e) / (1 + e);
+      pOut![i] = pv;
+    } else pv = pIn[i];
+    const ts = tv * a + b;
+    BCE += ((xv > 0 ? xv : 0) + log1pUnit(e)) * (wPos * ts + wNeg * (1 - ts)) - wPos * ts * xv;
     I += pv * tv;
     P += pv;
     T += tv;
@@ -120,7 +155,6 @@ function fastLogitsLoop(
   acc[0] = I;
   acc[1] = P;
   acc[2] = T;
-  acc[3] = S;
   acc[4] = BCE;
 }
 
@@ -145,7 +179,10 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
     for (let c = 0; c < C; c++) {
       const [start, stride] = groupIndex(a, b, c);
       if (fast) {
-        fastLogitsLoop(x, t, given ? null : (p as Float32Array), given ? p : null, start, stride, S, wantBce, wPos, wNeg, smoothing, acc);
+        if (wantBce) regionBce(x, t, given ? null : (p as Float32Array), given ? p : null, start, stride, S, wPos, wNeg, smoothing, acc);
+        else if (given) regionGiven(t, p, start, stride, S, acc);
+        else regionOwn(x, t, p as Float32Array, start, stride, S, acc);
+        acc[3] = S;
         for (let k = 0; k < 5; k++) stats[k * G + b * C + c] = acc[k];
         continue;
       }
