@@ -394,10 +394,6 @@ export async function run(argv: string[], io: Io = { out: process.stdout, err: p
       io.out.write(`${MAIN_HELP}\n`);
       return command === undefined ? 2 : 0;
     }
-    if (command === '--version' || command === '-v') {
-      io.out.write('segloss CLI\n');
-      return 0;
-    }
     if (!COMMANDS.includes(command as Command)) {
       const hint = nearest(command, COMMANDS);
       throw new CliError(`segloss: unknown command '${command}'${hint ? ` (did you mean '${hint}'?)` : ''}; commands are ${COMMANDS.join(', ')}.`, true);

@@ -67,7 +67,7 @@ export interface Series {
 export function lineChart(title: string, series: Series[], opts: { xLabel: string; yLabel: string; yRange?: [number, number]; width?: number; height?: number; legend?: boolean }): string {
   const W = opts.width ?? 560;
   const H = opts.height ?? 320;
-  const m = { l: 56, r: opts.legend === false ? 14 : 170, t: 28, b: 42 };
+  const m = { l: 56, r: opts.legend === false ? 14 : W < 420 ? 92 : 170, t: 28, b: 42 };
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
   const x0 = Math.min(...xs, 1);
