@@ -92,9 +92,13 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
   check[1] = lo === Infinity ? 3e38 : lo;
   check[2] = hi === -Infinity ? -3e38 : hi;
 
+  // Sums in float64, one row of accumulators per image.
+  const acc = new Float64Array(SOFTMAX_ROWS * C);
+  // Index labels with plain sums need only the label's column for I, T, CE and the focal term.
+  const sparse = !dense && !softLabel && !squared && smoothing === 0;
   for (let b = 0; b < B; b++) {
+    acc.fill(0);
     let N = 0;
-    const row = b * C;
     for (let s = 0; s < S; s++) {
       const base = a.channelsFirst ? b * C * S + s : (b * S + s) * C;
       const label = dense ? 0 : labelAt(a, t, b * S + s, C);
@@ -109,11 +113,13 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
           pv[c] = e;
           sum += e;
         }
-        const lse = max + Math.log(sum);
+        const inv = 1 / sum;
+        const lse = needLog ? max + Math.log(sum) : 0;
         for (let c = 0, i = base; c < C; c++, i += cs) {
-          pv[c] /= sum;
-          p[i] = pv[c];
-          lp[c] = x[i] - lse;
+          const pc = pv[c] * inv;
+          pv[c] = pc;
+          p[i] = pc;
+          if (needLog) lp[c] = x[i] - lse;
         }
       } else {
         for (let c = 0, i = base; c < C; c++, i += cs) {
@@ -122,27 +128,44 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
           if (needLog) lp[c] = Math.log(x[i] > EPS32 ? x[i] : EPS32);
         }
       }
+      if (sparse) {
+        for (let c = 0; c < C; c++) acc[C + c] += pv[c];
+        const l = label;
+        acc[l] += pv[l];
+        acc[2 * C + l] += 1;
+        if (wantCe) {
+          acc[4 * C + l] -= w[l] * lp[l];
+          acc[5 * C + l] += w[l];
+        }
+        if (wantFocal) {
+          const pe = fromLogits ? pv[l] : Math.exp(lp[l]);
+          powAndSlope(1 - pe, gamma, pg);
+          acc[6 * C + l] -= alpha[l] * pg[0] * lp[l];
+        }
+        continue;
+      }
       for (let c = 0, i = base; c < C; c++, i += cs) {
         const tc = dense ? t[i] : c === label ? 1 : 0;
         const pc = pv[c];
-        const g = row + c;
-        stats[g] += softLabel ? (pc < tc ? pc : tc) : pc * tc;
-        stats[G + g] += squared ? pc * pc : pc;
-        stats[2 * G + g] += squared ? tc * tc : tc;
+        acc[c] += softLabel ? (pc < tc ? pc : tc) : pc * tc;
+        acc[C + c] += squared ? pc * pc : pc;
+        acc[2 * C + c] += squared ? tc * tc : tc;
         if (wantCe) {
           const ts = smoothing > 0 ? tc * (1 - smoothing) + smoothing / C : tc;
-          stats[4 * G + g] -= w[c] * ts * lp[c];
-          stats[5 * G + g] += w[c] * tc;
+          acc[4 * C + c] -= w[c] * ts * lp[c];
+          acc[5 * C + c] += w[c] * tc;
         }
         if (wantFocal && tc !== 0) {
           // (1 − p) from exp(log p) as the composite path; p itself from logits.
           const pe = fromLogits ? pc : Math.exp(lp[c]);
           powAndSlope(1 - pe, gamma, pg);
-          stats[6 * G + g] -= alpha[c] * tc * pg[0] * lp[c];
+          acc[6 * C + c] -= alpha[c] * tc * pg[0] * lp[c];
         }
       }
     }
-    for (let c = 0; c < C; c++) stats[3 * G + row + c] = N;
+    for (let k = 0; k < SOFTMAX_ROWS; k++) {
+      for (let c = 0; c < C; c++) stats[k * G + b * C + c] = k === 3 ? N : acc[k * C + c];
+    }
   }
   return infos;
 }
@@ -163,6 +186,7 @@ export function softmaxStatsBackward(args: { inputs: Record<string, TensorInfo>;
   const cs = a.channelsFirst ? S : 1;
   const pg = new Float64Array(2);
   const r = new Float64Array(C);
+  const sparse = fromLogits && !dense && !softLabel && !squared && smoothing === 0;
   for (let b = 0; b < B; b++) {
     const row = b * C;
     for (let s = 0; s < S; s++) {
@@ -170,6 +194,28 @@ export function softmaxStatsBackward(args: { inputs: Record<string, TensorInfo>;
       const label = dense ? 0 : labelAt(a, t, b * S + s, C);
       if (!dense && label < 0) {
         for (let c = 0, i = base; c < C; c++, i += cs) dx[i] = 0;
+        continue;
+      }
+      if (sparse) {
+        // Index label l, plain sums, logits: r_c = p_c·∂L/∂P_c, plus at l the I, CE and focal terms.
+        let sumR = 0;
+        for (let c = 0, i = base; c < C; c++, i += cs) {
+          const rc = p[i] * coef[G + row + c];
+          r[c] = rc;
+          sumR += rc;
+        }
+        const l = label;
+        const pl = p[base + l * cs];
+        let extra = pl * coef[row + l];
+        if (wantCe) extra -= coef[4 * G + row + l] * w[l];
+        if (wantFocal) {
+          const lpl = Math.log(pl);
+          powAndSlope(1 - pl, gamma, pg);
+          extra -= coef[6 * G + row + l] * alpha[l] * (pg[0] - pg[1] * (pl > 0 ? pl * lpl : 0));
+        }
+        r[l] += extra;
+        sumR += extra;
+        for (let c = 0, i = base; c < C; c++, i += cs) dx[i] = r[c] - p[i] * sumR;
         continue;
       }
       // r_c = ∂L/∂(log p_c)-like terms; from logits dx_j = r_j − p_j·Σ r (softmax Jacobian),
