@@ -3,7 +3,7 @@
  * The `segloss` commands: `compare`, `train`, `eval`. `run(argv, io)` returns the exit status
  * (0 ok, 1 failure, 2 bad command line); it never calls `process.exit`, so tests run it in process.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import {
@@ -380,7 +380,6 @@ async function evalCommand(argv: string[], io: Io): Promise<number> {
     `${card.loss.label} on ${result.images} images (${result.data}): Dice ${scores.dice.toFixed(4)}  IoU ${scores.iou.toFixed(4)}  precision ${scores.precision.toFixed(4)}  recall ${scores.recall.toFixed(4)}\n`,
   );
   if (raw.json !== undefined) {
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(String(raw.json), `${JSON.stringify(result, null, 2)}\n`);
   }
   return 0;
