@@ -32,7 +32,7 @@ const PATCHES: readonly Patch[] = [
   // Missing: the gradients of depthwiseConv2d and separableConv2d (SeparableConv2D, DepthwiseConv2D layers).
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', action: 'add', make: () => depthwiseConv2dNativeBackpropInput },
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', action: 'add', make: () => depthwiseConv2dNativeBackpropFilter },
-  // Wrong: differs from cpu (and PyTorch) for 2×2/stride-2 and most other windows.
+  // Wrong: a window whose maximum is ≤ 0 sends its gradient to its first element, not its maximum.
   { kernelName: 'MaxPoolGrad', action: 'replace', make: () => maxPoolGrad },
   // Wrong with halfPixelCenters: true (the attribute is ignored); the backend's own kernel still
   // runs for halfPixelCenters: false, which is what tfjs-layers' UpSampling2D uses.

@@ -1,8 +1,9 @@
 /**
  * `MaxPoolGrad` computed in JavaScript over the backend's tensor memory.
  *
- * The wasm backend of TensorFlow.js 4.22 returns wrong input gradients for max pooling whenever
- * windows are not 3×3 at stride 1 (see docs/wasm-training.md). The gradient of max pooling routes
+ * The wasm backend of TensorFlow.js 4.22 sends the gradient of every window whose maximum is ≤ 0
+ * to the window's first element (see docs/wasm-training.md for a reproduction), so after batch norm
+ * or any layer with negative outputs its max-pool gradients are wrong. The gradient of max pooling routes
  * each output gradient `dy[b, i, j, c]` to the position of its window's maximum:
  *
  *   dx[b, h, w, c] = Σ_{(i, j) : argmax(window(i, j)) = (h, w)} dy[b, i, j, c]
