@@ -339,6 +339,7 @@ async function evalCommand(argv: string[], io: Io): Promise<number> {
       throw new CliError(`segloss eval: the model takes ${card.channels === 1 ? 'gray' : 'RGB'} images but ${String(raw.data)} holds ${data.channels === 1 ? 'gray' : 'RGB'} ones.`);
     }
   } else {
+    if (card.channels !== 1) throw new CliError(`segloss eval: the model takes RGB images; give --data (the synthetic set is gray).`, true);
     const count = intOption('eval', raw, 'synthetic-count', 1, 100000);
     data = {
       size: card.size,
