@@ -1,7 +1,8 @@
 /**
  * `Conv2DBackpropInput` through the backend's own `Conv2D` (XNNPACK on wasm), replacing the wasm
- * backend's direct loop, which is several times slower than its forward convolution and took ~45 %
- * of a U-Net training step (bench/wasmTraining.mjs). Same results, computed differently.
+ * backend's own kernel, which is several times slower than its forward convolution and took ~45 %
+ * of a profiled U-Net training step (bench/wasmTraining.mjs's network). Same results, computed
+ * differently.
  *
  * Derivation (NHWC, front padding `top`/`left`, strides `sh`/`sw`): from
  * `y[b,i,j,o] = Σ_{p,q,c} x[b, i·sh + p − top, j·sw + q − left, c]·W[p,q,c,o]`,

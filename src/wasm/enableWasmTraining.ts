@@ -25,9 +25,9 @@ interface Patch {
 const PATCHES: readonly Patch[] = [
   // Missing: every conv2d / conv2dTranspose filter gradient fails without it.
   { kernelName: 'Conv2DBackpropFilter', action: 'add', make: makeConv2DBackpropFilter },
-  // Right but slow (a direct loop, ~45 % of a U-Net step): the same maths on the backend's XNNPACK Conv2D.
+  // Right but slow (~45 % of a U-Net step): the same maths on the backend's XNNPACK Conv2D.
   { kernelName: 'Conv2DBackpropInput', action: 'replace', make: makeConv2DBackpropInput },
-  // Right but slow (one index computation per element; the batch-norm gradient's largest cost).
+  // Right but slow (the batch-norm gradient's largest cost): block copies instead.
   { kernelName: 'Tile', action: 'replace', make: makeTile },
   // Missing: the gradients of depthwiseConv2d and separableConv2d (SeparableConv2D, DepthwiseConv2D layers).
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', action: 'add', make: () => depthwiseConv2dNativeBackpropInput },

@@ -1,9 +1,9 @@
 /**
  * `Tile` by block copies (`TypedArray.prototype.copyWithin`), for float32 and int32 tensors; other
- * dtypes go to the backend's own kernel. The wasm backend's own `Tile` computes every output
- * element's source index one by one, and the batch-norm gradient tiles a `[1, 1, 1, C]` tensor to
- * the full activation shape twice per layer: it was the largest single cost of a U-Net training
- * step on wasm (bench/wasmTraining.mjs). Same results, computed differently.
+ * dtypes go to the backend's own kernel. The batch-norm gradient tiles a `[1, 1, 1, C]` tensor to
+ * the full activation shape twice per layer, and the wasm backend's own `Tile` made that the
+ * largest single cost of a 128×128 U-Net training step (about a third, profiled with
+ * bench/wasmTraining.mjs's network). Same results, computed differently.
  *
  * Tiling axis `a` (from the last to the first) of an array seen as `[outer, inner]`, where
  * `inner` is the size of axes `a..` already tiled, repeats each of the `outer` rows `reps[a]`
