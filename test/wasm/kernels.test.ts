@@ -4,6 +4,7 @@
  * non-square windows.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enableWasmTraining } from '../../src/index.js';
 import { useBackend } from '../helpers/backends.js';
@@ -297,4 +298,42 @@ describe('Conv2DBackpropInput (through Conv2D) and Tile (block copies) on wasm',
       expect(await run('wasm')).toEqual(await run('cpu'));
     });
   }
+});
+
+describe('random configurations (fast-check, fixed seed)', () => {
+  // Shapes, windows, strides and paddings drawn at random; every gradient must match cpu.
+  const config = fc.record({
+    B: fc.integer({ min: 1, max: 3 }),
+    H: fc.integer({ min: 4, max: 11 }),
+    W: fc.integer({ min: 4, max: 11 }),
+    C: fc.integer({ min: 1, max: 4 }),
+    out: fc.integer({ min: 1, max: 4 }),
+    KH: fc.integer({ min: 1, max: 4 }),
+    KW: fc.integer({ min: 1, max: 4 }),
+    sh: fc.integer({ min: 1, max: 3 }),
+    sw: fc.integer({ min: 1, max: 3 }),
+    pad: fc.constantFrom('same' as const, 'valid' as const),
+    seed: fc.integer({ min: 1, max: 1_000_000 }),
+  });
+
+  it("conv2d, depthwiseConv2d, maxPool and avgPool gradients match cpu on 40 random configurations", async () => {
+    await fc.assert(
+      fc.asyncProperty(config, async (c) => {
+        const x = { shape: [c.B, c.H, c.W, c.C], seed: c.seed };
+        const s: [number, number] = [c.sh, c.sw];
+        const label = JSON.stringify(c);
+        await expectSameOnWasm(`conv2d ${label}`, (a, f) => tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, s, c.pad), [
+          x,
+          { shape: [c.KH, c.KW, c.C, c.out], seed: c.seed + 1 },
+        ]);
+        await expectSameOnWasm(`depthwiseConv2d ${label}`, (a, f) => tf.depthwiseConv2d(a as tf.Tensor4D, f as tf.Tensor4D, s, c.pad), [
+          x,
+          { shape: [c.KH, c.KW, c.C, c.out], seed: c.seed + 2 },
+        ]);
+        await expectSameOnWasm(`maxPool ${label}`, (a) => tf.maxPool(a as tf.Tensor4D, [c.KH, c.KW], s, c.pad), [x]);
+        await expectSameOnWasm(`avgPool ${label}`, (a) => tf.avgPool(a as tf.Tensor4D, [c.KH, c.KW], s, c.pad), [x]);
+      }),
+      { numRuns: 40, seed: 20261129 },
+    );
+  });
 });
