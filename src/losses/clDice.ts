@@ -59,10 +59,10 @@ function defaultClasses(mode: Mode, C: number): number[] {
  *
  * **When to use:** thin, connected structures, where Dice barely notices a one-pixel break in a
  * vessel; combine it with a region loss (the paper uses (1 − α)·Dice + α·clDice), e.g.
- * `combineLosses([diceLoss(), [clDiceLoss(), 0.5]])`. 2-D and 3-D only. Cost: about
- * 4·(iterations + 1) soft erosions / dilations of p and of t, each a few shifted
- * minimum / maximum passes (no pooling kernel, so the gradient is right on every backend; at
- * ties inside a window it is one valid subgradient).
+ * `combineLosses([diceLoss(), [clDiceLoss(), 0.5]])`. 2-D and 3-D only. Cost: 2 + 3·iterations
+ * soft erosions / dilations per skeleton, of p and of t, each a few shifted minimum / maximum
+ * passes — tens of Dice evaluations (docs/v11-region-losses.md has timings). No pooling kernel,
+ * so the gradient is right on every backend; at ties inside a window it is one valid subgradient.
  *
  * **Reference:** Shit, Paetzold, Sekuboyina, Ezhov, Unger, Zhylka, Pluim, Bauer and Menze,
  * "clDice — a novel topology-preserving loss function for tubular structure segmentation",
