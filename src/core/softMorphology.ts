@@ -94,8 +94,8 @@ export function softOpen(x: Tensor): Tensor {
 
 /**
  * Soft skeleton S(x): x₁ = open(x), S = relu(x − x₁); then `iterations` times x = erode(x),
- * x₁ = open(x), δ = relu(x − x₁), S = S + relu(δ − S·δ). Cost: about (iterations + 1)·(4 + 2·d)
- * shifted minimum / maximum passes over the tensor for d spatial axes.
+ * x₁ = open(x), δ = relu(x − x₁), S = S + relu(δ − S·δ). Cost: 2 + 3·iterations erosions /
+ * dilations, about (iterations + 1)·8·d shifted minimum / maximum passes for d spatial axes.
  */
 export function softSkeleton(x: Tensor, iterations: number): Tensor {
   let img = x;
