@@ -163,10 +163,12 @@ export function total(sums: Tensor, k: number): Tensor {
   return tf.sum(row(sums, k));
 }
 
-/** I, P, T from fused sums, per image `[B, C]` or over the batch `[C]`. */
+/** I, P, T from fused sums, per image `[B, C]` or over the batch `[C]` (few ops: sum, slice, unstack). */
 export function regionSumsFrom(sums: Tensor, perImage: boolean): RegionSums {
-  const pick = (k: number) => (perImage ? row(sums, k) : tf.sum(row(sums, k), 0));
-  return { I: pick(0), P: pick(1), T: pick(2) };
+  const [K, B, C] = sums.shape;
+  const grouped = perImage ? sums : tf.sum(sums, 1);
+  const [I, P, T] = tf.unstack(K === 3 ? grouped : perImage ? tf.slice(grouped, [0, 0, 0], [3, B, C]) : tf.slice(grouped, [0, 0], [3, C]));
+  return { I, P, T };
 }
 
 export { SIGMOID_ROWS, SOFTMAX_ROWS };

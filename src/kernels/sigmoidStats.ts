@@ -245,6 +245,41 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   return infos;
 }
 
+/**
+ * Gradient of the common case as a tight loop: ∂L/∂x = (gI·t + gP)·p(1 − p) + gB·(w·p − w₊·t̃),
+ * with w = w₊·t̃ + w₋·(1 − t̃) (see the BCE derivative below).
+ */
+function gradRegionBce(
+  t: ArrayLike<number>,
+  p: ArrayLike<number>,
+  dx: Float32Array,
+  start: number,
+  stride: number,
+  S: number,
+  gI: number,
+  gP: number,
+  gB: number,
+  wPos: number,
+  wNeg: number,
+  smoothing: number,
+): void {
+  if (gB === 0) {
+    for (let s = 0, i = start; s < S; s++, i += stride) {
+      const pv = p[i];
+      dx[i] = (gI * t[i] + gP) * pv * (1 - pv);
+    }
+    return;
+  }
+  const a = 1 - smoothing;
+  const b = smoothing / 2;
+  for (let s = 0, i = start; s < S; s++, i += stride) {
+    const tv = t[i];
+    const pv = p[i];
+    const ts = tv * a + b;
+    dx[i] = (gI * tv + gP) * pv * (1 - pv) + gB * ((wPos * ts + wNeg * (1 - ts)) * pv - wPos * ts);
+  }
+}
+
 export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
@@ -266,6 +301,10 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
       const gP = coef[G + g];
       const gB = wantBce ? coef[4 * G + g] : 0;
       const gF = wantFocal ? coef[5 * G + g] : 0;
+      if (fromLogits && !hasIgnore && !squared && !softLabel && !wantFocal) {
+        gradRegionBce(t, p, dx, start, stride, S, gI, gP, gB, wPos, wNeg, smoothing);
+        continue;
+      }
       for (let s = 0, i = start; s < S; s++, i += stride) {
         const tv = t[i];
         if (hasIgnore && tv === ignoreIndex) {
