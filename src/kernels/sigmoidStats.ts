@@ -158,6 +158,94 @@ function regionBce(
   acc[4] = BCE;
 }
 
+/** max(q, 0)^γ without the out-parameter, for the tight focal loops (as `powAndSlope`). */
+function powPos(q: number, gamma: number): number {
+  if (gamma === 0) return 1;
+  if (!(q > 0)) return 0;
+  return gamma === 2 ? q * q : gamma === 1 ? q : Math.pow(q, gamma);
+}
+
+/** γ·max(q, 0)^(γ−1), the slope of `powPos` (0 where q ≤ 0 or γ = 0). */
+function powSlope(q: number, gamma: number): number {
+  if (gamma === 0 || !(q > 0)) return 0;
+  return gamma === 2 ? 2 * q : gamma === 1 ? 1 : gamma * Math.pow(q, gamma - 1);
+}
+
+/**
+ * Focal loss from logits without ignored elements, as a tight loop: one exp per element gives p
+ * and softplus(x); fl = q^γ·(softplus(x) − t·x)·αt with q = p + t − 2pt. Adds I, P, T, FOCAL.
+ */
+function focalOwn(
+  x: ArrayLike<number>,
+  t: ArrayLike<number>,
+  pOut: Float32Array | null,
+  pIn: ArrayLike<number> | null,
+  start: number,
+  stride: number,
+  S: number,
+  gamma: number,
+  hasAlpha: boolean,
+  alpha: number,
+  acc: Float64Array,
+): void {
+  let I = 0;
+  let P = 0;
+  let T = 0;
+  let FOC = 0;
+  const a1 = hasAlpha ? 2 * alpha - 1 : 0;
+  const a0 = hasAlpha ? 1 - alpha : 1;
+  for (let s = 0, i = start; s < S; s++, i += stride) {
+    const xv = x[i];
+    const tv = t[i];
+    const e = fastExp(xv > 0 ? -xv : xv);
+    let pv: number;
+    if (pIn === null) {
+      pv = (xv >= 0 ? 1 : e) / (1 + e);
+      pOut![i] = pv;
+    } else pv = pIn[i];
+    const ce = (xv > 0 ? xv : 0) + log1pUnit(e) - tv * xv;
+    FOC += powPos(pv + tv - 2 * pv * tv, gamma) * ce * (tv * a1 + a0);
+    I += pv * tv;
+    P += pv;
+    T += tv;
+  }
+  acc[0] = I;
+  acc[1] = P;
+  acc[2] = T;
+  acc[4] = 0;
+  acc[5] = FOC;
+}
+
+/** Gradient of `focalOwn`'s terms: region part plus αt·(γq^(γ−1)(1 − 2t)·p(1 − p)·ce + q^γ·(p − t)). */
+function gradFocal(
+  x: ArrayLike<number>,
+  t: ArrayLike<number>,
+  p: ArrayLike<number>,
+  dx: Float32Array,
+  start: number,
+  stride: number,
+  S: number,
+  gI: number,
+  gP: number,
+  gF: number,
+  gamma: number,
+  hasAlpha: boolean,
+  alpha: number,
+): void {
+  const a1 = hasAlpha ? 2 * alpha - 1 : 0;
+  const a0 = hasAlpha ? 1 - alpha : 1;
+  for (let s = 0, i = start; s < S; s++, i += stride) {
+    const xv = x[i];
+    const tv = t[i];
+    const pv = p[i];
+    const slope = pv * (1 - pv);
+    const q = pv + tv - 2 * pv * tv;
+    const ce = (xv > 0 ? xv : 0) + log1pUnit(fastExp(xv > 0 ? -xv : xv)) - tv * xv;
+    const focal = (tv * a1 + a0) * (powSlope(q, gamma) * (1 - 2 * tv) * slope * ce + powPos(q, gamma) * (pv - tv));
+    dx[i] = (gI * tv + gP) * slope + gF * focal;
+  }
+}
+
 export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo[] {
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
@@ -173,17 +261,19 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   const pg = new Float64Array(2);
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
   const G = B * C;
-  const fast = fromLogits && !hasIgnore && !squared && !softLabel && !wantFocal;
-  const acc = new Float64Array(5);
+  const fast = fromLogits && !hasIgnore && !squared && !softLabel && !(wantFocal && wantBce);
+  const acc = new Float64Array(SIGMOID_ROWS);
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
       const [start, stride] = groupIndex(a, b, c);
       if (fast) {
-        if (wantBce) regionBce(x, t, given ? null : (p as Float32Array), given ? p : null, start, stride, S, wPos, wNeg, smoothing, acc);
+        acc.fill(0);
+        if (wantFocal) focalOwn(x, t, given ? null : (p as Float32Array), given ? p : null, start, stride, S, gamma, hasAlpha, alpha, acc);
+        else if (wantBce) regionBce(x, t, given ? null : (p as Float32Array), given ? p : null, start, stride, S, wPos, wNeg, smoothing, acc);
         else if (given) regionGiven(t, p, start, stride, S, acc);
         else regionOwn(x, t, p as Float32Array, start, stride, S, acc);
         acc[3] = S;
-        for (let k = 0; k < 5; k++) stats[k * G + b * C + c] = acc[k];
+        for (let k = 0; k < SIGMOID_ROWS; k++) stats[k * G + b * C + c] = acc[k];
         continue;
       }
       let I = 0;
@@ -301,6 +391,10 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
       const gP = coef[G + g];
       const gB = wantBce ? coef[4 * G + g] : 0;
       const gF = wantFocal ? coef[5 * G + g] : 0;
+      if (fromLogits && !hasIgnore && !squared && !softLabel && wantFocal && !wantBce) {
+        gradFocal(x, t, p, dx, start, stride, S, gI, gP, gF, gamma, hasAlpha, alpha);
+        continue;
+      }
       if (fromLogits && !hasIgnore && !squared && !softLabel && !wantFocal) {
         gradRegionBce(t, p, dx, start, stride, S, gI, gP, gB, wPos, wNeg, smoothing);
         continue;
