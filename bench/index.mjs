@@ -107,7 +107,7 @@ async function main() {
     await tf.ready();
     console.log(`\n## ${backend} (load average ${load()})`);
     console.log('Times: median ms per forward + backward, CPU time (wall-clock in brackets). Memory: peak tensor bytes / bytes of yPred.');
-    console.log('| case | fused | composite | naive | PyTorch 1 thread | fused / PyTorch | fused / naive | memory fused · composite · naive |');
+    console.log('| case | fused | composite | naive | PyTorch 1 thread | fused / PyTorch | naive / fused | memory fused · composite · naive |');
     console.log('| --- | --: | --: | --: | --: | --: | --: | --- |');
     for (const [i, c] of available.entries()) {
       const { yTrue, yPred } = inputs(c);
@@ -124,7 +124,7 @@ async function main() {
       results.cases.push({ backend, case: label(c), fused, composite, naive, torch: torchRow, load: load() });
       const both = (m) => (m ? `${fmt(m.cpuMs)} (${fmt(m.ms)})` : '—');
       console.log(
-        `| ${label(c)} | ${both(fused)} | ${both(composite)} | ${both(naive)} | ${torchRow ? `${fmt(torchRow.cpuMs, 2)} (${fmt(torchRow.ms, 2)})` : '—'} | ${ratio(fused.cpuMs, torchRow?.cpuMs)} | ${ratio(fused.cpuMs, naive?.cpuMs)} | ${fmt(fused.mem)} · ${fmt(composite.mem)} · ${fmt(naive?.mem)} |`,
+        `| ${label(c)} | ${both(fused)} | ${both(composite)} | ${both(naive)} | ${torchRow ? `${fmt(torchRow.cpuMs, 2)} (${fmt(torchRow.ms, 2)})` : '—'} | ${ratio(fused.cpuMs, torchRow?.cpuMs)} | ${ratio(naive?.cpuMs, fused.cpuMs)} | ${fmt(fused.mem)} · ${fmt(composite.mem)} · ${fmt(naive?.mem)} |`,
       );
     }
   }
