@@ -115,11 +115,22 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
         }
         const inv = 1 / sum;
         const lse = needLog ? max + Math.log(sum) : 0;
-        for (let c = 0, i = base; c < C; c++, i += cs) {
-          const pc = pv[c] * inv;
-          pv[c] = pc;
-          p[i] = pc;
-          if (needLog) lp[c] = x[i] - lse;
+        if (sparse) {
+          // P accumulates here; only the label's log p is needed.
+          for (let c = 0, i = base; c < C; c++, i += cs) {
+            const pc = pv[c] * inv;
+            pv[c] = pc;
+            p[i] = pc;
+            acc[C + c] += pc;
+          }
+          if (needLog) lp[label] = x[base + label * cs] - lse;
+        } else {
+          for (let c = 0, i = base; c < C; c++, i += cs) {
+            const pc = pv[c] * inv;
+            pv[c] = pc;
+            p[i] = pc;
+            if (needLog) lp[c] = x[i] - lse;
+          }
         }
       } else {
         for (let c = 0, i = base; c < C; c++, i += cs) {
@@ -129,7 +140,7 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
         }
       }
       if (sparse) {
-        for (let c = 0; c < C; c++) acc[C + c] += pv[c];
+        if (!fromLogits) for (let c = 0; c < C; c++) acc[C + c] += pv[c];
         const l = label;
         acc[l] += pv[l];
         acc[2 * C + l] += 1;
@@ -189,6 +200,9 @@ export function softmaxStatsBackward(args: { inputs: Record<string, TensorInfo>;
   const sparse = fromLogits && !dense && !softLabel && !squared && smoothing === 0;
   for (let b = 0; b < B; b++) {
     const row = b * C;
+    // Whether ∂L/∂P is nonzero for this image (not for CE or focal alone).
+    let usesP = false;
+    for (let c = 0; c < C; c++) if (coef[G + row + c] !== 0) usesP = true;
     for (let s = 0; s < S; s++) {
       const base = a.channelsFirst ? b * C * S + s : (b * S + s) * C;
       const label = dense ? 0 : labelAt(a, t, b * S + s, C);
@@ -199,11 +213,13 @@ export function softmaxStatsBackward(args: { inputs: Record<string, TensorInfo>;
       if (sparse) {
         // Index label l, plain sums, logits: r_c = p_c·∂L/∂P_c, plus at l the I, CE and focal terms.
         let sumR = 0;
-        for (let c = 0, i = base; c < C; c++, i += cs) {
-          const rc = p[i] * coef[G + row + c];
-          r[c] = rc;
-          sumR += rc;
-        }
+        if (usesP) {
+          for (let c = 0, i = base; c < C; c++, i += cs) {
+            const rc = p[i] * coef[G + row + c];
+            r[c] = rc;
+            sumR += rc;
+          }
+        } else r.fill(0);
         const l = label;
         const pl = p[base + l * cs];
         let extra = pl * coef[row + l];
