@@ -1,8 +1,8 @@
 /**
  * The fused path as ops: each runs one fused forward kernel and gets its gradient from one fused
  * backward kernel through `tf.customGrad`, so that the tape holds one node instead of a dozen
- * full-size elementwise ops. Only the probabilities are kept for the backward pass; x and yTrue
- * are the caller's own tensors (alive until the gradient has been taken).
+ * full-size elementwise ops. The probabilities, x and yTrue are saved for the backward pass
+ * (x may be an intermediate that the caller's scope frees before the gradient is taken).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
@@ -102,10 +102,12 @@ export function sigmoidSums(inp: FusedInputs, terms: SigmoidTerms): Tensor {
       p = tf.sigmoid(yPred);
       [sums] = tf.engine().runKernel(SIGMOID_STATS, { x: yPred, t: yTrue, p }, named) as Tensor[];
     } else [sums, p] = tf.engine().runKernel(SIGMOID_STATS, { x: yPred, t: yTrue }, named) as Tensor[];
-    save([p]);
+    // x and t are saved too: the caller's yPred may be an intermediate (a model output inside
+    // tf.grad or optimizer.minimize) that is freed before the backward pass runs.
+    save([p, yPred, yTrue]);
     return {
       value: sums,
-      gradFunc: (dy, [ps]) => tf.engine().runKernel(SIGMOID_STATS_GRAD, { x: yPred, t: yTrue, p: ps, coef: dy }, named) as Tensor,
+      gradFunc: (dy, [ps, xs, ts]) => tf.engine().runKernel(SIGMOID_STATS_GRAD, { x: xs, t: ts, p: ps, coef: dy }, named) as Tensor,
     };
   });
 }
@@ -144,10 +146,10 @@ export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): 
       const [nonIntegral, lo, hi] = check.dataSync();
       failOnLabels(fn, nonIntegral, lo, hi, inp.C, inp.ignoreIndex);
     }
-    save([p]);
+    save([p, yPred, yTrue]);
     return {
       value: sums,
-      gradFunc: (dy, [ps]) => tf.engine().runKernel(SOFTMAX_STATS_GRAD, { x: yPred, t: yTrue, p: ps, coef: dy }, named) as Tensor,
+      gradFunc: (dy, [ps, xs, ts]) => tf.engine().runKernel(SOFTMAX_STATS_GRAD, { x: xs, t: ts, p: ps, coef: dy }, named) as Tensor,
     };
   });
 }

@@ -99,6 +99,18 @@ describe.each(BACKENDS)('core losses on %s', (backend) => {
       tf.dispose([x, t]);
     });
 
+    it(`${name}() differentiates through an intermediate yPred (chain rule: d/dv L(2v) = 2·L'(2v))`, () => {
+      // Inside tf.grad or optimizer.minimize the model output is an intermediate tensor that the
+      // caller's scope frees before the backward pass: the loss must keep what its gradient needs.
+      const v = randomLogits([2, 3, 3, 1], 40);
+      const t = randomMask([2, 3, 3, 1], 41);
+      const loss = make();
+      const viaIntermediate = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(loss(t, tf.mul(x, 2))))(v).dataSync());
+      const direct = tf.tidy(() => tf.mul(tf.grad((x: tf.Tensor) => tf.sum(loss(t, x)))(tf.mul(v, 2)), 2).dataSync());
+      expectClose(viaIntermediate, direct, { rtol: 1e-5, atol: 1e-6 }, `${name} chain rule`);
+      tf.dispose([v, t]);
+    });
+
     it(`${name}() leaves no tensor behind over 10 calls, through tf.grad, and when it throws`, () => {
       const x = randomLogits([1, 4, 4, 1], 8);
       const t = randomMask([1, 4, 4, 1], 9);
@@ -145,6 +157,16 @@ describe.each(BACKENDS)('core losses on %s', (backend) => {
         atol: 1e-6,
       });
       tf.dispose([x, labels]);
+    });
+
+    it(`${name}() differentiates through an intermediate multiclass yPred`, () => {
+      const v = randomLogits([2, 3, 3, 3], 42);
+      const labels = randomLabels([2, 3, 3], 3, 43);
+      const loss = make();
+      const viaIntermediate = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(loss(labels, tf.mul(x, 2))))(v).dataSync());
+      const direct = tf.tidy(() => tf.mul(tf.grad((x: tf.Tensor) => tf.sum(loss(labels, x)))(tf.mul(v, 2)), 2).dataSync());
+      expectClose(viaIntermediate, direct, { rtol: 1e-5, atol: 1e-6 }, `${name} chain rule`);
+      tf.dispose([v, labels]);
     });
 
     it(`${name}() rejects a class index outside [0, C)`, () => {
