@@ -42,12 +42,12 @@ const MERGE_AT = 16;
  * import * as tf from '@tensorflow/tfjs';
  * import { createConfusionAccumulator, iouScore } from 'segloss';
  * const acc = createConfusionAccumulator({ mode: 'multiclass', ignoreIndex: 255 });
- * for (const [images, labels] of batches) {
- *   tf.tidy(() => acc.update(labels, model.predict(images) as tf.Tensor));
+ * // Two batches of labels [B, H, W]; in practice the logits come from model.predict(images).
+ * const batches = [tf.tensor3d([0, 1, 2, 255], [1, 2, 2], 'int32'), tf.tensor3d([2, 1, 1, 0], [1, 2, 2], 'int32')];
+ * for (const labels of batches) {
+ *   tf.tidy(() => acc.update(labels, tf.mul(tf.cast(tf.oneHot(tf.minimum(labels, tf.scalar(2, 'int32')), 3), 'float32'), 10)));
  * }
- * const miou = acc.score(iouScore, { reduction: 'macro' });
- * console.log('mIoU', miou.dataSync()[0]);
- * miou.dispose();
+ * acc.score(iouScore, { reduction: 'macro' }).print(); // perfect predictions: mIoU = 1
  * acc.reset(); // frees the kept counts
  * ```
  * @throws Error on unknown options; `update` throws as {@link confusionStats} does, and when a
