@@ -14,11 +14,28 @@ const factory = (name: string) => (segloss as unknown as Record<string, Factory>
 
 const REGION = ['diceLoss', 'jaccardLoss', 'tverskyLoss', 'focalTverskyLoss'] as const;
 const ALL = [...REGION, 'focalLoss', 'bceLoss', 'crossEntropyLoss', 'bceDiceLoss', 'comboLoss'] as const;
+const MORE = [
+  'lovaszHingeLoss',
+  'lovaszSoftmaxLoss',
+  'generalizedDiceLoss',
+  'mccLoss',
+  'logCoshDiceLoss',
+  'boundaryLoss',
+  'hausdorffDTLoss',
+  'clDiceLoss',
+] as const;
 const MODES_OF: Record<string, readonly segloss.Mode[]> = {
   bceLoss: ['binary', 'multilabel'],
   comboLoss: ['binary', 'multilabel'],
   crossEntropyLoss: ['multiclass'],
+  lovaszHingeLoss: ['binary'],
+  lovaszSoftmaxLoss: ['multiclass'],
+  mccLoss: ['binary', 'multilabel'],
 };
+/** Losses that take no `mode` option. */
+const NO_MODE_OPTION = new Set(['lovaszHingeLoss', 'lovaszSoftmaxLoss']);
+/** clDice needs 2 or 3 spatial dimensions. */
+const MIN_SPATIAL: Record<string, number> = { clDiceLoss: 2 };
 
 /** A random problem: shape, mode, logits, targets (index targets for multiclass). */
 interface Problem {
@@ -41,7 +58,8 @@ const problem = (names: readonly string[], logitScale = 4) =>
       seed: fc.integer(),
       softTargets: fc.boolean(),
     })
-    .map(({ name, modeIndex, B, spatial, C, seed, softTargets }): Problem => {
+    .map(({ name, modeIndex, B, spatial: drawn, C, seed, softTargets }): Problem => {
+      const spatial = drawn.length >= (MIN_SPATIAL[name] ?? 1) ? drawn : [...drawn, 3, 3].slice(0, 3);
       const modes = MODES_OF[name] ?? segloss.MODES;
       const mode = modes[modeIndex % modes.length];
       const channels = mode === 'binary' ? 1 : C;
@@ -53,7 +71,8 @@ const problem = (names: readonly string[], logitScale = 4) =>
         const m = n / channels;
         return { name, mode, shape, logits, target: Int32Array.from({ length: m }, () => Math.floor(r() * channels)), targetShape: shape.slice(0, -1) };
       }
-      const target = Float32Array.from({ length: n }, () => (softTargets ? r() : r() < 0.3 ? 1 : 0));
+      const soft = softTargets && name !== 'lovaszHingeLoss';
+      const target = Float32Array.from({ length: n }, () => (soft ? r() : r() < 0.3 ? 1 : 0));
       return { name, mode, shape, logits, target, targetShape: shape };
     });
 
@@ -62,7 +81,7 @@ function evaluate(p: Problem, options: Record<string, unknown> = {}, transform?:
     let x = tf.tensor(p.logits, p.shape);
     let t = tf.tensor(p.target, p.targetShape, p.mode === 'multiclass' ? 'int32' : 'float32');
     if (transform) [x, t] = transform(x, t);
-    return factory(p.name)({ mode: p.mode, ...options })(t, x).dataSync()[0];
+    return factory(p.name)({ ...(NO_MODE_OPTION.has(p.name) ? {} : { mode: p.mode }), ...options })(t, x).dataSync()[0];
   });
 }
 
@@ -77,6 +96,20 @@ describe('properties of the core losses', () => {
         const v = evaluate(p, { perImage, smooth });
         expect(v).toBeGreaterThanOrEqual(-1e-6);
         expect(v).toBeLessThanOrEqual(1 + 1e-6);
+      }),
+      RUNS,
+    );
+  });
+
+  it('the v1.1 and Lovász losses lie in their ranges', () => {
+    // generalized Dice ∈ [0, 1]; log cosh(1 − s) ∈ [0, log cosh 1]; 1 − MCC ∈ [0, 2];
+    // Lovász extensions of a loss in [0, 1] are ≥ 0 (hinge errors are unbounded above).
+    const upper: Record<string, number> = { generalizedDiceLoss: 1, logCoshDiceLoss: Math.log(Math.cosh(1)), mccLoss: 2, lovaszSoftmaxLoss: 1, lovaszHingeLoss: Infinity };
+    fc.assert(
+      fc.property(problem(['generalizedDiceLoss', 'logCoshDiceLoss', 'mccLoss', 'lovaszSoftmaxLoss', 'lovaszHingeLoss']), (p) => {
+        const v = evaluate(p);
+        expect(v).toBeGreaterThanOrEqual(-1e-6);
+        expect(v).toBeLessThanOrEqual(upper[p.name] + 1e-5);
       }),
       RUNS,
     );
@@ -101,8 +134,9 @@ describe('properties of the core losses', () => {
 
   it('batch aggregation and per-image means do not depend on the order of the images', () => {
     fc.assert(
-      fc.property(problem(ALL), fc.boolean(), (p, perImage) => {
-        const options = REGION.includes(p.name as never) ? { perImage } : {};
+      fc.property(problem([...ALL, ...MORE]), fc.boolean(), (p, perImage) => {
+        const perImageLosses: readonly string[] = [...REGION, 'generalizedDiceLoss', 'mccLoss', 'logCoshDiceLoss', 'lovaszHingeLoss', 'lovaszSoftmaxLoss'];
+        const options = perImageLosses.includes(p.name) ? { perImage } : {};
         const reversed = evaluate(p, options, (x, t) => [tf.reverse(x, 0), tf.reverse(t, 0)]);
         expect(reversed).toBeCloseTo(evaluate(p, options), 5);
       }),
@@ -112,7 +146,7 @@ describe('properties of the core losses', () => {
 
   it('channelsFirst equals channelsLast on transposed tensors', () => {
     fc.assert(
-      fc.property(problem(ALL), (p) => {
+      fc.property(problem([...ALL, ...MORE]), (p) => {
         const first = evaluate(p, { dataFormat: 'channelsFirst' }, (x, t) => [
           tf.transpose(x, toFirstPerm(x.rank)),
           p.mode === 'multiclass' ? t : tf.transpose(t, toFirstPerm(t.rank)),
@@ -139,11 +173,11 @@ describe('properties of the core losses', () => {
 
   it('values and gradients stay finite for logits up to ±1e4', () => {
     fc.assert(
-      fc.property(problem(ALL, 1e4), (p) => {
+      fc.property(problem([...ALL, ...MORE], 1e4), (p) => {
         const [value, grad] = tf.tidy(() => {
           const x = tf.tensor(p.logits, p.shape);
           const t = tf.tensor(p.target, p.targetShape, p.mode === 'multiclass' ? 'int32' : 'float32');
-          const loss = factory(p.name)({ mode: p.mode });
+          const loss = factory(p.name)(NO_MODE_OPTION.has(p.name) ? {} : { mode: p.mode });
           return [loss(t, x).dataSync()[0], tf.grad((v: tf.Tensor) => tf.sum(loss(t, v)))(x).dataSync()];
         });
         expect(Number.isFinite(value)).toBe(true);
