@@ -1,17 +1,8 @@
 /** Shared pieces of the metric tests: seeded data and a per-pixel JavaScript reference counter. */
 import * as tf from '@tensorflow/tfjs-core';
+import { rng } from '../helpers/random.js';
 
-/** mulberry32: a small seeded PRNG, so every test input is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);

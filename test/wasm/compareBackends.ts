@@ -5,18 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName } from '../helpers/backends.js';
 import { expectClose } from '../helpers/expectClose.js';
+import { rng } from '../helpers/random.js';
 
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** Values uniform in [-1, 1): continuous, so windows have no ties (with probability 1). */
 export function randomValues(shape: number[], seed: number): Float32Array {
