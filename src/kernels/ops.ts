@@ -1,8 +1,8 @@
 /**
  * The fused path as ops: each runs one fused forward kernel and gets its gradient from one fused
  * backward kernel through `tf.customGrad`, so that the tape holds one node instead of a dozen
- * full-size elementwise ops. The probabilities, x and yTrue are saved for the backward pass
- * (x may be an intermediate that the caller's scope frees before the gradient is taken).
+ * full-size elementwise ops. What the backward pass reads (yTrue, and p or x) is saved for it:
+ * x may be an intermediate that the caller's scope frees before the gradient is taken.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
@@ -90,24 +90,34 @@ export function sigmoidSums(inp: FusedInputs, terms: SigmoidTerms): Tensor {
     gamma: terms.gamma ?? 2,
     hasAlpha: terms.hasAlpha ?? false,
     alpha: terms.alpha ?? 0.25,
+    keepP: inp.fromLogits && !(terms.wantFocal ?? false),
   };
   const { yTrue, yPred } = inp;
   const named = attrs as unknown as NamedAttrMap;
+  // What the backward pass reads is saved (x may be an intermediate that the caller's scope frees
+  // before the gradient is taken): t always; p from logits without the focal term, else x (the
+  // focal gradient recomputes p with the softplus it needs anyway; probabilities are x itself).
+  const keepP = attrs.keepP;
   // On wasm, XNNPACK's sigmoid is several times faster than a JavaScript loop: let it make p.
-  const backendSigmoid = attrs.fromLogits && tf.getBackend() === 'wasm';
+  const backendSigmoid = keepP && tf.getBackend() === 'wasm';
   return customOp(yPred, (save) => {
     let sums: Tensor;
-    let p: Tensor;
     if (backendSigmoid) {
-      p = tf.sigmoid(yPred);
+      const p = tf.sigmoid(yPred);
       [sums] = tf.engine().runKernel(SIGMOID_STATS, { x: yPred, t: yTrue, p }, named) as Tensor[];
-    } else [sums, p] = tf.engine().runKernel(SIGMOID_STATS, { x: yPred, t: yTrue }, named) as Tensor[];
-    // x and t are saved too: the caller's yPred may be an intermediate (a model output inside
-    // tf.grad or optimizer.minimize) that is freed before the backward pass runs.
-    save([p, yPred, yTrue]);
+      save([p, yTrue]);
+    } else if (keepP) {
+      let p: Tensor;
+      [sums, p] = tf.engine().runKernel(SIGMOID_STATS, { x: yPred, t: yTrue }, named) as Tensor[];
+      save([p, yTrue]);
+    } else {
+      [sums] = tf.engine().runKernel(SIGMOID_STATS, { x: yPred, t: yTrue }, named) as Tensor[];
+      save([yPred, yTrue]);
+    }
     return {
       value: sums,
-      gradFunc: (dy, [ps, xs, ts]) => tf.engine().runKernel(SIGMOID_STATS_GRAD, { x: xs, t: ts, p: ps, coef: dy }, named) as Tensor,
+      gradFunc: (dy, [kept, ts]) =>
+        tf.engine().runKernel(SIGMOID_STATS_GRAD, keepP ? { p: kept, t: ts, coef: dy } : { x: kept, t: ts, coef: dy }, named) as Tensor,
     };
   });
 }
@@ -146,10 +156,12 @@ export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): 
       const [nonIntegral, lo, hi] = check.dataSync();
       failOnLabels(fn, nonIntegral, lo, hi, inp.C, inp.ignoreIndex);
     }
-    save([p, yPred, yTrue]);
+    // Saved for the backward pass (x may be an intermediate freed before it): t, and p from
+    // logits — the backward pass reads x only for probabilities, where p = x.
+    save([attrs.fromLogits ? p : yPred, yTrue]);
     return {
       value: sums,
-      gradFunc: (dy, [ps, xs, ts]) => tf.engine().runKernel(SOFTMAX_STATS_GRAD, { x: xs, t: ts, p: ps, coef: dy }, named) as Tensor,
+      gradFunc: (dy, [ps, ts]) => tf.engine().runKernel(SOFTMAX_STATS_GRAD, { x: ps, t: ts, p: ps, coef: dy }, named) as Tensor,
     };
   });
 }

@@ -42,6 +42,11 @@ export interface SigmoidAttrs {
   gamma: number;
   hasAlpha: boolean;
   alpha: number;
+  /**
+   * Whether the forward pass outputs p for the backward pass (logits without the focal term);
+   * otherwise the backward pass reads x and recomputes p (or p = x for probabilities).
+   */
+  keepP: boolean;
 }
 
 const LO = Math.fround(1e-7);
@@ -144,7 +149,7 @@ function regionBce(
     let pv: number;
     if (pIn === null) {
       pv = (xv >= 0 ? 1 : e) / (1 + e);
-      pOut![i] = pv;
+      if (pOut !== null) pOut[i] = pv;
     } else pv = pIn[i];
     const ts = tv * a + b;
     BCE += ((xv > 0 ? xv : 0) + log1pUnit(e)) * (wPos * ts + wNeg * (1 - ts)) - wPos * ts * xv;
@@ -201,7 +206,7 @@ function focalOwn(
     let pv: number;
     if (pIn === null) {
       pv = (xv >= 0 ? 1 : e) / (1 + e);
-      pOut![i] = pv;
+      if (pOut !== null) pOut[i] = pv;
     } else pv = pIn[i];
     const ce = (xv > 0 ? xv : 0) + log1pUnit(e) - tv * xv;
     FOC += powPos(pv + tv - 2 * pv * tv, gamma) * ce * (tv * a1 + a0);
@@ -220,7 +225,6 @@ function focalOwn(
 function gradFocal(
   x: ArrayLike<number>,
   t: ArrayLike<number>,
-  p: ArrayLike<number>,
   dx: Float32Array,
   start: number,
   stride: number,
@@ -237,10 +241,12 @@ function gradFocal(
   for (let s = 0, i = start; s < S; s++, i += stride) {
     const xv = x[i];
     const tv = t[i];
-    const pv = p[i];
+    // One exp gives p = σ(x) and softplus(x) again (p is not kept from the forward pass here).
+    const e = fastExp(xv > 0 ? -xv : xv);
+    const pv = (xv >= 0 ? 1 : e) / (1 + e);
     const slope = pv * (1 - pv);
     const q = pv + tv - 2 * pv * tv;
-    const ce = (xv > 0 ? xv : 0) + log1pUnit(fastExp(xv > 0 ? -xv : xv)) - tv * xv;
+    const ce = (xv > 0 ? xv : 0) + log1pUnit(e) - tv * xv;
     const focal = (tv * a1 + a0) * (powSlope(q, gamma) * (1 - 2 * tv) * slope * ce + powPos(q, gamma) * (pv - tv));
     dx[i] = (gI * tv + gP) * slope + gF * focal;
   }
@@ -251,12 +257,14 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   const a = attrsOf(args.attrs!);
   const { B, C, S } = a;
   const given = args.inputs.p !== undefined;
-  const { infos, views } = allocate(backend, given ? [[SIGMOID_ROWS, B, C]] : [[SIGMOID_ROWS, B, C], args.inputs.x.shape]);
+  // p is an output only when the backward pass will read it (see `keepP`).
+  const writeP = !given && a.keepP;
+  const { infos, views } = allocate(backend, writeP ? [[SIGMOID_ROWS, B, C], args.inputs.x.shape] : [[SIGMOID_ROWS, B, C]]);
   const stats = views[0];
   const x = view(backend, args.inputs.x);
   const t = view(backend, args.inputs.t);
-  // Either the given probabilities, or the output they are written to.
-  const p = given ? view(backend, args.inputs.p) : views[1];
+  // The given probabilities, or the output they are written to (if any).
+  const p = given ? view(backend, args.inputs.p) : writeP ? views[1] : null;
   stats.fill(0);
   const pg = new Float64Array(2);
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
@@ -268,9 +276,9 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
       const [start, stride] = groupIndex(a, b, c);
       if (fast) {
         acc.fill(0);
-        if (wantFocal) focalOwn(x, t, given ? null : (p as Float32Array), given ? p : null, start, stride, S, gamma, hasAlpha, alpha, acc);
-        else if (wantBce) regionBce(x, t, given ? null : (p as Float32Array), given ? p : null, start, stride, S, wPos, wNeg, smoothing, acc);
-        else if (given) regionGiven(t, p, start, stride, S, acc);
+        if (wantFocal) focalOwn(x, t, given ? null : (p as Float32Array | null), given ? p : null, start, stride, S, gamma, hasAlpha, alpha, acc);
+        else if (wantBce) regionBce(x, t, given ? null : (p as Float32Array | null), given ? p : null, start, stride, S, wPos, wNeg, smoothing, acc);
+        else if (given) regionGiven(t, p!, start, stride, S, acc);
         else regionOwn(x, t, p as Float32Array, start, stride, S, acc);
         acc[3] = S;
         for (let k = 0; k < SIGMOID_ROWS; k++) stats[k * G + b * C + c] = acc[k];
@@ -285,15 +293,15 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
       for (let s = 0, i = start; s < S; s++, i += stride) {
         const tv = t[i];
         if (hasIgnore && tv === ignoreIndex) {
-          if (!given) p[i] = 0;
+          if (writeP) p![i] = 0;
           continue;
         }
         const xv = x[i];
         let pv: number;
-        if (given) pv = p[i];
+        if (given) pv = p![i];
         else {
           pv = fromLogits ? fastSigmoid(xv) : xv;
-          p[i] = pv;
+          if (writeP) p![i] = pv;
         }
         N += 1;
         P += squared ? pv * pv : pv;
@@ -374,11 +382,13 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
   const { B, C, S } = a;
-  const { infos, views } = allocate(backend, [args.inputs.x.shape]);
+  // Inputs: t, coef, and p (logits without focal term) or x (otherwise: p recomputed, or p = x).
+  const shape = (args.inputs.p ?? args.inputs.x).shape;
+  const { infos, views } = allocate(backend, [shape]);
   const dx = views[0];
-  const x = view(backend, args.inputs.x);
   const t = view(backend, args.inputs.t);
-  const p = view(backend, args.inputs.p);
+  const pIn = args.inputs.p ? view(backend, args.inputs.p) : null;
+  const x = args.inputs.x ? view(backend, args.inputs.x) : pIn!;
   const coef = view(backend, args.inputs.coef);
   const pg = new Float64Array(2);
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
@@ -392,11 +402,11 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
       const gB = wantBce ? coef[4 * G + g] : 0;
       const gF = wantFocal ? coef[5 * G + g] : 0;
       if (fromLogits && !hasIgnore && !squared && !softLabel && wantFocal && !wantBce) {
-        gradFocal(x, t, p, dx, start, stride, S, gI, gP, gF, gamma, hasAlpha, alpha);
+        gradFocal(x, t, dx, start, stride, S, gI, gP, gF, gamma, hasAlpha, alpha);
         continue;
       }
       if (fromLogits && !hasIgnore && !squared && !softLabel && !wantFocal) {
-        gradRegionBce(t, p, dx, start, stride, S, gI, gP, gB, wPos, wNeg, smoothing);
+        gradRegionBce(t, pIn!, dx, start, stride, S, gI, gP, gB, wPos, wNeg, smoothing);
         continue;
       }
       for (let s = 0, i = start; s < S; s++, i += stride) {
@@ -405,7 +415,7 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
           dx[i] = 0;
           continue;
         }
-        const pv = p[i];
+        const pv = pIn !== null ? pIn[i] : fromLogits ? fastSigmoid(x[i]) : x[i];
         // ∂(region sums)/∂p; min(p, t) has slope 1 below t, 0 above, ½ at the tie (|·|' = 0 at 0).
         const dI = softLabel ? (pv < tv ? 1 : pv > tv ? 0 : 0.5) : tv;
         const dp = gI * dI + gP * (squared ? 2 * pv : 1);
