@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(__dirname, '..');
 let project = '';
 let files: string[] = [];
+let tarball = '';
 
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,6 +27,7 @@ beforeAll(() => {
     files: { path: string }[];
   }[];
   files = packed[0].files.map((f) => f.path);
+  tarball = join(project, packed[0].filename);
   const target = join(project, 'node_modules', 'segloss');
   mkdirSync(target, { recursive: true });
   run('tar', ['-xzf', join(project, packed[0].filename), '-C', target, '--strip-components=1'], root);
@@ -60,6 +62,13 @@ describe('the packed segloss package', () => {
       readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(dir, e.name)) : [join(dir, e.name)]));
     const bundled = all(join(root, 'dist')).filter((f) => /class Engine|function registerKernel\(/.test(readFileSync(f, 'utf8')));
     expect(bundled).toEqual([]);
+  });
+
+  it('passes arethetypeswrong: types resolve for node10, node16 (ESM and CJS) and bundlers', () => {
+    const attw = join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
+    // attw exits non-zero on any problem; its JSON says which.
+    const report = JSON.parse(run(process.execPath, [attw, tarball, '--format', 'json'], project)) as { analysis: { problems: unknown[] } };
+    expect(report.analysis.problems).toEqual([]);
   });
 
   it('loads with ESM import and computes a loss', () => {
