@@ -3,7 +3,7 @@
 // backend with enableWasmTraining(), and in PyTorch on one thread (bench/unet_torch.py, the same
 // network) when /usr/bin/python3 has torch; median wall time of a few epochs after one warm-up batch.
 // Run: npm run bench:wasm   (builds first)
-// Options: --sizes 64,128 --repeats 3 --cpu-repeats 1 --no-cpu --no-torch
+// Options: --sizes 64,128 --repeats 3 --cpu-repeats 1 --no-cpu --no-torch --python /usr/bin/python3
 //          --cpu-max-seconds 120 (skip cpu at a size whose epoch, estimated from the previous size
 //          by pixel count, would take longer)
 import * as tf from '@tensorflow/tfjs';
@@ -25,7 +25,7 @@ const cpuRepeats = Number(arg('cpu-repeats', '1'));
 const cpuMaxSeconds = Number(arg('cpu-max-seconds', '120'));
 const withCpu = !process.argv.includes('--no-cpu');
 const withTorch = !process.argv.includes('--no-torch');
-const PYTHON = '/usr/bin/python3';
+const PYTHON = arg('python', '/usr/bin/python3');
 const N = 24;
 const BATCH = 8;
 
