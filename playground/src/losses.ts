@@ -228,6 +228,23 @@ export const LOSS_SPECS: LossSpec[] = [
     },
   },
   {
+    fn: 'generalizedDiceLoss',
+    color: '#c49c94',
+    defaultOn: false,
+    options: [perImage],
+    formula: 'L = 1 − (2·Σ_c w_c·I_c + s) / (Σ_c w_c·(P_c + T_c) + s),  w_c = 1 / T_c²',
+    text: {
+      en: {
+        summary: 'Dice summed over classes with weights 1/T_c², so a rare class counts as much as a common one. With one class (this page) the weight cancels and it is Dice with a tiny smooth; an empty target then scores 0 whatever is predicted.',
+        when: 'Multiclass masks with very unequal class sizes (e.g. small organs next to large ones).',
+      },
+      zh: {
+        summary: '按类别加权求和的 Dice，权重为 1/T_c²，使稀有类与常见类同等重要。只有一个类别时（本页）权重抵消，相当于 smooth 很小的 Dice；目标为空时无论预测什么损失都为 0。',
+        when: '类别大小差异很大的多类掩码（例如大器官旁的小器官）。',
+      },
+    },
+  },
+  {
     fn: 'clDiceLoss',
     color: '#393b79',
     defaultOn: false,

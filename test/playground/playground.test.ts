@@ -182,7 +182,7 @@ describe('playground page', () => {
     await page.waitForFunction((n) => (window as unknown as { __segloss_state: PageState }).__segloss_state.losses.length === n, toggles.length);
     const s = await expectShownValuesMatchNode();
     const fns = s.losses.map((l) => l.fn);
-    expect(fns).toEqual(expect.arrayContaining(['diceLoss', 'jaccardLoss', 'tverskyLoss', 'focalTverskyLoss', 'focalLoss', 'bceLoss', 'bceDiceLoss', 'comboLoss', 'lovaszHingeLoss', 'clDiceLoss']));
+    expect(fns).toEqual(expect.arrayContaining(['diceLoss', 'jaccardLoss', 'tverskyLoss', 'focalTverskyLoss', 'focalLoss', 'bceLoss', 'bceDiceLoss', 'comboLoss', 'lovaszHingeLoss', 'clDiceLoss', 'generalizedDiceLoss']));
     expect(Object.keys(await gradMaps()).sort()).toEqual([...fns].sort());
   });
 
