@@ -1,26 +1,21 @@
-/** The one computation path of the region losses: input layer → I, P, T → score → reduction. */
+/** The one entry of the region losses: input layer → I, P, T → per-class score → reduction. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LossFn } from '../types.js';
-import { defineLoss } from './defineLoss.js';
-import { activate, prepare } from './normalize.js';
+import { fusedRegionLoss } from '../kernels/fusedLosses.js';
 import type { ParsedRegion } from './options.js';
-import { checkClassOptions, reduceClasses } from './reduce.js';
-import { regionStats, type RegionSums } from './regionStats.js';
-import { backendEps } from './stable.js';
+import type { RegionSums } from './regionStats.js';
 
 /** Per-class loss from the region sums; `eps` is already adapted to the backend. */
 export type PerClassLoss = (sums: RegionSums, eps: number) => Tensor;
 
-/** Builds a region loss from parsed options and its per-class formula. */
+/**
+ * Builds a region loss from parsed options and its per-class formula: I, P, T from one fused pass
+ * on backends with the Segloss kernels (cpu, wasm), else from the composite path; then the
+ * per-class formula and the reduction. Every region loss goes through here.
+ */
 export function regionLoss(fn: string, options: ParsedRegion, perClass: PerClassLoss, squared = false): LossFn {
-  return defineLoss(fn, (yTrue, yPred) => {
-    const { x, t, m, C } = prepare(fn, yTrue, yPred, options);
-    checkClassOptions(fn, C, options);
-    const p = activate(x, options.mode, options.fromLogits);
-    const sums = regionStats(p, t, m, { perImage: options.perImage, squared, softLabel: options.softLabel });
-    return reduceClasses(fn, perClass(sums, backendEps(options.eps)), options);
-  });
+  return fusedRegionLoss(fn, options, perClass, squared);
 }
 
 /** Dice score per class, (2I + smooth) / max(P + T + smooth, eps). */

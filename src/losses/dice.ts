@@ -1,7 +1,6 @@
 import type { LossFn, RegionLossOptions } from '../types.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
-import { diceScore, scoreToLoss } from '../core/regionLoss.js';
-import { fusedRegionLoss } from '../kernels/fusedLosses.js';
+import { diceScore, regionLoss, scoreToLoss } from '../core/regionLoss.js';
 import { checkBoolean, checkKeys, fail } from '../core/validate.js';
 
 /** Options of {@link diceLoss}. */
@@ -58,5 +57,5 @@ export function makeDiceLoss(fn: string, options: DiceLossOptions): LossFn {
   const logLoss = checkBoolean(fn, 'logLoss', options.logLoss, false);
   const squared = checkBoolean(fn, 'squared', options.squared, false);
   if (squared && o.softLabel) fail(fn, `options 'squared' and 'softLabel' cannot be combined, got both true.`);
-  return fusedRegionLoss(fn, o, (sums, eps) => scoreToLoss(diceScore(sums, o.smooth, eps), logLoss, eps), squared);
+  return regionLoss(fn, o, (sums, eps) => scoreToLoss(diceScore(sums, o.smooth, eps), logLoss, eps), squared);
 }

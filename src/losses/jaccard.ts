@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossFn, RegionLossOptions } from '../types.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
-import { scoreToLoss } from '../core/regionLoss.js';
-import { fusedRegionLoss } from '../kernels/fusedLosses.js';
+import { regionLoss, scoreToLoss } from '../core/regionLoss.js';
 import { checkBoolean, checkKeys } from '../core/validate.js';
 
 /** Options of {@link jaccardLoss}. */
@@ -45,7 +44,7 @@ export function jaccardLoss(options: JaccardLossOptions = {}): LossFn {
   checkKeys(fn, options, KEYS);
   const o = Object.freeze(parseRegion(fn, options as Record<string, unknown>));
   const logLoss = checkBoolean(fn, 'logLoss', options.logLoss, false);
-  return fusedRegionLoss(fn, o, ({ I, P, T }, eps) => {
+  return regionLoss(fn, o, ({ I, P, T }, eps) => {
     const s = tf.div(tf.add(I, o.smooth), tf.maximum(tf.add(tf.sub(tf.add(P, T), I), o.smooth), eps));
     return scoreToLoss(s, logLoss, eps);
   });

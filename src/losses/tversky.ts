@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossFn, RegionLossOptions } from '../types.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
-import { fusedRegionLoss } from '../kernels/fusedLosses.js';
+import { regionLoss } from '../core/regionLoss.js';
 import type { RegionSums } from '../core/regionStats.js';
 import { safePow } from '../core/stable.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
@@ -34,7 +34,7 @@ export function tverskyFamily(fn: string, options: TverskyLossOptions, defaultGa
   const alpha = checkNumber(fn, 'alpha', options.alpha, 0.3, { min: 0 });
   const beta = checkNumber(fn, 'beta', options.beta, 0.7, { min: 0 });
   const gamma = checkNumber(fn, 'gamma', options.gamma, defaultGamma, { min: 0 });
-  return fusedRegionLoss(fn, o, ({ I, P, T }: RegionSums, eps) => {
+  return regionLoss(fn, o, ({ I, P, T }: RegionSums, eps) => {
     const FP = tf.sub(P, I);
     const FN = tf.sub(T, I);
     const denominator = tf.add(tf.add(tf.add(I, tf.mul(FP, alpha)), tf.mul(FN, beta)), o.smooth);
