@@ -1,13 +1,3 @@
-import { replayLossFixtures } from './helpers/replay.js';
+import { CORE_LOSS_FIXTURES, replayLossFixtures } from './helpers/replay.js';
 
-replayLossFixtures([
-  'diceLoss',
-  'jaccardLoss',
-  'tverskyLoss',
-  'focalTverskyLoss',
-  'focalLoss',
-  'bceLoss',
-  'crossEntropyLoss',
-  'bceDiceLoss',
-  'comboLoss',
-]);
+replayLossFixtures(CORE_LOSS_FIXTURES);

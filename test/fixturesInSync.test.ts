@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR, fixtureNames } from './helpers/fixtures.js';
+import { CORE_LOSS_FIXTURES } from './helpers/replay.js';
 
 const contract = resolve(__dirname, '..', '..', 'shared', 'fixtures');
 
@@ -34,6 +35,7 @@ describe('fixture coverage', () => {
         for (const name of m[1].matchAll(/'([A-Za-z0-9]+)'/g)) replayed.add(name[1]);
       }
       for (const m of text.matchAll(/loadCases(?:<[^>]*>)?\('([A-Za-z0-9]+)'\)/g)) replayed.add(m[1]);
+      if (/replayLossFixtures\(CORE_LOSS_FIXTURES\)/.test(text)) CORE_LOSS_FIXTURES.forEach((name) => replayed.add(name));
     }
     expect(fixtureNames().filter((name) => !replayed.has(name))).toEqual([]);
   });

@@ -13,6 +13,19 @@ import { fixtureOptions, loadCases, toTensor } from './fixtures.js';
 
 type Factory = (options: Record<string, unknown>) => segloss.LossFn;
 
+/** The fixture files of the core losses: replayed on the fused path and on the composite path. */
+export const CORE_LOSS_FIXTURES = [
+  'diceLoss',
+  'jaccardLoss',
+  'tverskyLoss',
+  'focalTverskyLoss',
+  'focalLoss',
+  'bceLoss',
+  'crossEntropyLoss',
+  'bceDiceLoss',
+  'comboLoss',
+] as const;
+
 /** Declares one test per case of each named fixture file, on each backend. */
 export function replayLossFixtures(names: readonly string[]): void {
   describe.each(BACKENDS)('golden fixtures on %s', (backend) => {

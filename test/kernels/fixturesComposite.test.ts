@@ -2,18 +2,8 @@
 // webgl, webgpu and every other backend run) must match PyTorch too. test/fixtures.test.ts covers
 // the fused path, which cpu and wasm take by default.
 import { setFusedKernels } from '../../src/kernels/register.js';
-import { replayLossFixtures } from '../helpers/replay.js';
+import { CORE_LOSS_FIXTURES, replayLossFixtures } from '../helpers/replay.js';
 
 setFusedKernels(false);
 
-replayLossFixtures([
-  'diceLoss',
-  'jaccardLoss',
-  'tverskyLoss',
-  'focalTverskyLoss',
-  'focalLoss',
-  'bceLoss',
-  'crossEntropyLoss',
-  'bceDiceLoss',
-  'comboLoss',
-]);
+replayLossFixtures(CORE_LOSS_FIXTURES);
