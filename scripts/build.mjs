@@ -1,9 +1,11 @@
 // Builds dist/esm (ES modules) and dist/cjs (CommonJS) from src/ with the TypeScript compiler.
 // Each output folder gets a package.json naming its module type, so Node reads both correctly.
+// First compiles the SIMD kernels (src/kernels/simd/seglossSimd.wat) into a generated module.
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+execFileSync(process.execPath, [join('scripts', 'wasm.mjs')], { stdio: 'inherit' });
 const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
 rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { stdio: 'inherit' });

@@ -10,6 +10,7 @@ import type { DataFormat, Mode } from '../types.js';
 import { checkPrediction, checkTarget, failOnLabels, type TargetKind } from '../core/normalize.js';
 import type { RegionSums } from '../core/regionStats.js';
 import { fusedAvailable } from './register.js';
+import { simdKernelsFor } from './simd/simdKernels.js';
 import { SIGMOID_ROWS, SIGMOID_STATS, SIGMOID_STATS_GRAD, type SigmoidAttrs } from './sigmoidStats.js';
 import { SOFTMAX_ROWS, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, type SoftmaxAttrs } from './softmaxStats.js';
 
@@ -61,10 +62,52 @@ export function fusedInputs(
 
 type Grad = (dy: Tensor, saved: Tensor[]) => Tensor;
 
-/** A one-input custom-gradient op around `f`. */
-function customOp(x: Tensor, f: (save: tf.GradSaveFunc) => { value: Tensor; gradFunc: Grad }): Tensor {
-  const op = tf.customGrad(((...args: (Tensor | tf.GradSaveFunc)[]) => f(args[1] as tf.GradSaveFunc)) as Parameters<typeof tf.customGrad>[0]);
-  return (op as (x: Tensor) => Tensor)(x);
+/** The parts of the engine's state that {@link customOp} reads (tfjs-core 4). */
+interface TapeState {
+  activeTape?: { outputs: Tensor[]; saved: Tensor[] }[] | null;
+  gradientDepth?: number;
+  kernelDepth?: number;
+}
+
+/**
+ * A second tensor on the same storage as `t` (no copy): what the `cpu` backend's Identity does,
+ * while the `wasm` backend's copies the data.
+ */
+function share(t: Tensor): Tensor {
+  const backend = tf.backend() as unknown as { incRef(dataId: object): void };
+  backend.incRef(t.dataId);
+  return tf.engine().makeTensorFromTensorInfo({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }, tf.backend());
+}
+
+/**
+ * A one-input custom-gradient op around `f`; `f` hands what its backward pass reads to `keep`.
+ *
+ * `tf.customGrad`'s own save clones each saved tensor, and on `wasm` a clone copies the data: two
+ * full-size copies per call, more than the fused kernels themselves cost. So, where the engine
+ * records a gradient tape (the only time anything is saved) and the backend counts references
+ * (`cpu`, `wasm`), the tensors are shared instead and put into the tape node's saved list, which
+ * the engine hands to the backward pass and disposes with the tape, as it does its own clones.
+ */
+function customOp(x: Tensor, f: (keep: (tensors: Tensor[]) => void) => { value: Tensor; gradFunc: Grad }): Tensor {
+  const state = tf.engine().state as unknown as TapeState;
+  const tapeOn = (state.gradientDepth ?? 0) > 0 && state.kernelDepth === 0;
+  const sharing = tapeOn && Array.isArray(state.activeTape) && typeof (tf.backend() as unknown as { incRef?: unknown }).incRef === 'function';
+  let shared: Tensor[] = [];
+  const op = tf.customGrad(((...args: (Tensor | tf.GradSaveFunc)[]) =>
+    f((tensors) => {
+      if (sharing) shared = tensors.map((t) => tf.keep(share(t)));
+      else (args[1] as tf.GradSaveFunc)(tensors);
+    })) as Parameters<typeof tf.customGrad>[0]);
+  const y = (op as (x: Tensor) => Tensor)(x);
+  if (sharing) {
+    const node = state.activeTape![state.activeTape!.length - 1];
+    if (node?.outputs[0] !== y || node.saved.length !== 0) {
+      shared.forEach((t) => t.dispose());
+      throw new Error('segloss: internal error: the gradient tape of @tensorflow/tfjs-core is not laid out as expected (tfjs-core 4 is required)');
+    }
+    node.saved.push(...shared);
+  }
+  return y;
 }
 
 /** Sigmoid-family options of a fused call. */
@@ -98,21 +141,22 @@ export function sigmoidSums(inp: FusedInputs, terms: SigmoidTerms): Tensor {
   // before the gradient is taken): t always; p from logits without the focal term, else x (the
   // focal gradient recomputes p with the softplus it needs anyway; probabilities are x itself).
   const keepP = attrs.keepP;
-  // On wasm, XNNPACK's sigmoid is several times faster than a JavaScript loop: let it make p.
-  const backendSigmoid = keepP && tf.getBackend() === 'wasm';
-  return customOp(yPred, (save) => {
+  // On wasm without the SIMD kernels, XNNPACK's sigmoid is several times faster than a
+  // JavaScript loop: let it make p.
+  const backendSigmoid = keepP && tf.getBackend() === 'wasm' && simdKernelsFor(tf.backend()) === null;
+  return customOp(yPred, (keep) => {
     let sums: Tensor;
     if (backendSigmoid) {
       const p = tf.sigmoid(yPred);
       [sums] = tf.engine().runKernel(SIGMOID_STATS, { x: yPred, t: yTrue, p }, named) as Tensor[];
-      save([p, yTrue]);
+      keep([p, yTrue]);
     } else if (keepP) {
       let p: Tensor;
       [sums, p] = tf.engine().runKernel(SIGMOID_STATS, { x: yPred, t: yTrue }, named) as Tensor[];
-      save([p, yTrue]);
+      keep([p, yTrue]);
     } else {
       [sums] = tf.engine().runKernel(SIGMOID_STATS, { x: yPred, t: yTrue }, named) as Tensor[];
-      save([yPred, yTrue]);
+      keep([yPred, yTrue]);
     }
     return {
       value: sums,
@@ -150,7 +194,7 @@ export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): 
   };
   const { yTrue, yPred } = inp;
   const named = attrs as unknown as NamedAttrMap;
-  return customOp(yPred, (save) => {
+  return customOp(yPred, (keep) => {
     const [sums, check, p] = tf.engine().runKernel(SOFTMAX_STATS, { x: yPred, t: yTrue }, named) as Tensor[];
     if (!attrs.dense) {
       const [nonIntegral, lo, hi] = check.dataSync();
@@ -158,7 +202,7 @@ export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): 
     }
     // Saved for the backward pass (x may be an intermediate freed before it): t, and p from
     // logits — the backward pass reads x only for probabilities, where p = x.
-    save([attrs.fromLogits ? p : yPred, yTrue]);
+    keep([attrs.fromLogits ? p : yPred, yTrue]);
     return {
       value: sums,
       gradFunc: (dy, [ps, ts]) => tf.engine().runKernel(SOFTMAX_STATS_GRAD, { x: ps, t: ts, p: ps, coef: dy }, named) as Tensor,

@@ -13,6 +13,7 @@
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, view } from './access.js';
 import { fastExp, fastSigmoid, log1pUnit, softplus } from './fastMath.js';
+import { gammaMode, simdKernelsFor, type SimdKernels } from './simd/simdKernels.js';
 
 export const SIGMOID_STATS = 'SeglossSigmoidStats';
 export const SIGMOID_STATS_GRAD = 'SeglossSigmoidStatsGrad';
@@ -252,6 +253,31 @@ function gradFocal(
   }
 }
 
+/** Whether x and t are float32 storage the SIMD kernels can read. */
+function contiguous32(x: ArrayLike<number>, t: ArrayLike<number>): boolean {
+  return x instanceof Float32Array && t instanceof Float32Array;
+}
+
+/** The fast forward variants on n elements of one group from `start`, by SIMD: sums into acc. */
+function simdGroup(simd: SimdKernels, a: SigmoidAttrs, x: ArrayLike<number>, t: ArrayLike<number>, p: ArrayLike<number> | null, start: number, n: number, acc: Float64Array): void {
+  const xp = (x as Float32Array).byteOffset + 4 * start;
+  const tp = (t as Float32Array).byteOffset + 4 * start;
+  acc.fill(0);
+  if (a.wantFocal) {
+    simd.sigmoidFocal(xp, tp, n, a.gamma, gammaMode(a.gamma), a.hasAlpha ? 2 * a.alpha - 1 : 0, a.hasAlpha ? 1 - a.alpha : 1);
+    acc[5] = simd.s5.value as number;
+  } else {
+    const pp = (p as Float32Array).byteOffset + 4 * start;
+    if (a.wantBce) {
+      simd.sigmoidRegionBce(xp, tp, pp, n, a.wPos, a.wNeg, a.smoothing);
+      acc[4] = simd.s4.value as number;
+    } else simd.sigmoidRegion(xp, tp, pp, n);
+  }
+  acc[0] = simd.s0.value as number;
+  acc[1] = simd.s1.value as number;
+  acc[2] = simd.s2.value as number;
+}
+
 export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo[] {
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
@@ -271,15 +297,26 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   const G = B * C;
   const fast = fromLogits && !hasIgnore && !squared && !softLabel && !(wantFocal && wantBce);
   const acc = new Float64Array(SIGMOID_ROWS);
+  const tail = new Float64Array(SIGMOID_ROWS);
+  // SIMD where each group is contiguous (one channel, or channels first) and p is written here.
+  const simd = fast && !given && (C === 1 || a.channelsFirst) && contiguous32(x, t) ? simdKernelsFor(backend) : null;
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
       const [start, stride] = groupIndex(a, b, c);
       if (fast) {
-        acc.fill(0);
-        if (wantFocal) focalOwn(x, t, given ? null : (p as Float32Array | null), given ? p : null, start, stride, S, gamma, hasAlpha, alpha, acc);
-        else if (wantBce) regionBce(x, t, given ? null : (p as Float32Array | null), given ? p : null, start, stride, S, wPos, wNeg, smoothing, acc);
-        else if (given) regionGiven(t, p!, start, stride, S, acc);
-        else regionOwn(x, t, p as Float32Array, start, stride, S, acc);
+        // The SIMD kernels take the first n = 4·⌊S/4⌋ elements, the JavaScript loops the rest.
+        const n = simd ? S & ~3 : 0;
+        if (n > 0) simdGroup(simd!, a, x, t, p, start, n, acc);
+        const rest = n > 0 ? tail : acc;
+        rest.fill(0);
+        if (n < S) {
+          const from = start + n * stride;
+          if (wantFocal) focalOwn(x, t, given ? null : (p as Float32Array | null), given ? p : null, from, stride, S - n, gamma, hasAlpha, alpha, rest);
+          else if (wantBce) regionBce(x, t, given ? null : (p as Float32Array | null), given ? p : null, from, stride, S - n, wPos, wNeg, smoothing, rest);
+          else if (given) regionGiven(t, p!, from, stride, S - n, rest);
+          else regionOwn(x, t, p as Float32Array, from, stride, S - n, rest);
+        }
+        if (n > 0) for (let k = 0; k < SIGMOID_ROWS; k++) acc[k] += tail[k];
         acc[3] = S;
         for (let k = 0; k < SIGMOID_ROWS; k++) stats[k * G + b * C + c] = acc[k];
         continue;
@@ -378,6 +415,11 @@ function gradRegionBce(
   }
 }
 
+/** Byte address of element i of a heap view. */
+function ptr(v: ArrayLike<number>, i: number): number {
+  return (v as Float32Array).byteOffset + 4 * i;
+}
+
 export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
@@ -393,6 +435,7 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
   const pg = new Float64Array(2);
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
   const G = B * C;
+  const simd = fromLogits && (C === 1 || a.channelsFirst) && contiguous32(x, t) ? simdKernelsFor(backend) : null;
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
       const [start, stride] = groupIndex(a, b, c);
@@ -402,11 +445,19 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
       const gB = wantBce ? coef[4 * G + g] : 0;
       const gF = wantFocal ? coef[5 * G + g] : 0;
       if (fromLogits && !hasIgnore && !squared && !softLabel && wantFocal && !wantBce) {
-        gradFocal(x, t, dx, start, stride, S, gI, gP, gF, gamma, hasAlpha, alpha);
+        const n = simd ? S & ~3 : 0;
+        if (n > 0) {
+          const a1 = hasAlpha ? 2 * alpha - 1 : 0;
+          const a0 = hasAlpha ? 1 - alpha : 1;
+          simd!.sigmoidFocalGrad(ptr(x, start), ptr(t, start), ptr(dx, start), n, gI, gP, gF, gamma, gammaMode(gamma), a1, a0);
+        }
+        if (n < S) gradFocal(x, t, dx, start + n * stride, stride, S - n, gI, gP, gF, gamma, hasAlpha, alpha);
         continue;
       }
       if (fromLogits && !hasIgnore && !squared && !softLabel && !wantFocal) {
-        gradRegionBce(t, pIn!, dx, start, stride, S, gI, gP, gB, wPos, wNeg, smoothing);
+        const n = simd ? S & ~3 : 0;
+        if (n > 0) simd!.sigmoidRegionGrad(ptr(t, start), ptr(pIn!, start), ptr(dx, start), n, gI, gP, gB, wPos, wNeg, smoothing);
+        if (n < S) gradRegionBce(t, pIn!, dx, start + n * stride, stride, S - n, gI, gP, gB, wPos, wNeg, smoothing);
         continue;
       }
       for (let s = 0, i = start; s < S; s++, i += stride) {

@@ -13,6 +13,7 @@ import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-c
 import { allocate, view } from './access.js';
 import { fastExp } from './fastMath.js';
 import { powAndSlope } from './sigmoidStats.js';
+import { gammaMode, simdKernelsFor, type SimdKernels } from './simd/simdKernels.js';
 
 export const SOFTMAX_STATS = 'SeglossSoftmaxStats';
 export const SOFTMAX_STATS_GRAD = 'SeglossSoftmaxStatsGrad';
@@ -57,11 +58,81 @@ function labelAt(a: SoftmaxAttrs, t: ArrayLike<number>, j: number, C: number): n
   return l === raw && l >= 0 && l < C ? l : -1;
 }
 
+/** Whether the SIMD kernels take this case: logits, class-index labels, plain sums, channels last. */
+function simdCase(a: SoftmaxAttrs, inputs: Record<string, TensorInfo>): boolean {
+  const labels = inputs.t.dtype === 'int32' || inputs.t.dtype === 'float32';
+  return a.fromLogits && !a.dense && !a.softLabel && !a.squared && a.smoothing === 0 && !a.channelsFirst && labels && inputs.x.dtype === 'float32';
+}
+
+/** The SIMD kernels' scratch: forward 7 float64 rows + 2 float32 rows of Cp = 4·⌈C/4⌉; backward 4 float32 rows. */
+function scratchFloats(C: number): number {
+  return 16 * 4 * Math.ceil(C / 4);
+}
+
+/** Label storage the SIMD kernels read: 1 for int32, 0 for float32. */
+function labelKind(t: ArrayLike<number>): number {
+  return t instanceof Int32Array ? 1 : 0;
+}
+
+function simdForward(
+  simd: SimdKernels,
+  a: SoftmaxAttrs,
+  x: ArrayLike<number>,
+  t: ArrayLike<number>,
+  p: Float32Array,
+  stats: Float32Array,
+  scratch: Float32Array,
+  w: readonly number[],
+  alpha: readonly number[],
+): void {
+  const { B, C, S } = a;
+  const Cp = 4 * Math.ceil(C / 4);
+  const G = B * C;
+  const base = scratch.byteOffset;
+  const acc = new Float64Array(scratch.buffer, base, SOFTMAX_ROWS * Cp);
+  const wv = new Float32Array(scratch.buffer, base + 8 * SOFTMAX_ROWS * Cp, Cp);
+  const av = new Float32Array(scratch.buffer, base + (8 * SOFTMAX_ROWS + 4) * Cp, Cp);
+  wv.fill(0);
+  av.fill(0);
+  for (let c = 0; c < C; c++) {
+    wv[c] = w[c];
+    av[c] = alpha[c];
+  }
+  const xp = (x as Float32Array).byteOffset;
+  const tp = (t as Float32Array).byteOffset;
+  for (let b = 0; b < B; b++) {
+    acc.fill(0);
+    simd.softmaxForward(
+      xp + 4 * b * S * C,
+      tp + 4 * b * S,
+      p.byteOffset + 4 * b * S * C,
+      S,
+      C,
+      labelKind(t),
+      a.hasIgnore ? 1 : 0,
+      a.ignoreIndex,
+      base,
+      wv.byteOffset,
+      av.byteOffset,
+      a.wantCe ? 1 : 0,
+      a.wantFocal ? 1 : 0,
+      a.gamma,
+      gammaMode(a.gamma),
+    );
+    const N = simd.s3.value as number;
+    for (let k = 0; k < SOFTMAX_ROWS; k++) {
+      for (let c = 0; c < C; c++) stats[k * G + b * C + c] = k === SROW.N ? N : acc[k * Cp + c];
+    }
+  }
+}
+
 export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo[] {
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
   const { B, C, S, fromLogits, dense, squared, softLabel, wantCe, smoothing, wantFocal, gamma } = a;
-  const { infos, views } = allocate(backend, [[SOFTMAX_ROWS, B, C], [3], args.inputs.x.shape]);
+  const simd = simdCase(a, args.inputs) ? simdKernelsFor(backend) : null;
+  // With SIMD, a scratch buffer on the heap (see `scratchFloats`), taken with the outputs.
+  const { infos, views } = allocate(backend, [[SOFTMAX_ROWS, B, C], [3], args.inputs.x.shape, ...(simd ? [[scratchFloats(C)]] : [])]);
   const [stats, check, p] = views;
   const x = view(backend, args.inputs.x);
   const t = view(backend, args.inputs.t);
@@ -91,6 +162,12 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
   check[0] = nonIntegral;
   check[1] = lo === Infinity ? 3e38 : lo;
   check[2] = hi === -Infinity ? -3e38 : hi;
+
+  if (simd) {
+    simdForward(simd, a, x, t, p, stats, views[3], w, alpha);
+    backend.disposeData(infos[3].dataId);
+    return infos.slice(0, 3);
+  }
 
   // Sums in float64, one row of accumulators per image.
   const acc = new Float64Array(SOFTMAX_ROWS * C);
@@ -181,11 +258,59 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
   return infos;
 }
 
+function simdBackward(
+  simd: SimdKernels,
+  a: SoftmaxAttrs,
+  t: ArrayLike<number>,
+  p: ArrayLike<number>,
+  dx: Float32Array,
+  coef: ArrayLike<number>,
+  scratch: Float32Array,
+  w: readonly number[],
+  alpha: readonly number[],
+): void {
+  const { B, C, S } = a;
+  const Cp = 4 * Math.ceil(C / 4);
+  const G = B * C;
+  // Rows gP, gI, gCE·w, gF·α of Cp values each (zero past C).
+  const g = new Float32Array(scratch.buffer, scratch.byteOffset, 4 * Cp);
+  const tp = (t as Float32Array).byteOffset;
+  const pp = (p as Float32Array).byteOffset;
+  for (let b = 0; b < B; b++) {
+    g.fill(0);
+    let usesP = 0;
+    for (let c = 0; c < C; c++) {
+      const k = b * C + c;
+      g[c] = coef[G + k];
+      if (g[c] !== 0) usesP = 1;
+      g[Cp + c] = coef[k];
+      g[2 * Cp + c] = a.wantCe ? coef[4 * G + k] * w[c] : 0;
+      g[3 * Cp + c] = a.wantFocal ? coef[6 * G + k] * alpha[c] : 0;
+    }
+    simd.softmaxBackward(
+      tp + 4 * b * S,
+      pp + 4 * b * S * C,
+      dx.byteOffset + 4 * b * S * C,
+      S,
+      C,
+      labelKind(t),
+      a.hasIgnore ? 1 : 0,
+      a.ignoreIndex,
+      g.byteOffset,
+      usesP,
+      a.wantFocal ? 1 : 0,
+      a.gamma,
+      gammaMode(a.gamma),
+    );
+  }
+}
+
 export function softmaxStatsBackward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
   const { B, C, S, fromLogits, dense, squared, softLabel, wantCe, smoothing, wantFocal, gamma } = a;
-  const { infos, views } = allocate(backend, [args.inputs.x.shape]);
+  const simd = simdCase(a, args.inputs) ? simdKernelsFor(backend) : null;
+  const { infos, views } = allocate(backend, [args.inputs.x.shape, ...(simd ? [[scratchFloats(C)]] : [])]);
   const dx = views[0];
   const x = view(backend, args.inputs.x);
   const t = view(backend, args.inputs.t);
@@ -194,6 +319,11 @@ export function softmaxStatsBackward(args: { inputs: Record<string, TensorInfo>;
   const G = B * C;
   const w = wantCe && a.ceWeights.length === C ? a.ceWeights : new Array<number>(C).fill(1);
   const alpha = wantFocal && a.focalAlpha.length === C ? a.focalAlpha : new Array<number>(C).fill(1);
+  if (simd) {
+    simdBackward(simd, a, t, p, dx, coef, views[1], w, alpha);
+    backend.disposeData(infos[1].dataId);
+    return infos[0];
+  }
   const cs = a.channelsFirst ? S : 1;
   const pg = new Float64Array(2);
   const r = new Float64Array(C);

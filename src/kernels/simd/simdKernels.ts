@@ -1,0 +1,143 @@
+/**
+ * The SIMD WebAssembly kernels (`seglossSimd.wat`, compiled at build time by scripts/wasm.mjs)
+ * bound to the `wasm` backend's heap, so that the fused kernels loop over tensors in place with
+ * 128-bit vectors instead of JavaScript numbers.
+ *
+ * Compiled once (synchronously: the module is about 5 kB) and instantiated once per heap memory.
+ * Wherever that cannot happen — no WebAssembly SIMD in the engine, a backend whose heap is not
+ * reachable, {@link setSimdKernels} off — {@link simdKernelsFor} returns null and the fused
+ * kernels keep their JavaScript loops, which compute the same sums.
+ */
+import type { KernelBackend } from '@tensorflow/tfjs-core';
+import { SIMD_WASM, SIMD_WASM_SHARED } from './binary.generated.js';
+
+type Ptr = number;
+
+/** The exports of seglossSimd.wat (pointers are byte addresses in the heap). */
+export interface SimdKernels {
+  s0: WebAssembly.Global;
+  s1: WebAssembly.Global;
+  s2: WebAssembly.Global;
+  s3: WebAssembly.Global;
+  s4: WebAssembly.Global;
+  s5: WebAssembly.Global;
+  sigmoidRegion(x: Ptr, t: Ptr, p: Ptr, n: number): void;
+  sigmoidRegionBce(x: Ptr, t: Ptr, p: Ptr, n: number, wPos: number, wNeg: number, smoothing: number): void;
+  sigmoidFocal(x: Ptr, t: Ptr, n: number, gamma: number, mode: number, a1: number, a0: number): void;
+  sigmoidRegionGrad(t: Ptr, p: Ptr, dx: Ptr, n: number, gI: number, gP: number, gB: number, wPos: number, wNeg: number, smoothing: number): void;
+  sigmoidFocalGrad(x: Ptr, t: Ptr, dx: Ptr, n: number, gI: number, gP: number, gF: number, gamma: number, mode: number, a1: number, a0: number): void;
+  softmaxForward(
+    x: Ptr,
+    t: Ptr,
+    p: Ptr,
+    S: number,
+    C: number,
+    tIsInt: number,
+    hasIgnore: number,
+    ignoreIndex: number,
+    acc: Ptr,
+    w: Ptr,
+    alpha: Ptr,
+    wantCe: number,
+    wantFocal: number,
+    gamma: number,
+    mode: number,
+  ): void;
+  softmaxBackward(
+    t: Ptr,
+    p: Ptr,
+    dx: Ptr,
+    S: number,
+    C: number,
+    tIsInt: number,
+    hasIgnore: number,
+    ignoreIndex: number,
+    g: Ptr,
+    usesP: number,
+    wantFocal: number,
+    gamma: number,
+    mode: number,
+  ): void;
+}
+
+/** How the kernels take γ of max(q, 0)^γ: 0, 1 and 2 exactly, any other γ by exp(γ·log q). */
+export function gammaMode(gamma: number): number {
+  return gamma === 0 ? 0 : gamma === 1 ? 1 : gamma === 2 ? 2 : 3;
+}
+
+let enabled = true;
+
+/**
+ * Turns the SIMD kernels on or off (on by default) and returns the previous setting. Internal:
+ * the tests use it to compare them with the JavaScript loops.
+ */
+export function setSimdKernels(on: boolean): boolean {
+  const previous = enabled;
+  enabled = on;
+  return previous;
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+const compiled: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
+
+function moduleFor(shared: boolean): WebAssembly.Module | null {
+  const key = shared ? 'shared' : 'plain';
+  if (compiled[key] === undefined) {
+    try {
+      compiled[key] = new WebAssembly.Module(decode(shared ? SIMD_WASM_SHARED : SIMD_WASM));
+    } catch {
+      // No WebAssembly SIMD (or synchronous compilation refused): the JavaScript loops stay.
+      compiled[key] = null;
+    }
+  }
+  return compiled[key]!;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+
+/** The kernels working on `memory`, or null where they cannot run. */
+export function simdKernelsOn(memory: WebAssembly.Memory): SimdKernels | null {
+  if (!enabled) return null;
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = moduleFor(shared);
+    try {
+      kernels = module ? (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels) : null;
+    } catch {
+      kernels = null;
+    }
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}
+
+interface EmscriptenLike {
+  HEAPU8?: Uint8Array;
+  wasmMemory?: unknown;
+  asm?: Record<string, unknown>;
+  wasmExports?: Record<string, unknown>;
+}
+
+/** The WebAssembly memory of the `wasm` backend's heap, or null (another backend, or not found). */
+export function heapMemory(backend: KernelBackend): WebAssembly.Memory | null {
+  const module = (backend as unknown as { wasm?: EmscriptenLike }).wasm;
+  if (!module?.HEAPU8) return null;
+  for (const candidate of [module.wasmMemory, module.asm?.memory, module.wasmExports?.memory]) {
+    if (candidate instanceof WebAssembly.Memory && candidate.buffer === module.HEAPU8.buffer) return candidate;
+  }
+  return null;
+}
+
+/** The kernels for the `wasm` backend's tensors, or null. */
+export function simdKernelsFor(backend: KernelBackend): SimdKernels | null {
+  if (!enabled || typeof WebAssembly === 'undefined') return null;
+  const memory = heapMemory(backend);
+  return memory ? simdKernelsOn(memory) : null;
+}
