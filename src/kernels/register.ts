@@ -7,15 +7,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_BACKENDS, supportsDirectAccess } from './access.js';
 import { SIGMOID_STATS, SIGMOID_STATS_GRAD, sigmoidStatsBackward, sigmoidStatsForward } from './sigmoidStats.js';
 import { SOFTMAX_STATS, SOFTMAX_STATS_GRAD, softmaxStatsBackward, softmaxStatsForward } from './softmaxStats.js';
+import { LOVASZ_HINGE, LOVASZ_ROWS, ROW_SCALE, lovaszHingeForward, lovaszRowsForward, rowScale } from './lovaszRows.js';
+import { LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD, lovaszSoftmaxBackward, lovaszSoftmaxForward } from './lovaszSoftmax.js';
 
 /** The kernel names this package adds (never names tfjs uses). */
-export const SEGLOSS_KERNELS = [SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD] as const;
+export const SEGLOSS_KERNELS = [SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, LOVASZ_ROWS, LOVASZ_HINGE, ROW_SCALE, LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD] as const;
 
 const FUNCS: Record<(typeof SEGLOSS_KERNELS)[number], tf.KernelFunc> = {
   [SIGMOID_STATS]: sigmoidStatsForward as unknown as tf.KernelFunc,
   [SIGMOID_STATS_GRAD]: sigmoidStatsBackward as unknown as tf.KernelFunc,
   [SOFTMAX_STATS]: softmaxStatsForward as unknown as tf.KernelFunc,
   [SOFTMAX_STATS_GRAD]: softmaxStatsBackward as unknown as tf.KernelFunc,
+  [LOVASZ_ROWS]: lovaszRowsForward as unknown as tf.KernelFunc,
+  [LOVASZ_HINGE]: lovaszHingeForward as unknown as tf.KernelFunc,
+  [ROW_SCALE]: rowScale as unknown as tf.KernelFunc,
+  [LOVASZ_SOFTMAX]: lovaszSoftmaxForward as unknown as tf.KernelFunc,
+  [LOVASZ_SOFTMAX_GRAD]: lovaszSoftmaxBackward as unknown as tf.KernelFunc,
 };
 
 /** Registers the fused kernels for `cpu` and `wasm` unless already registered. */

@@ -51,7 +51,7 @@ function attrsOf(a: NamedAttrMap): SoftmaxAttrs {
 }
 
 /** Label of pixel (b, s), or −1 when ignored or invalid (invalid labels are reported by the check). */
-function labelAt(a: SoftmaxAttrs, t: ArrayLike<number>, j: number, C: number): number {
+export function labelAt(a: { hasIgnore: boolean; ignoreIndex: number }, t: ArrayLike<number>, j: number, C: number): number {
   const raw = t[j];
   if (a.hasIgnore && raw === a.ignoreIndex) return -1;
   const l = Math.round(raw);
@@ -126,6 +126,26 @@ function simdForward(
   }
 }
 
+/**
+ * The label check of the composite input layer over n raw labels, into `check`: the number of
+ * non-integral labels, and the lowest and highest label that is not ignored (±3e38 when none).
+ */
+export function checkLabelValues(t: ArrayLike<number>, n: number, hasIgnore: boolean, ignoreIndex: number, check: Float32Array): void {
+  let nonIntegral = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let j = 0; j < n; j++) {
+    const raw = t[j];
+    if (raw !== Math.round(raw)) nonIntegral++;
+    if (hasIgnore && raw === ignoreIndex) continue;
+    if (raw < lo) lo = raw;
+    if (raw > hi) hi = raw;
+  }
+  check[0] = nonIntegral;
+  check[1] = lo === Infinity ? 3e38 : lo;
+  check[2] = hi === -Infinity ? -3e38 : hi;
+}
+
 export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo[] {
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
@@ -146,22 +166,8 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
   const lp = new Float64Array(C);
   const needLog = wantCe || wantFocal;
 
-  // Label check over the raw labels, as the composite input layer does it.
-  let nonIntegral = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  if (!dense) {
-    for (let j = 0; j < B * S; j++) {
-      const raw = t[j];
-      if (raw !== Math.round(raw)) nonIntegral++;
-      if (a.hasIgnore && raw === a.ignoreIndex) continue;
-      if (raw < lo) lo = raw;
-      if (raw > hi) hi = raw;
-    }
-  }
-  check[0] = nonIntegral;
-  check[1] = lo === Infinity ? 3e38 : lo;
-  check[2] = hi === -Infinity ? -3e38 : hi;
+  if (!dense) checkLabelValues(t, B * S, a.hasIgnore, a.ignoreIndex, check);
+  else check.set([0, 3e38, -3e38]);
 
   if (simd) {
     simdForward(simd, a, x, t, p, stats, views[3], w, alpha);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DataFormat, LossFn } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { lovaszRows } from '../core/lovasz.js';
+import { fusedInputs, fusedLovaszHinge } from '../kernels/ops.js';
 import { prepare } from '../core/normalize.js';
 import { parseCommon } from '../core/options.js';
 import { assertTensor, checkBoolean, checkKeys, describe, fail, shapeText } from '../core/validate.js';
@@ -83,6 +84,9 @@ export function lovaszHingeLoss(options: LovaszHingeLossOptions = {}): LossFn {
         fail(fn, `yPred must have C = 1 channel of binary logits (use lovaszSoftmaxLoss for C >= 2 classes), got C = ${C} (shape ${shapeText(yPred.shape)}, ${o.dataFormat}).`);
       }
     }
+    const inp = fusedInputs(fn, yTrue, yPred, o);
+    // The fused kernel (cpu, wasm): errors, sorts and gradient in one pass per group.
+    if (inp) return tf.mean(fusedLovaszHinge(inp, o.perImage ? inp.B : 1));
     const { x, t, m, B } = prepare(fn, yTrue, yPred, o);
     const rows = o.perImage ? B : 1;
     const shape = [rows, x.size / rows];

@@ -3,6 +3,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { DataFormat, LossFn } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { lovaszRows } from '../core/lovasz.js';
+import { fusedInputs, fusedLovaszSoftmax } from '../kernels/ops.js';
 import { activate, prepare } from '../core/normalize.js';
 import { parseCommon } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
@@ -92,14 +93,26 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
         fail(fn, `yPred must have C >= 2 class channels (use lovaszHingeLoss for one binary channel), got C = ${C} (shape ${shapeText(yPred.shape)}, ${o.dataFormat}).`);
       }
     }
+    const inp = fusedInputs(fn, yTrue, yPred, o);
+    if (inp && !(inp.kind === 'dense' && o.ignoreIndex !== undefined)) {
+      // The fused kernels (cpu, wasm): softmax, rows, sorts and gradient in two passes.
+      if (Array.isArray(classes)) checkClassOptions(fn, inp.C, { classes });
+      const selected = Array.isArray(classes) ? classes : Array.from({ length: inp.C }, (_, c) => c);
+      if (new Set(selected).size === selected.length) {
+        const G = o.perImage ? inp.B : 1;
+        const [L, present] = tf.unstack(fusedLovaszSoftmax(fn, inp, G, selected));
+        return tf.mean(classes === 'present' ? tf.div(tf.sum(tf.mul(L, present), 1), tf.maximum(tf.sum(present, 1), 1)) : tf.mean(L, 1));
+      }
+    }
     const { x, t, m, labels, B, C } = prepare(fn, yTrue, yPred, o);
     if (Array.isArray(classes)) checkClassOptions(fn, C, { classes });
     const S = x.size / (B * C);
-    const p = tf.reshape(activate(x, 'multiclass', o.fromLogits), [B, S, C]);
     // fg = [label = c]: prepare's t for index targets (already 0 where ignored); one-hot or soft
     // targets are read through their argmax, as in the reference (no pixel is ignored there).
     const oneHotTargets = yTrue.rank === yPred.rank && yTrue.shape[o.dataFormat === 'channelsFirst' ? 1 : yTrue.rank - 1] === C;
     let fg = tf.reshape(oneHotTargets ? tf.cast(tf.oneHot(tf.reshape(labels!, [-1]), C), 'float32') : t, [B, S, C]);
+    const G = o.perImage ? B : 1;
+    const p = tf.reshape(activate(x, 'multiclass', o.fromLogits), [B, S, C]);
     let errors = tf.abs(tf.sub(fg, p));
     if (Array.isArray(classes)) {
       // Slices and a concat rather than tf.gather, whose gradient fails on wasm.
@@ -109,7 +122,6 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
     }
     const K = Array.isArray(classes) ? classes.length : C;
     // One row per (group, class): [G, N, K] → [G, K, N] → [G·K, N].
-    const G = o.perImage ? B : 1;
     const N = (B * S) / G;
     const rows = (a: Tensor) => tf.reshape(tf.transpose(tf.reshape(a, [G, N, K]), [0, 2, 1]), [G * K, N]);
     const v = o.ignoreIndex === undefined ? undefined : rows(tf.broadcastTo(tf.reshape(m, [B, S, 1]), [B, S, K]));
