@@ -1,0 +1,817 @@
+/**
+ * The SIMD WebAssembly kernels (src/kernels/simd/seglossSimd.wat):
+ * - on `wasm` the fused kernels really call them (counted through a delegating wrapper of
+ *   `simdKernelsFor`), and losses and gradients agree with the JavaScript loops;
+ * - each export, instantiated here on its own memory, against float64 closed forms;
+ * - the shared-memory variant computes the same;
+ * - the tape sharing of `customOp` (saved tensors shared, not cloned) leaks nothing and gives the
+ *   right gradients, on and off the gradient path, through intermediates, variables and optimizers.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as segloss from '../../src/index.js';
+import { setFusedKernels } from '../../src/kernels/register.js';
+import { SIMD_WASM, SIMD_WASM_SHARED } from '../../src/kernels/simd/binary.generated.js';
+import { gammaMode, setSimdKernels, simdKernelsFor, simdKernelsOn, type SimdKernels } from '../../src/kernels/simd/simdKernels.js';
+import { BACKENDS, useBackend } from '../helpers/backends.js';
+import { expectClose } from '../helpers/expectClose.js';
+import { randomLabels, randomLogits, randomMask, rng } from '../helpers/random.js';
+
+/** Calls of each SIMD export made through `simdKernelsFor` (the fused kernels' only way in). */
+const calls = vi.hoisted(() => new Map<string, number>());
+
+// `simdKernelsFor` returns the frozen exports of a WebAssembly instance, so its functions cannot
+// be spied on in place: the mock returns the same kernels behind a wrapper that counts each call
+// and delegates it unchanged (same arguments, same globals s0..s5). Null stays null.
+vi.mock('../../src/kernels/simd/simdKernels.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/kernels/simd/simdKernels.js')>();
+  const wrappers = new WeakMap<object, SimdKernels>();
+  const wrap = (kernels: SimdKernels): SimdKernels => {
+    let w = wrappers.get(kernels);
+    if (!w) {
+      const entries = Object.entries(kernels).map(([name, v]) => [
+        name,
+        typeof v === 'function'
+          ? (...args: unknown[]) => {
+              calls.set(name, (calls.get(name) ?? 0) + 1);
+              return (v as (...a: unknown[]) => unknown)(...args);
+            }
+          : v,
+      ]);
+      w = Object.fromEntries(entries) as unknown as SimdKernels;
+      wrappers.set(kernels, w);
+    }
+    return w;
+  };
+  return {
+    ...real,
+    simdKernelsFor: (backend: tf.KernelBackend) => {
+      const kernels = real.simdKernelsFor(backend);
+      return kernels ? wrap(kernels) : null;
+    },
+  };
+});
+
+type Factory = (options: Record<string, unknown>) => segloss.LossFn;
+const factory = (fn: string): Factory => (segloss as unknown as Record<string, Factory>)[fn];
+
+const SIGMOID_EXPORTS = ['sigmoidRegion', 'sigmoidRegionBce', 'sigmoidFocal', 'sigmoidRegionGrad', 'sigmoidFocalGrad'];
+const SOFTMAX_EXPORTS = ['softmaxForward', 'softmaxBackward'];
+
+function callCounts(): Record<string, number> {
+  return Object.fromEntries([...SIGMOID_EXPORTS, ...SOFTMAX_EXPORTS].map((n) => [n, calls.get(n) ?? 0]));
+}
+
+/** Value and gradient (w.r.t. yPred) of a scalar loss, read back; nothing is left behind. */
+function valueAndGrad(loss: segloss.LossFn, yTrue: tf.Tensor, yPred: tf.Tensor): { value: Float32Array; grad: Float32Array } {
+  const { value, grads } = tf.tidy(() => tf.valueAndGrads((x: tf.Tensor) => loss(yTrue, x))([yPred]));
+  const out = { value: value.dataSync().slice() as Float32Array, grad: grads[0].dataSync().slice() as Float32Array };
+  tf.dispose([value, ...grads]);
+  return out;
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Agreement of the SIMD kernels with the JavaScript loops, through the losses on `wasm`.
+
+interface AgreeCase {
+  name: string;
+  fn: string;
+  options: Record<string, unknown>;
+  /** yPred shape as given (channels-first when the options say so). */
+  shape: number[];
+  /** Targets: 0/1 mask in yPred's layout, or class indices (int32 / float32), optionally 20 % ignored (255). */
+  target: 'mask' | 'int32' | 'float32' | 'int32Ignore' | 'float32Ignore';
+  /** Put logits of ±100 into yPred. */
+  extreme: boolean;
+  /** The SIMD exports the loss must call. */
+  kernels: string[];
+}
+
+const BINARY_SHAPES = [
+  [2, 17, 9, 1], // S = 153 = 4·38 + 1: SIMD for 152 elements, JavaScript for the last one
+  [3, 64, 64, 1], // S = 4096: SIMD only
+];
+
+const BINARY_LOSSES: { fn: string; options: Record<string, unknown>; kernels: string[] }[] = [
+  { fn: 'diceLoss', options: {}, kernels: ['sigmoidRegion', 'sigmoidRegionGrad'] },
+  { fn: 'jaccardLoss', options: {}, kernels: ['sigmoidRegion', 'sigmoidRegionGrad'] },
+  { fn: 'tverskyLoss', options: { alpha: 0.3, beta: 0.7 }, kernels: ['sigmoidRegion', 'sigmoidRegionGrad'] },
+  { fn: 'bceLoss', options: {}, kernels: ['sigmoidRegionBce', 'sigmoidRegionGrad'] },
+  { fn: 'bceLoss', options: { posWeight: 2.5, labelSmoothing: 0.1 }, kernels: ['sigmoidRegionBce', 'sigmoidRegionGrad'] },
+  { fn: 'focalLoss', options: {}, kernels: ['sigmoidFocal', 'sigmoidFocalGrad'] },
+  { fn: 'focalLoss', options: { gamma: 1.5, alpha: 0.3 }, kernels: ['sigmoidFocal', 'sigmoidFocalGrad'] },
+  { fn: 'focalLoss', options: { gamma: 0 }, kernels: ['sigmoidFocal', 'sigmoidFocalGrad'] },
+  { fn: 'focalLoss', options: { gamma: 1 }, kernels: ['sigmoidFocal', 'sigmoidFocalGrad'] },
+  { fn: 'bceDiceLoss', options: {}, kernels: ['sigmoidRegionBce', 'sigmoidRegionGrad'] },
+  { fn: 'comboLoss', options: {}, kernels: ['sigmoidRegionBce', 'sigmoidRegionGrad'] },
+];
+
+const MULTICLASS_LOSSES: { fn: string; options: Record<string, unknown>; ignore?: boolean }[] = [
+  { fn: 'diceLoss', options: { mode: 'multiclass' } },
+  { fn: 'focalLoss', options: { mode: 'multiclass' } },
+  { fn: 'focalLoss', options: { mode: 'multiclass', gamma: 1.5, alpha: 0.3 } },
+  { fn: 'crossEntropyLoss', options: {} },
+  { fn: 'crossEntropyLoss', options: { ignoreIndex: 255 }, ignore: true },
+  { fn: 'crossEntropyLoss', options: { classWeights: 'ramp' } },
+  { fn: 'jaccardLoss', options: { mode: 'multiclass', ignoreIndex: 255 }, ignore: true },
+];
+
+const AGREE_CASES: AgreeCase[] = [];
+for (const shape of BINARY_SHAPES) {
+  BINARY_LOSSES.forEach((l, k) =>
+    AGREE_CASES.push({ name: `binary [${shape}] ${JSON.stringify(l.options)}`, fn: l.fn, options: l.options, shape, target: 'mask', extreme: k % 2 === 0, kernels: l.kernels }),
+  );
+}
+BINARY_LOSSES.forEach((l, k) => {
+  const options = { ...l.options, mode: 'multilabel', dataFormat: 'channelsFirst' };
+  AGREE_CASES.push({ name: `multilabel channelsFirst [2,3,5,5] ${JSON.stringify(l.options)}`, fn: l.fn, options, shape: [2, 3, 5, 5], target: 'mask', extreme: k % 2 === 1, kernels: l.kernels });
+});
+for (const C of [2, 3, 4, 5, 8, 9]) {
+  for (const dtype of ['int32', 'float32'] as const) {
+    MULTICLASS_LOSSES.forEach((l, k) => {
+      const options = l.options.classWeights === 'ramp' ? { ...l.options, classWeights: Array.from({ length: C }, (_, c) => 0.5 + c / 4) } : l.options;
+      AGREE_CASES.push({
+        name: `multiclass C = ${C}, ${dtype} labels ${JSON.stringify(options)}`,
+        fn: l.fn,
+        options,
+        shape: [2, 7, 5, C],
+        target: l.ignore ? `${dtype}Ignore` : dtype,
+        extreme: (k + C) % 2 === 0,
+        kernels: SOFTMAX_EXPORTS,
+      });
+    });
+  }
+}
+
+/** Inputs of a case: random logits (with ±100 where asked) and targets, seeded by `seed`. */
+function agreeInputs(c: AgreeCase, seed: number): { yTrue: tf.Tensor; yPred: tf.Tensor } {
+  const n = c.shape.reduce((a, b) => a * b, 1);
+  const x = randomLogits(c.shape, seed);
+  const xs = x.dataSync().slice() as Float32Array;
+  x.dispose();
+  if (c.target === 'mask') {
+    if (c.extreme) for (let i = 0; i < n; i++) if (i % 13 === 3) xs[i] = i % 2 ? 100 : -100;
+    return { yTrue: randomMask(c.shape, seed + 1), yPred: tf.tensor(xs, c.shape) };
+  }
+  const C = c.shape[c.shape.length - 1];
+  const S = n / C;
+  const labelsT = randomLabels(c.shape.slice(0, -1), C, seed + 1);
+  const labels = labelsT.dataSync().slice();
+  labelsT.dispose();
+  const r = rng(seed + 2);
+  if (c.target.endsWith('Ignore')) for (let j = 0; j < S; j++) if (r() < 0.2) labels[j] = 255;
+  if (c.extreme) {
+    for (let j = 0; j < S; j++) {
+      const l = labels[j] === 255 ? 0 : labels[j];
+      // Every 5th pixel: the label's logit at −100 and another at +100 (p_l underflows, CE ≈ 200);
+      // the next one: the label's logit at +100 (p_l = 1).
+      if (j % 5 === 1) {
+        xs[j * C + l] = -100;
+        xs[j * C + ((l + 1) % C)] = 100;
+      } else if (j % 5 === 2) xs[j * C + l] = 100;
+    }
+  }
+  const dtype = c.target.startsWith('int32') ? 'int32' : 'float32';
+  return { yTrue: tf.tensor(labels, c.shape.slice(0, -1), dtype), yPred: tf.tensor(xs, c.shape) };
+}
+
+describe('SIMD kernels on wasm agree with the JavaScript loops', () => {
+  beforeAll(() => useBackend('wasm'));
+  afterAll(() => {
+    setSimdKernels(true);
+    setFusedKernels(true);
+  });
+  beforeEach(() => {
+    setSimdKernels(true);
+    setFusedKernels(true);
+  });
+
+  it('simdKernelsFor() returns the kernels on wasm (so the SIMD path is exercised)', () => {
+    const k = simdKernelsFor(tf.backend());
+    expect(k).not.toBeNull();
+    for (const name of [...SIGMOID_EXPORTS, ...SOFTMAX_EXPORTS]) expect(typeof (k as unknown as Record<string, unknown>)[name]).toBe('function');
+    expect(k!.s0).toBeInstanceOf(WebAssembly.Global);
+  });
+
+  it('setSimdKernels(false) turns them off and returns the previous setting', () => {
+    expect(setSimdKernels(false)).toBe(true);
+    expect(simdKernelsFor(tf.backend())).toBeNull();
+    expect(setSimdKernels(true)).toBe(false);
+    expect(simdKernelsFor(tf.backend())).not.toBeNull();
+  });
+
+  it('gammaMode() takes γ = 0, 1, 2 exactly and any other γ by exp(γ·log q)', () => {
+    expect([0, 1, 2, 1.5, 0.5, 3].map(gammaMode)).toEqual([0, 1, 2, 3, 3, 3]);
+  });
+
+  AGREE_CASES.forEach((c, k) => {
+    it(`${c.fn}() gives the JavaScript loops' value and gradient: ${c.name}${c.extreme ? ', logits ±100' : ''}`, () => {
+      const { yTrue, yPred } = agreeInputs(c, 1000 + 17 * k);
+      const loss = factory(c.fn)(c.options);
+
+      calls.clear();
+      setSimdKernels(true);
+      const before = tf.memory().numTensors;
+      const simd = valueAndGrad(loss, yTrue, yPred);
+      expect(tf.memory().numTensors).toBe(before);
+      const used = callCounts();
+      for (const name of c.kernels) expect(used[name], `${name} calls`).toBeGreaterThan(0);
+
+      calls.clear();
+      setSimdKernels(false);
+      const js = valueAndGrad(loss, yTrue, yPred);
+      setSimdKernels(true);
+      expect(Object.values(callCounts()).every((v) => v === 0)).toBe(true);
+
+      expect(allFinite(simd.value) && allFinite(simd.grad)).toBe(true);
+      expect(allFinite(js.value) && allFinite(js.grad)).toBe(true);
+      expectClose(simd.value, js.value, { rtol: 2e-6, atol: 0 }, `${c.name} value`);
+      expectClose(simd.grad, js.grad, { rtol: 0, atol: 1e-5 * maxAbs(js.grad) }, `${c.name} grad`);
+      tf.dispose([yTrue, yPred]);
+    });
+  });
+
+  it('the fused sigmoid kernels call the SIMD exports once per (image, channel) group, forward and backward', () => {
+    // diceLoss on [2, 3, 5, 5] channels-first multilabel: B·C = 6 groups of S = 25 elements.
+    const yPred = randomLogits([2, 3, 5, 5], 1);
+    const yTrue = randomMask([2, 3, 5, 5], 2);
+    const loss = segloss.diceLoss({ mode: 'multilabel', dataFormat: 'channelsFirst' });
+    calls.clear();
+    valueAndGrad(loss, yTrue, yPred);
+    expect(callCounts()).toMatchObject({ sigmoidRegion: 6, sigmoidRegionGrad: 6, softmaxForward: 0, softmaxBackward: 0 });
+    tf.dispose([yTrue, yPred]);
+  });
+
+  it('the fused softmax kernels call the SIMD exports once per image, forward and backward', () => {
+    const yPred = randomLogits([3, 4, 5, 6], 3);
+    const yTrue = randomLabels([3, 4, 5], 6, 4);
+    calls.clear();
+    valueAndGrad(segloss.crossEntropyLoss(), yTrue, yPred);
+    expect(callCounts()).toMatchObject({ softmaxForward: 3, softmaxBackward: 3, sigmoidRegion: 0 });
+    tf.dispose([yTrue, yPred]);
+  });
+
+  it('cases outside the SIMD kernels keep the JavaScript loops (channels-last multilabel, ignoreIndex, probabilities, channels-first multiclass)', () => {
+    const cases: [segloss.LossFn, tf.Tensor, tf.Tensor][] = [
+      [segloss.diceLoss({ mode: 'multilabel' }), randomMask([2, 4, 4, 3], 1), randomLogits([2, 4, 4, 3], 2)],
+      [segloss.diceLoss({ ignoreIndex: -1 }), randomMask([2, 4, 4, 1], 1), randomLogits([2, 4, 4, 1], 2)],
+      [segloss.diceLoss({ fromLogits: false }), randomMask([2, 4, 4, 1], 1), tf.sigmoid(randomLogits([2, 4, 4, 1], 2))],
+      [segloss.crossEntropyLoss({ dataFormat: 'channelsFirst' }), randomLabels([2, 4, 4], 3, 1), randomLogits([2, 3, 4, 4], 2)],
+      [segloss.crossEntropyLoss({ labelSmoothing: 0.1 }), randomLabels([2, 4, 4], 3, 1), randomLogits([2, 4, 4, 3], 2)],
+    ];
+    for (const [loss, yTrue, yPred] of cases) {
+      calls.clear();
+      valueAndGrad(loss, yTrue, yPred);
+      expect(Object.values(callCounts()).every((v) => v === 0)).toBe(true);
+      tf.dispose([yTrue, yPred]);
+    }
+  });
+
+  it('the SIMD path computes differently rounded numbers from the JavaScript loops (so the comparison above compares two computations)', () => {
+    // A large binary case: the float32 approximations of exp differ from the JavaScript ones in
+    // the last bits somewhere among 3·64·64 gradient elements.
+    const yPred = randomLogits([3, 64, 64, 1], 11);
+    const yTrue = randomMask([3, 64, 64, 1], 12);
+    const loss = segloss.bceDiceLoss();
+    setSimdKernels(true);
+    const a = valueAndGrad(loss, yTrue, yPred);
+    setSimdKernels(false);
+    const b = valueAndGrad(loss, yTrue, yPred);
+    setSimdKernels(true);
+    let differing = 0;
+    for (let i = 0; i < a.grad.length; i++) if (a.grad[i] !== b.grad[i]) differing++;
+    expect(differing).toBeGreaterThan(0);
+    // ... and both are deterministic: the same setting twice gives the same bits.
+    const again = valueAndGrad(loss, yTrue, yPred);
+    expect(Array.from(again.grad)).toEqual(Array.from(a.grad));
+    expect(again.value[0]).toBe(a.value[0]);
+    tf.dispose([yTrue, yPred]);
+  });
+});
+
+describe('SIMD kernels on cpu', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it('simdKernelsFor() returns null on cpu (its heap is not WebAssembly memory)', () => {
+    expect(simdKernelsFor(tf.backend())).toBeNull();
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Each export on its own memory, against float64 closed forms.
+
+function instantiate(base64: string, memory: WebAssembly.Memory): SimdKernels {
+  const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+}
+
+const sigmoid64 = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+const softplus64 = (x: number): number => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+const pow64 = (q: number, gamma: number): number => (gamma === 0 ? 1 : q > 0 ? Math.pow(q, gamma) : 0);
+const powSlope64 = (q: number, gamma: number): number => (gamma === 0 || !(q > 0) ? 0 : gamma * Math.pow(q, gamma - 1));
+
+/**
+ * The kernels' exp clamps its argument at −87.33 (documented in the .wat): e^(−|x|) is never
+ * below e^(−87.33) ≈ 1.19e−38, so σ(x) for x < −87.33 (and anything made from it) may be off by
+ * that much in absolute terms.
+ */
+const EXP_FLOOR = Math.exp(-87.33) * (1 + 1e-6);
+/** float32 unit roundoff. */
+const U = 2 ** -24;
+
+/** x spanning [−100, 100] with the special values first, and targets (hard, then soft). */
+function sigmoidInputs(n: number): { x: Float32Array; t: Float32Array } {
+  const special = [0, 1e-8, -1e-8, 20, -20, 88, -88, 100, -100, 1, -1, 87.5, -87.5, 0.5, -0.5, 5, -5, 30, -30, 1e-3, -1e-3, 16, -16, 9];
+  const r = rng(77);
+  const x = new Float32Array(n);
+  const t = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = i < special.length ? special[i] : i % 3 === 0 ? (r() - 0.5) * 200 : (r() - 0.5) * 16;
+    t[i] = i < (2 * n) / 3 ? (r() < 0.5 ? 1 : 0) : r();
+  }
+  // Both targets at each special x.
+  for (let i = 0; i < special.length; i++) t[i] = i % 2;
+  return { x, t };
+}
+
+/** Asserts |got − want| ≤ tol (each call derives its tolerance). */
+function within(got: number, want: number, tol: number, label: string): void {
+  expect(Math.abs(got - want), `${label}: got ${got}, want ${want}`).toBeLessThanOrEqual(tol);
+}
+
+describe('SIMD kernels against float64 closed forms', () => {
+  // Byte addresses in a memory of 4 pages: x, t, p, dx, each with room for 1024 floats.
+  const N = 260; // 4 blocks of 64 elements and a partial one
+  const X = 0;
+  const T = 4096;
+  const P = 8192;
+  const DX = 12288;
+  const SENTINEL = -12345.5;
+  let memory: WebAssembly.Memory;
+  let k: SimdKernels;
+  let f32: Float32Array;
+  const { x, t } = sigmoidInputs(N);
+
+  beforeEach(() => {
+    memory = new WebAssembly.Memory({ initial: 4 });
+    k = instantiate(SIMD_WASM, memory);
+    f32 = new Float32Array(memory.buffer);
+    f32.set(x, X / 4);
+    f32.set(t, T / 4);
+    f32.fill(SENTINEL, P / 4, P / 4 + 1024);
+    f32.fill(SENTINEL, DX / 4, DX / 4 + 1024);
+  });
+
+  it('sigmoidRegion() writes p = σ(x) to 2e−7 relative and sums Σp·t, Σp, Σt', () => {
+    k.sigmoidRegion(X, T, P, N);
+    const p = f32.subarray(P / 4, P / 4 + N);
+    let I = 0;
+    let Ps = 0;
+    let Ts = 0;
+    let scale = 0;
+    for (let i = 0; i < N; i++) {
+      const s = sigmoid64(x[i]);
+      within(p[i], s, 2e-7 * s + EXP_FLOOR, `sigmoidRegion p at x = ${x[i]}`);
+      I += s * t[i];
+      Ps += s;
+      Ts += t[i];
+      scale += s + t[i];
+    }
+    // Nothing written past n.
+    expect(f32[P / 4 + N]).toBe(SENTINEL);
+    // Sums in float32 over 16 elements per lane (error ≤ 15u·Σ|terms|), of terms good to 2e−7.
+    const tol = (15 * U + 2e-7) * scale + N * EXP_FLOOR;
+    within(k.s0.value as number, I, tol, 'sigmoidRegion s0');
+    within(k.s1.value as number, Ps, tol, 'sigmoidRegion s1');
+    within(k.s2.value as number, Ts, tol, 'sigmoidRegion s2');
+  });
+
+  it('sigmoidRegion() sets its sums afresh on each call (n = 0 gives 0), and writes nothing for n = 0', () => {
+    k.sigmoidRegion(X, T, P, N);
+    expect(k.s2.value).toBeGreaterThan(0);
+    k.sigmoidRegion(X, T, P + 4096, 0);
+    expect([k.s0.value, k.s1.value, k.s2.value]).toEqual([0, 0, 0]);
+    expect(f32[(P + 4096) / 4]).toBe(SENTINEL);
+    // n = 4: only the first four elements.
+    k.sigmoidRegion(X, T, P, 4);
+    expect(k.s2.value).toBe(t[0] + t[1] + t[2] + t[3]);
+  });
+
+  it('sigmoidRegionBce() writes the same p and sums as sigmoidRegion() and s4 = Σ bce with weights and smoothing', () => {
+    k.sigmoidRegion(X, T, P, N);
+    const p0 = f32.slice(P / 4, P / 4 + N);
+    const sums0 = [k.s0.value, k.s1.value, k.s2.value];
+    for (const [wPos, wNeg, eps] of [
+      [1, 1, 0],
+      [2.5, 0.75, 0.1],
+    ]) {
+      f32.fill(SENTINEL, P / 4, P / 4 + 1024);
+      k.sigmoidRegionBce(X, T, P, N, wPos, wNeg, eps);
+      expect(Array.from(f32.subarray(P / 4, P / 4 + N))).toEqual(Array.from(p0));
+      expect([k.s0.value, k.s1.value, k.s2.value]).toEqual(sums0);
+      let bce = 0;
+      let scale = 0;
+      for (let i = 0; i < N; i++) {
+        const ts = t[i] * (1 - eps) + eps / 2;
+        const w = wPos * ts + wNeg * (1 - ts);
+        bce += softplus64(x[i]) * w - wPos * ts * x[i];
+        scale += softplus64(x[i]) * w + Math.abs(wPos * ts * x[i]);
+      }
+      // A handful of roundings per term (≤ 6u of its parts), log1p to ~1e−7, 16-term lane sums.
+      within(k.s4.value as number, bce, (21 * U + 2e-7) * scale + N * EXP_FLOOR, `sigmoidRegionBce s4 (wPos ${wPos}, wNeg ${wNeg}, ε ${eps})`);
+    }
+  });
+
+  const FOCAL = [
+    { gamma: 2, alpha: 0.25 },
+    { gamma: 1.5, alpha: 0.3 },
+    { gamma: 0, alpha: null },
+    { gamma: 1, alpha: 0.25 },
+  ];
+
+  for (const { gamma, alpha } of FOCAL) {
+    const a1 = alpha === null ? 0 : 2 * alpha - 1;
+    const a0 = alpha === null ? 1 : 1 - alpha;
+
+    it(`sigmoidFocal() with γ = ${gamma} (mode ${gammaMode(gamma)}), α = ${alpha} sums q^γ·ce·αt and the region sums`, () => {
+      k.sigmoidRegion(X, T, P, N);
+      const sums0 = [k.s0.value, k.s1.value, k.s2.value];
+      k.sigmoidFocal(X, T, N, gamma, gammaMode(gamma), a1, a0);
+      expect([k.s0.value, k.s1.value, k.s2.value]).toEqual(sums0);
+      let fl = 0;
+      let scale = 0;
+      for (let i = 0; i < N; i++) {
+        const p = sigmoid64(x[i]);
+        const q = p + t[i] - 2 * p * t[i];
+        const ce = softplus64(x[i]) - t[i] * x[i];
+        const term = pow64(q, gamma) * ce * (t[i] * a1 + a0);
+        fl += term;
+        scale += Math.abs(term) + Math.abs(softplus64(x[i])) + Math.abs(t[i] * x[i]);
+      }
+      // ce = softplus − t·x cancels (absolute error ~u·(softplus + |t·x|)), q = p + t − 2pt has
+      // absolute error ~u; γ·log q for γ = 1.5 to ~1e−7; lane sums of 16 terms.
+      within(k.s5.value as number, fl, (30 * U + 3e-7) * scale + N * EXP_FLOOR, `sigmoidFocal s5 (γ ${gamma})`);
+    });
+
+    it(`sigmoidFocalGrad() with γ = ${gamma}, α = ${alpha} follows (gI·t + gP)·p(1 − p) + gF·αt·(γq^(γ−1)(1 − 2t)p(1 − p)·ce + q^γ(p − t))`, () => {
+      const [gI, gP, gF] = [-0.7, 0.3, 1.9];
+      k.sigmoidFocalGrad(X, T, DX, N, gI, gP, gF, gamma, gammaMode(gamma), a1, a0);
+      const dx = f32.subarray(DX / 4, DX / 4 + N);
+      const want = new Float64Array(N);
+      const size = new Float64Array(N);
+      for (let i = 0; i < N; i++) {
+        const p = sigmoid64(x[i]);
+        const ti = t[i];
+        const slope = p * (1 - p);
+        const q = p + ti - 2 * p * ti;
+        const ce = softplus64(x[i]) - ti * x[i];
+        const at = ti * a1 + a0;
+        const region = (gI * ti + gP) * slope;
+        const focalA = gF * at * powSlope64(q, gamma) * (1 - 2 * ti) * slope * ce;
+        const focalB = gF * at * pow64(q, gamma) * (p - ti);
+        want[i] = region + focalA + focalB;
+        size[i] = (Math.abs(gI * ti) + Math.abs(gP)) * slope + Math.abs(gF * at * powSlope64(q, gamma) * slope * (softplus64(x[i]) + Math.abs(ti * x[i]))) + Math.abs(focalB);
+      }
+      // Per element a few ulps of its parts; p(1 − p), q and 1 − p from float32 p carry absolute
+      // errors ~u, which the largest gradient bounds.
+      const floor = 1e-6 * maxAbs(want);
+      for (let i = 0; i < N; i++) {
+        within(dx[i], want[i], 30 * U * size[i] + floor + EXP_FLOOR, `sigmoidFocalGrad (γ ${gamma}) dx at x = ${x[i]}, t = ${t[i]}`);
+      }
+      expect(f32[DX / 4 + N]).toBe(SENTINEL);
+    });
+  }
+
+  it('sigmoidRegionGrad() follows (gI·t + gP)·p(1 − p) + gB·((w₊t̃ + w₋(1 − t̃))·p − w₊t̃) from the kept p', () => {
+    k.sigmoidRegion(X, T, P, N);
+    const p = f32.slice(P / 4, P / 4 + N);
+    for (const [gI, gP, gB, wPos, wNeg, eps] of [
+      [-0.7, 0.3, 0, 1, 1, 0], // region only (the gB = 0 branch)
+      [-0.7, 0.3, 1.3, 2.5, 0.75, 0.1],
+      [0, 0, 0.01, 1, 1, 0], // BCE only
+    ]) {
+      k.sigmoidRegionGrad(T, P, DX, N, gI, gP, gB, wPos, wNeg, eps);
+      const dx = f32.subarray(DX / 4, DX / 4 + N);
+      for (let i = 0; i < N; i++) {
+        const ts = t[i] * (1 - eps) + eps / 2;
+        const region = (gI * t[i] + gP) * p[i] * (1 - p[i]);
+        const bce = gB * ((wPos * ts + wNeg * (1 - ts)) * p[i] - wPos * ts);
+        const size = (Math.abs(gI * t[i]) + Math.abs(gP)) * p[i] * (1 - p[i]) + Math.abs(gB) * ((wPos * ts + wNeg * (1 - ts)) * p[i] + wPos * ts);
+        within(dx[i], region + bce, 8 * U * size + 1e-45, `sigmoidRegionGrad (gB ${gB}) dx[${i}]`);
+      }
+      expect(f32[DX / 4 + N]).toBe(SENTINEL);
+    }
+  });
+
+  // Softmax family, C = 5 (Cp = 8: one whole chunk and one of a single lane), S = 8 pixels.
+  const C = 5;
+  const Cp = 8;
+  const S = 8;
+  // Pixel labels: 255 is ignored, 7 is out of range, the others valid.
+  const LABELS = [2, 1, 0, 255, 7, 4, 2, 3];
+  const VALID = LABELS.map((l) => l >= 0 && l < C);
+  function softmaxInputs(): Float32Array {
+    const r = rng(5);
+    const xs = new Float32Array(S * C);
+    for (let i = 0; i < S * C; i++) xs[i] = (r() - 0.5) * 8;
+    xs.set([100, -100, 0, 3, -3], 1 * C); // label 1 at −100 against +100: p_l underflows, CE ≈ 200
+    xs.set([100, 2, -1, 0, 1], 2 * C); // label 0 at +100: p_l = 1
+    xs.set([0.25, 0.25, 0.25, 0.25, 0.25], 7 * C); // uniform
+    return xs;
+  }
+  const xs = softmaxInputs();
+  const W = [0.5, 1, 2, 1.5, 3];
+  const ALPHA = [0.25, 0.5, 1, 0.75, 0.1];
+  // Addresses: x, t, p, dx, acc (7 rows of Cp float64), w, α, g (4 rows of Cp float32).
+  const SX = 0;
+  const ST = 1024;
+  const SP = 2048;
+  const SDX = 3072;
+  const ACC = 4096;
+  const SW = 8192;
+  const SA = 8192 + 64;
+  const SG = 8192 + 128;
+
+  /** float64 softmax and log-softmax of pixel j. */
+  function softmax64(j: number): { p: number[]; lp: number[] } {
+    const v = Array.from(xs.subarray(j * C, (j + 1) * C));
+    const m = Math.max(...v);
+    const lse = m + Math.log(v.reduce((s, a) => s + Math.exp(a - m), 0));
+    return { p: v.map((a) => Math.exp(a - lse)), lp: v.map((a) => a - lse) };
+  }
+
+  function setUpSoftmax(labelsAsFloat: boolean): void {
+    f32.set(xs, SX / 4);
+    if (labelsAsFloat) f32.set(LABELS.map((l) => (l === 7 ? 2.5 : l)), ST / 4); // non-integral instead of out of range
+    else new Int32Array(memory.buffer).set(LABELS, ST / 4);
+    f32.fill(SENTINEL, SP / 4, SP / 4 + 256);
+    f32.fill(SENTINEL, SDX / 4, SDX / 4 + 256);
+    new Float64Array(memory.buffer, ACC, 7 * Cp).fill(0);
+    f32.fill(0, SW / 4, SW / 4 + 128);
+    f32.set(W, SW / 4);
+    f32.set(ALPHA, SA / 4);
+  }
+
+  for (const labelsAsFloat of [false, true]) {
+    for (const gamma of [2, 1.5]) {
+      it(`softmaxForward() with ${labelsAsFloat ? 'float32' : 'int32'} labels, γ = ${gamma}: p = softmax(x), and the rows I, P, T, CE, WT, FOCAL`, () => {
+        setUpSoftmax(labelsAsFloat);
+        k.softmaxForward(SX, ST, SP, S, C, labelsAsFloat ? 0 : 1, 1, 255, ACC, SW, SA, 1, 1, gamma, gammaMode(gamma));
+        expect(k.s3.value).toBe(VALID.filter(Boolean).length);
+        const acc = new Float64Array(memory.buffer, ACC, 7 * Cp);
+        const want = new Float64Array(7 * Cp);
+        const size = new Float64Array(7 * Cp);
+        for (let j = 0; j < S; j++) {
+          if (!VALID[j]) continue;
+          const { p, lp } = softmax64(j);
+          for (let c = 0; c < C; c++) {
+            const got = f32[SP / 4 + j * C + c];
+            within(got, p[c], 1e-6 * p[c] + EXP_FLOOR, `softmaxForward p[${j}, ${c}]`);
+            want[Cp + c] += p[c];
+            size[Cp + c] += p[c];
+          }
+          const l = LABELS[j];
+          const add = (row: number, v: number, s = Math.abs(v)) => {
+            want[row * Cp + l] += v;
+            size[row * Cp + l] += s;
+          };
+          add(0, p[l]);
+          add(2, 1);
+          add(4, -W[l] * lp[l], Math.abs(W[l] * lp[l]) + W[l] * Math.abs(xs[j * C + l]) + 1);
+          add(5, W[l]);
+          add(6, -ALPHA[l] * pow64(1 - p[l], gamma) * lp[l], ALPHA[l] * (Math.abs(lp[l]) + Math.abs(xs[j * C + l]) + 1));
+        }
+        for (let i = 0; i < 7 * Cp; i++) {
+          // Row N is not the kernel's (the caller writes it), columns past C stay 0.
+          if (i >= 3 * Cp && i < 4 * Cp) expect(acc[i]).toBe(0);
+          if (i % Cp >= C) expect(acc[i]).toBe(0);
+          within(acc[i], want[i], 1e-6 * size[i] + S * EXP_FLOOR, `softmaxForward (γ ${gamma}) acc row ${Math.floor(i / Cp)} (class ${i % Cp})`);
+        }
+        // Nothing written past the S·C probabilities (the last chunk of each pixel is written lane by lane).
+        expect(f32[SP / 4 + S * C]).toBe(SENTINEL);
+      });
+    }
+  }
+
+  it('softmaxForward() with neither CE nor focal term sums only I, P, T', () => {
+    setUpSoftmax(false);
+    k.softmaxForward(SX, ST, SP, S, C, 1, 1, 255, ACC, SW, SA, 0, 0, 2, 2);
+    const acc = new Float64Array(memory.buffer, ACC, 7 * Cp);
+    expect(Array.from(acc.subarray(4 * Cp))).toEqual(new Array(3 * Cp).fill(0));
+    expect(acc[2 * Cp + 2]).toBe(2); // two valid pixels of class 2
+  });
+
+  for (const gamma of [2, 1.5]) {
+    for (const [usesP, wantFocal] of [
+      [1, 1],
+      [0, 1],
+      [1, 0],
+    ]) {
+      it(`softmaxBackward() with γ = ${gamma}, usesP ${usesP}, focal ${wantFocal} follows dx_c = p_c(gP_c − Σp·gP) + E(δ_cl − p_c)`, () => {
+        setUpSoftmax(false);
+        k.softmaxForward(SX, ST, SP, S, C, 1, 1, 255, ACC, SW, SA, 1, 1, gamma, gammaMode(gamma));
+        const r = rng(9);
+        // Rows gP, gI, gCE·w, gF·α (zero past C); gP is 0 where usesP says so.
+        const g = [0, 1, 2, 3].map((row) => Array.from({ length: C }, () => (row === 0 && !usesP ? 0 : (r() - 0.5) * 4)));
+        g.forEach((rowValues, row) => f32.set(rowValues, SG / 4 + row * Cp));
+        k.softmaxBackward(ST, SP, SDX, S, C, 1, 1, 255, SG, usesP, wantFocal, gamma, gammaMode(gamma));
+        const [gP, gI, gCE, gF] = g;
+        for (let j = 0; j < S; j++) {
+          const dx = f32.subarray(SDX / 4 + j * C, SDX / 4 + (j + 1) * C);
+          if (!VALID[j]) {
+            expect(Array.from(dx)).toEqual([0, 0, 0, 0, 0]);
+            continue;
+          }
+          // From the kept float32 p, in float64.
+          const p = Array.from(f32.subarray(SP / 4 + j * C, SP / 4 + (j + 1) * C));
+          const l = LABELS[j];
+          const pl = p[l];
+          const psi = pow64(1 - pl, gamma) - powSlope64(1 - pl, gamma) * (pl > 0 ? pl * Math.log(pl) : 0);
+          const E = pl * gI[l] - gCE[l] - (wantFocal ? gF[l] * psi : 0);
+          const dot = p.reduce((s, pc, c) => s + pc * gP[c], 0);
+          const dotAbs = p.reduce((s, pc, c) => s + pc * Math.abs(gP[c]), 0);
+          for (let c = 0; c < C; c++) {
+            const want = p[c] * (gP[c] - dot) + E * ((c === l ? 1 : 0) - p[c]);
+            const size = p[c] * (Math.abs(gP[c]) + dotAbs) + (Math.abs(pl * gI[l]) + Math.abs(gCE[l]) + Math.abs(gF[l]) * 2) * ((c === l ? 1 : 0) + p[c]);
+            within(dx[c], want, 1e-6 * size + 1e-37, `softmaxBackward (γ ${gamma}, usesP ${usesP}, focal ${wantFocal}) dx[${j}, ${c}]`);
+          }
+        }
+        expect(f32[SDX / 4 + S * C]).toBe(SENTINEL);
+      });
+    }
+  }
+
+  it('the shared-memory variant computes what the plain one does', () => {
+    k.sigmoidRegionBce(X, T, P, N, 2.5, 1, 0.1);
+    const plain = { p: f32.slice(P / 4, P / 4 + N), sums: [k.s0.value, k.s1.value, k.s2.value, k.s4.value] };
+    const sharedMemory = new WebAssembly.Memory({ initial: 4, maximum: 100, shared: true });
+    expect(sharedMemory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const shared = instantiate(SIMD_WASM_SHARED, sharedMemory);
+    const sf = new Float32Array(sharedMemory.buffer);
+    sf.set(x, X / 4);
+    sf.set(t, T / 4);
+    shared.sigmoidRegionBce(X, T, P, N, 2.5, 1, 0.1);
+    expect(Array.from(sf.subarray(P / 4, P / 4 + N))).toEqual(Array.from(plain.p));
+    expect([shared.s0.value, shared.s1.value, shared.s2.value, shared.s4.value]).toEqual(plain.sums);
+    // simdKernelsOn() picks the shared module for a shared memory, the plain one otherwise.
+    const viaSelector = simdKernelsOn(sharedMemory);
+    expect(viaSelector).not.toBeNull();
+    sf.fill(0, P / 4, P / 4 + N);
+    viaSelector!.sigmoidRegion(X, T, P, N);
+    expect(Array.from(sf.subarray(P / 4, P / 4 + N))).toEqual(Array.from(plain.p));
+    expect(simdKernelsOn(memory)).not.toBeNull();
+  });
+
+  it('each variant accepts only its kind of memory', () => {
+    const sharedMemory = new WebAssembly.Memory({ initial: 4, maximum: 100, shared: true });
+    expect(() => instantiate(SIMD_WASM, sharedMemory)).toThrow(WebAssembly.LinkError);
+    expect(() => instantiate(SIMD_WASM_SHARED, memory)).toThrow(WebAssembly.LinkError);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Saved tensors shared on the tape (customOp in src/kernels/ops.ts).
+
+describe.each(BACKENDS)('tape sharing of the fused ops on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+  afterAll(() => void setFusedKernels(true));
+
+  const LOSSES: { name: string; loss: () => segloss.LossFn; inputs: () => { yTrue: tf.Tensor; yPred: tf.Tensor } }[] = [
+    { name: 'diceLoss', loss: () => segloss.diceLoss(), inputs: () => ({ yTrue: randomMask([2, 9, 7, 1], 1), yPred: randomLogits([2, 9, 7, 1], 2) }) },
+    { name: 'focalLoss', loss: () => segloss.focalLoss(), inputs: () => ({ yTrue: randomMask([2, 9, 7, 1], 3), yPred: randomLogits([2, 9, 7, 1], 4) }) },
+    { name: 'crossEntropyLoss', loss: () => segloss.crossEntropyLoss({ ignoreIndex: 255 }), inputs: () => ({ yTrue: randomLabels([2, 6, 5], 4, 5), yPred: randomLogits([2, 6, 5, 4], 6) }) },
+  ];
+
+  /** Gradient of `f` at x, read back. */
+  const gradOf = (f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): Float32Array => {
+    const g = tf.tidy(() => tf.grad(f)(x));
+    const out = g.dataSync().slice() as Float32Array;
+    g.dispose();
+    return out;
+  };
+
+  /** The composite path's gradient (no fused kernel, no customOp), as the reference. */
+  const compositeGrad = (loss: segloss.LossFn, yTrue: tf.Tensor, x: tf.Tensor): Float32Array => {
+    setFusedKernels(false);
+    try {
+      return gradOf((v) => loss(yTrue, v), x);
+    } finally {
+      setFusedKernels(true);
+    }
+  };
+
+  const tol = (ref: ArrayLike<number>) => ({ rtol: 1e-3, atol: 1e-5 * Math.max(1, maxAbs(ref)) });
+
+  for (const c of LOSSES) {
+    it(`${c.name}(): tf.grad in a tidy leaves no tensor behind and gives the composite path's gradient`, () => {
+      const { yTrue, yPred } = c.inputs();
+      const loss = c.loss();
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        tf.grad((x: tf.Tensor) => loss(yTrue, x))(yPred);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      const g = gradOf((x) => loss(yTrue, x), yPred);
+      expect(tf.memory().numTensors).toBe(before);
+      expectClose(g, compositeGrad(loss, yTrue, yPred), tol(g), `${c.name} grad`);
+      tf.dispose([yTrue, yPred]);
+    });
+
+    it(`${c.name}(): a call off the gradient path (on a tensor not depending on x) changes nothing and leaks nothing`, () => {
+      const { yTrue, yPred } = c.inputs();
+      const other = tf.add(yPred, 0.5);
+      const loss = c.loss();
+      const before = tf.memory().numTensors;
+      const both = gradOf((x) => tf.add(loss(yTrue, x), loss(yTrue, other)), yPred);
+      const offFirst = gradOf((x) => tf.add(loss(yTrue, other), loss(yTrue, x)), yPred);
+      expect(tf.memory().numTensors).toBe(before);
+      const alone = gradOf((x) => loss(yTrue, x), yPred);
+      expect(Array.from(both)).toEqual(Array.from(alone));
+      expect(Array.from(offFirst)).toEqual(Array.from(alone));
+      tf.dispose([yTrue, yPred, other]);
+    });
+
+    it(`${c.name}(): through an intermediate yPred = 2x the gradient is 2·∂loss at 2x`, () => {
+      const { yTrue, yPred } = c.inputs();
+      const loss = c.loss();
+      const before = tf.memory().numTensors;
+      // The intermediate 2x is freed when the forward scope ends, before the backward pass reads
+      // what was saved from it.
+      const g = gradOf((x) => loss(yTrue, tf.mul(x, 2)), yPred);
+      expect(tf.memory().numTensors).toBe(before);
+      const twoX = tf.mul(yPred, 2);
+      const atTwoX = gradOf((x) => loss(yTrue, x), twoX);
+      expectClose(
+        g,
+        atTwoX.map((v) => 2 * v),
+        { rtol: 1e-6, atol: 1e-7 * maxAbs(atTwoX) },
+        `${c.name} chain rule`,
+      );
+      tf.dispose([yTrue, yPred, twoX]);
+    });
+
+    it(`${c.name}(): tf.variableGrads and an SGD step on a variable work and leak nothing`, () => {
+      const { yTrue, yPred } = c.inputs();
+      const loss = c.loss();
+      const v = tf.variable(yPred.clone());
+      const v0 = v.dataSync().slice();
+      const want = gradOf((x) => loss(yTrue, x), yPred);
+      const before = tf.memory().numTensors;
+      const { value, grads } = tf.variableGrads(() => loss(yTrue, v) as tf.Scalar, [v]);
+      expectClose(grads[v.name], want, { rtol: 0, atol: 0 }, `${c.name} variableGrads`);
+      const plain = loss(yTrue, yPred);
+      expect(value.dataSync()[0]).toBe(plain.dataSync()[0]);
+      tf.dispose([value, plain, ...Object.values(grads)]);
+      expect(tf.memory().numTensors).toBe(before);
+
+      const lr = 0.5;
+      const optimizer = tf.train.sgd(lr);
+      const withOptimizer = tf.memory().numTensors;
+      expect(optimizer.minimize(() => loss(yTrue, v) as tf.Scalar, false, [v])).toBeNull();
+      expect(tf.memory().numTensors).toBe(withOptimizer);
+      expectClose(
+        v,
+        Array.from(v0, (a, i) => a - lr * want[i]),
+        { rtol: 1e-6, atol: 1e-7 },
+        `${c.name} SGD step`,
+      );
+      optimizer.dispose();
+      tf.dispose([v, yTrue, yPred]);
+    });
+
+    it(`${c.name}(): a forward call without a tape leaves exactly its result, and nothing once disposed`, () => {
+      const { yTrue, yPred } = c.inputs();
+      const loss = c.loss();
+      const before = tf.memory().numTensors;
+      const values: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const out = loss(yTrue, yPred);
+        expect(tf.memory().numTensors).toBe(before + 1);
+        values.push(out.dataSync()[0]);
+        out.dispose();
+      }
+      tf.tidy(() => {
+        loss(yTrue, yPred);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(new Set(values).size).toBe(1);
+      // The value is the composite path's.
+      setFusedKernels(false);
+      const composite = loss(yTrue, yPred);
+      setFusedKernels(true);
+      expectClose(values[0], composite.dataSync()[0], { rtol: 1e-5, atol: 1e-7 }, `${c.name} value`);
+      tf.dispose([composite, yTrue, yPred]);
+    });
+  }
+});
