@@ -25,6 +25,11 @@ function isWasm(backend: KernelBackend): boolean {
   return typeof (backend as unknown as WasmLike).typedArrayFromHeap === 'function';
 }
 
+/** Whether `backend` keeps tensors in JavaScript arrays (the `cpu` backend). */
+export function isCpu(backend: KernelBackend): boolean {
+  return !isWasm(backend);
+}
+
 /** A view of `info`'s storage on `backend` (no copy). */
 export function view(backend: KernelBackend, info: TensorInfo): NumericArray {
   if (isWasm(backend)) return (backend as unknown as WasmLike).typedArrayFromHeap(info);

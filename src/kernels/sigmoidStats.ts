@@ -11,9 +11,9 @@
  * Backward `SeglossSigmoidStatsGrad`: inputs x, t, p and `coef` = ∂L/∂sums `[K, B, C]`; output ∂L/∂x.
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { allocate, view } from './access.js';
+import { allocate, isCpu, view } from './access.js';
 import { fastExp, fastSigmoid, log1pUnit, softplus } from './fastMath.js';
-import { gammaMode, simdKernelsFor, type SimdKernels } from './simd/simdKernels.js';
+import { gammaMode, SimdArena, simdKernelsFor, type SimdKernels } from './simd/simdKernels.js';
 
 export const SIGMOID_STATS = 'SeglossSigmoidStats';
 export const SIGMOID_STATS_GRAD = 'SeglossSigmoidStatsGrad';
@@ -287,10 +287,10 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   const writeP = !given && a.keepP;
   const { infos, views } = allocate(backend, writeP ? [[SIGMOID_ROWS, B, C], args.inputs.x.shape] : [[SIGMOID_ROWS, B, C]]);
   const stats = views[0];
-  const x = view(backend, args.inputs.x);
-  const t = view(backend, args.inputs.t);
+  let x = view(backend, args.inputs.x);
+  let t = view(backend, args.inputs.t);
   // The given probabilities, or the output they are written to (if any).
-  const p = given ? view(backend, args.inputs.p) : writeP ? views[1] : null;
+  let p = given ? view(backend, args.inputs.p) : writeP ? views[1] : null;
   stats.fill(0);
   const pg = new Float64Array(2);
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
@@ -298,8 +298,20 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   const fast = fromLogits && !hasIgnore && !squared && !softLabel && !(wantFocal && wantBce);
   const acc = new Float64Array(SIGMOID_ROWS);
   const tail = new Float64Array(SIGMOID_ROWS);
-  // SIMD where each group is contiguous (one channel, or channels first) and p is written here.
-  const simd = fast && !given && (C === 1 || a.channelsFirst) && contiguous32(x, t) ? simdKernelsFor(backend) : null;
+  // SIMD where each group is contiguous (one channel, or channels first) and p is written here:
+  // in place on the wasm heap, or on copies in the arena (cpu).
+  let simd: SimdKernels | null = null;
+  let pOut: Float32Array | null = null;
+  if (fast && !given && (C === 1 || a.channelsFirst)) {
+    simd = contiguous32(x, t) ? simdKernelsFor(backend) : null;
+    const arena = simd || !isCpu(backend) ? null : SimdArena.get();
+    const copies = arena?.regions([{ length: x.length, from: x }, { length: t.length, from: t }, ...(p ? [{ length: p.length }] : [])]);
+    if (copies) {
+      simd = arena!.kernels;
+      pOut = p as Float32Array | null;
+      [x, t, p] = [copies[0], copies[1], copies[2] ?? null];
+    }
+  }
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
       const [start, stride] = groupIndex(a, b, c);
@@ -377,6 +389,7 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
       stats[5 * G + g] = FOC;
     }
   }
+  if (pOut) pOut.set(p as Float32Array);
   return infos;
 }
 
@@ -427,15 +440,29 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
   // Inputs: t, coef, and p (logits without focal term) or x (otherwise: p recomputed, or p = x).
   const shape = (args.inputs.p ?? args.inputs.x).shape;
   const { infos, views } = allocate(backend, [shape]);
-  const dx = views[0];
-  const t = view(backend, args.inputs.t);
-  const pIn = args.inputs.p ? view(backend, args.inputs.p) : null;
-  const x = args.inputs.x ? view(backend, args.inputs.x) : pIn!;
+  let dx = views[0];
+  let t = view(backend, args.inputs.t);
+  let pIn = args.inputs.p ? view(backend, args.inputs.p) : null;
+  let x = args.inputs.x ? view(backend, args.inputs.x) : pIn!;
   const coef = view(backend, args.inputs.coef);
   const pg = new Float64Array(2);
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
   const G = B * C;
-  const simd = fromLogits && (C === 1 || a.channelsFirst) && contiguous32(x, t) ? simdKernelsFor(backend) : null;
+  // SIMD for the fast cases below, in place on the wasm heap or on copies in the arena (cpu).
+  const fastGrad = fromLogits && !hasIgnore && !squared && !softLabel && !(wantFocal && wantBce);
+  let simd: SimdKernels | null = null;
+  let dxOut: Float32Array | null = null;
+  if (fastGrad && (C === 1 || a.channelsFirst)) {
+    simd = contiguous32(x, t) ? simdKernelsFor(backend) : null;
+    const arena = simd || !isCpu(backend) ? null : SimdArena.get();
+    const copies = arena?.regions([{ length: x.length, from: x }, { length: t.length, from: t }, { length: dx.length }]);
+    if (copies) {
+      simd = arena!.kernels;
+      dxOut = dx;
+      if (pIn === x) pIn = copies[0];
+      [x, t, dx] = copies;
+    }
+  }
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
       const [start, stride] = groupIndex(a, b, c);
@@ -507,5 +534,6 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
       }
     }
   }
+  if (dxOut) dxOut.set(dx);
   return infos[0];
 }

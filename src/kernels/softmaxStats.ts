@@ -10,10 +10,10 @@
  * Backward `SeglossSoftmaxStatsGrad`: inputs x, t, p, `coef` = ∂L/∂sums; output ∂L/∂x.
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { allocate, view } from './access.js';
+import { allocate, isCpu, view } from './access.js';
 import { fastExp } from './fastMath.js';
 import { powAndSlope } from './sigmoidStats.js';
-import { gammaMode, simdKernelsFor, type SimdKernels } from './simd/simdKernels.js';
+import { gammaMode, SimdArena, simdKernelsFor, type SimdKernels } from './simd/simdKernels.js';
 
 export const SOFTMAX_STATS = 'SeglossSoftmaxStats';
 export const SOFTMAX_STATS_GRAD = 'SeglossSoftmaxStatsGrad';
@@ -174,6 +174,16 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
     backend.disposeData(infos[3].dataId);
     return infos.slice(0, 3);
   }
+  if (simdCase(a, args.inputs) && isCpu(backend)) {
+    // On copies in the SIMD arena (labels as float32).
+    const arena = SimdArena.get();
+    const r = arena?.regions([{ length: x.length, from: x }, { length: t.length, from: t }, { length: p.length }, { length: scratchFloats(C) }]);
+    if (r) {
+      simdForward(arena!.kernels, a, r[0], r[1], r[2], stats, r[3], w, alpha);
+      p.set(r[2]);
+      return infos;
+    }
+  }
 
   // Sums in float64, one row of accumulators per image.
   const acc = new Float64Array(SOFTMAX_ROWS * C);
@@ -329,6 +339,15 @@ export function softmaxStatsBackward(args: { inputs: Record<string, TensorInfo>;
     simdBackward(simd, a, t, p, dx, coef, views[1], w, alpha);
     backend.disposeData(infos[1].dataId);
     return infos[0];
+  }
+  if (simdCase(a, args.inputs) && isCpu(backend)) {
+    const arena = SimdArena.get();
+    const r = arena?.regions([{ length: t.length, from: t }, { length: p.length, from: p }, { length: dx.length }, { length: scratchFloats(C) }]);
+    if (r) {
+      simdBackward(arena!.kernels, a, r[0], r[1], r[2], coef, r[3], w, alpha);
+      dx.set(r[2]);
+      return infos[0];
+    }
   }
   const cs = a.channelsFirst ? S : 1;
   const pg = new Float64Array(2);

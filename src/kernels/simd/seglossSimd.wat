@@ -443,20 +443,21 @@
       (if (result f32) (local.get $tIsInt)
         (then (f32.convert_i32_s (i32.load (local.get $t))))
         (else (f32.load (local.get $t)))))
-    (if (i32.and (local.get $hasIgnore) (f32.eq (local.get $raw) (local.get $ignoreIndex)))
-      (then (return (i32.const -1))))
     (local.set $l (i32.trunc_sat_f32_s (local.get $raw)))
     (if (result i32)
       (i32.and
-        (f32.eq (f32.convert_i32_s (local.get $l)) (local.get $raw))
-        (i32.lt_u (local.get $l) (local.get $C)))
+        (i32.eqz (i32.and (local.get $hasIgnore) (f32.eq (local.get $raw) (local.get $ignoreIndex))))
+        (i32.and
+          (f32.eq (f32.convert_i32_s (local.get $l)) (local.get $raw))
+          (i32.lt_u (local.get $l) (local.get $C))))
       (then (local.get $l))
       (else (i32.const -1))))
 
   ;; Forward over the S pixels of one image: p = softmax(x) written to p; into the float64 rows of
   ;; `acc` (7 rows of Cp = 4·⌈C/4⌉ values: I, P, T, N, CE, WT, FOCAL, as SeglossSoftmaxStats):
   ;; P_c += p_c, and at the label l: I_l += p_l, T_l += 1, CE_l −= w_l·log p_l, WT_l += w_l,
-  ;; FOCAL_l −= α_l·(1 − p_l)^γ·log p_l, with w and α float32 arrays of Cp values. s3 = valid pixels.
+  ;; FOCAL_l −= α_l·(1 − p_l)^γ·log p_l, with w and α float32 arrays of Cp values. s3 = valid pixels;
+  ;; p = 0 at pixels without a valid label.
   (func (export "softmaxForward") (param $x i32) (param $t i32) (param $p i32) (param $S i32) (param $C i32)
     (param $tIsInt i32) (param $hasIgnore i32) (param $ignoreIndex f32)
     (param $acc i32) (param $w i32) (param $alpha i32) (param $wantCe i32) (param $wantFocal i32)
@@ -554,7 +555,15 @@
                             (f32.mul (f32.load (i32.add (local.get $alpha) (local.get $off)))
                                      (f32x4.extract_lane 0
                                        (call $pow (f32x4.splat (f32.sub (f32.const 1) (local.get $pl))) (local.get $gamma) (local.get $mode))))
-                            (local.get $lp)))))))))))
+                            (local.get $lp))))))))))
+          (else
+            ;; no valid label: p = 0 here (nothing reads it)
+            (local.set $k (i32.const 0))
+            (loop $zero
+              (local.set $last (i32.and (i32.eq (local.get $k) (i32.sub (local.get $K) (i32.const 1))) (i32.ne (local.get $r) (i32.const 0))))
+              (call $store (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 4))) (v128.const i32x4 0 0 0 0) (local.get $last) (local.get $r))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $zero (i32.lt_u (local.get $k) (local.get $K))))))
         (local.set $x (i32.add (local.get $x) (i32.shl (local.get $C) (i32.const 2))))
         (local.set $p (i32.add (local.get $p) (i32.shl (local.get $C) (i32.const 2))))
         (local.set $t (i32.add (local.get $t) (i32.const 4)))

@@ -141,3 +141,54 @@ export function simdKernelsFor(backend: KernelBackend): SimdKernels | null {
   const memory = heapMemory(backend);
   return memory ? simdKernelsOn(memory) : null;
 }
+
+/**
+ * A private WebAssembly memory for backends whose tensors live in JavaScript arrays (`cpu`):
+ * inputs are copied in, the SIMD kernels run there, outputs are copied out — still several times
+ * faster than the JavaScript loops for the exp-heavy kernels. It grows to the largest call's
+ * needs and is kept for the next call.
+ */
+export class SimdArena {
+  private constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly kernels: SimdKernels,
+  ) {}
+
+  private static shared: SimdArena | null | undefined;
+
+  /** The process-wide arena, or null where the SIMD kernels cannot run. */
+  static get(): SimdArena | null {
+    if (!enabled || typeof WebAssembly === 'undefined') return null;
+    if (SimdArena.shared === undefined) {
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const kernels = simdKernelsOn(memory);
+      SimdArena.shared = kernels ? new SimdArena(memory, kernels) : null;
+    }
+    return SimdArena.shared;
+  }
+
+  /**
+   * float32 views of fresh 16-byte-aligned regions of the given lengths, each filled from the
+   * array given with it (converted to float32) or left as it is. Views from an earlier call are
+   * invalid afterwards. Null when the memory cannot grow that far.
+   */
+  regions(parts: { length: number; from?: ArrayLike<number> }[]): Float32Array[] | null {
+    const offsets: number[] = [];
+    let end = 0;
+    for (const part of parts) {
+      offsets.push(end);
+      end += Math.ceil(part.length / 4) * 16;
+    }
+    const pages = Math.ceil(end / 65536) - this.memory.buffer.byteLength / 65536;
+    try {
+      if (pages > 0) this.memory.grow(pages);
+    } catch {
+      return null;
+    }
+    return parts.map((part, i) => {
+      const region = new Float32Array(this.memory.buffer, offsets[i], part.length);
+      if (part.from) region.set(part.from);
+      return region;
+    });
+  }
+}
