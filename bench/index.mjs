@@ -22,6 +22,17 @@ import { setFusedKernels } from '../dist/esm/kernels/register.js';
 import { naiveFor } from './naive.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+// glibc's malloc hands large blocks back to the OS on free by default, so each fresh 2 MB array
+// (every cpu-backend tensor) pays page faults; the benchmark runs with the same malloc settings
+// as the PyTorch timings (re-running itself with them when they are not set).
+if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
+  const run = spawnSync(process.execPath, process.argv.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '1073741824' },
+  });
+  process.exit(run.status ?? 1);
+}
 const BACKENDS = (process.env.BACKENDS ?? 'cpu,wasm').split(',');
 const QUICK = process.env.QUICK === '1';
 const ONLY = process.env.ONLY?.split(',');
@@ -53,7 +64,10 @@ function inputs(c, seed = 1) {
 /** Median wall and CPU ms of forward + backward, and peak tensor bytes of one call / bytes of yPred. */
 async function measure(loss, yTrue, yPred) {
   const step = () => tf.tidy(() => tf.grad((x) => loss(yTrue, x))(yPred));
-  for (let i = 0; i < 2; i++) step().dispose();
+  // Warm-up: JIT tiers (the WebAssembly kernels are recompiled optimised in the background after
+  // their first calls) and the allocator settle.
+  const warm = performance.now() + (QUICK ? 200 : 500);
+  for (let i = 0; i < 3 || performance.now() < warm; i++) step().dispose();
   const times = [];
   const cpuTimes = [];
   const budget = performance.now() + (QUICK ? 1000 : 3000);
