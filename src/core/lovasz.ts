@@ -1,7 +1,8 @@
 /**
  * The Lovász extension of the Jaccard loss (Berman, Rannen Triki and Blaschko, CVPR 2018),
  * batched over rows: every row of an `[R, N]` tensor is one sort group (an image, or the whole
- * batch, times a class), and all rows are sorted at once by one `tf.topk`.
+ * batch, times a class), and all rows are sorted at once by one `tf.topk` — the composite path of
+ * every backend without the fused Lovász kernels (src/kernels/lovaszRows.ts, lovaszSoftmax.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';

@@ -5,10 +5,14 @@
  *
  * Forward `SeglossSigmoidStats`: inputs `x` (yPred as given, logits or probabilities), `t`
  * (yTrue as given, same layout) and optionally `p` = σ(x) when the backend has a faster sigmoid
- * (wasm: XNNPACK). Outputs the sums `[K, B, C]` with rows
+ * (wasm without WebAssembly SIMD: XNNPACK's). Outputs the sums `[K, B, C]` with rows
  * I = Σ m·p·t (Σ m·min(p, t) with softLabel), P = Σ m·p (or m·p²), T = Σ m·t (or m·t²), N = Σ m,
  * BCE = Σ m·bce(x, t), FOCAL = Σ m·focal(x, t), and — unless given — the probabilities p.
  * Backward `SeglossSigmoidStatsGrad`: inputs x, t, p and `coef` = ∂L/∂sums `[K, B, C]`; output ∂L/∂x.
+ *
+ * The common cases (logits, no ignored elements, plain sums, groups contiguous) run the SIMD
+ * WebAssembly kernels of simd/seglossSimd.wat — in place on the wasm heap, on copies in the
+ * `SimdArena` on cpu — and these loops only for the last S mod 4 elements of each group.
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, isCpu, view } from './access.js';

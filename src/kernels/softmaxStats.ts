@@ -8,6 +8,10 @@
  * image b, in every column), CE = Σ −w_c·t̃_c·log p_c, WT = Σ w_c·t_c, FOCAL = Σ −α_c·t_c·(1 − p_c)^γ·log p_c;
  * a label check `[3]` (non-integral labels, lowest and highest valid label); and p (x's shape).
  * Backward `SeglossSoftmaxStatsGrad`: inputs x, t, p, `coef` = ∂L/∂sums; output ∂L/∂x.
+ *
+ * Logits with class-index labels, channels last and plain sums (the common multiclass case) run the
+ * SIMD WebAssembly kernels of simd/seglossSimd.wat (in place on the wasm heap, on copies in the
+ * `SimdArena` on cpu); everything else these loops.
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, isCpu, view } from './access.js';
