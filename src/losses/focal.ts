@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CommonOptions, LossFn, Reduction } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
-import { activate, prepare, restoreLayout } from '../core/normalize.js';
+import { focalTerm } from '../core/focalTerm.js';
 import { COMMON_KEYS, parseCommon, parseReduction } from '../core/options.js';
-import { binaryCrossEntropy, logProbabilities, safeDivide, safePow } from '../core/stable.js';
+import { safeDivide } from '../core/stable.js';
 import { checkKeys, checkNumber, checkNumberList, describe, fail } from '../core/validate.js';
 import { fusedSums, sumRow, validCount } from '../kernels/fusedLosses.js';
 import { ROW } from '../kernels/sigmoidStats.js';
@@ -89,31 +88,7 @@ export function focalLoss(options: FocalLossOptions = {}): LossFn {
         return reduction === 'sum' ? total : safeDivide(total, validCount(f));
       }
     }
-    const { x, t, m, C } = prepare(fn, yTrue, yPred, o);
-    let fl: Tensor;
-    if (multiclass) {
-      const logp = logProbabilities(x, o.fromLogits);
-      const modulated = tf.mul(tf.mul(t, safePow(tf.sub(1, tf.exp(logp)), gamma)), logp);
-      let weighted = modulated;
-      if (Array.isArray(alpha)) {
-        if (alpha.length !== C) fail(fn, `option 'alpha' must have one entry per class (${C}), got ${alpha.length}.`);
-        weighted = tf.mul(modulated, tf.tensor1d(alpha));
-      } else if (alpha !== null) weighted = tf.mul(modulated, alpha);
-      const valid = tf.squeeze(m, [-1]);
-      fl = tf.mul(tf.neg(tf.sum(weighted, -1)), valid);
-      if (reduction === 'none') return fl;
-      if (reduction === 'sum') return tf.sum(fl);
-      return safeDivide(tf.sum(fl), tf.sum(valid));
-    }
-    const p = activate(x, o.mode, o.fromLogits);
-    const ce = binaryCrossEntropy(x, t, o.fromLogits);
-    // 1 − p_t = p + t − 2·p·t, which is p for t = 0 and 1 − p for t = 1.
-    const oneMinusPt = tf.sub(tf.add(p, t), tf.mul(tf.mul(p, t), 2));
-    fl = tf.mul(safePow(oneMinusPt, gamma), ce);
-    if (typeof alpha === 'number') fl = tf.mul(fl, tf.add(tf.mul(t, 2 * alpha - 1), 1 - alpha));
-    fl = tf.mul(fl, m);
-    if (reduction === 'none') return restoreLayout(fl, o.dataFormat);
-    if (reduction === 'sum') return tf.sum(fl);
-    return safeDivide(tf.sum(fl), tf.sum(m));
+    // Composite path (every other backend): the whole loss as one custom-gradient op.
+    return focalTerm(fn, yTrue, yPred, o);
   });
 }
