@@ -10,9 +10,11 @@
  * BCE = Σ m·bce(x, t), FOCAL = Σ m·focal(x, t), and — unless given — the probabilities p.
  * Backward `SeglossSigmoidStatsGrad`: inputs x, t, p and `coef` = ∂L/∂sums `[K, B, C]`; output ∂L/∂x.
  *
- * The common cases (logits, no ignored elements, plain sums, groups contiguous) run the SIMD
- * WebAssembly kernels of simd/seglossSimd.wat — in place on the wasm heap, on copies in the
- * `SimdArena` on cpu — and these loops only for the last S mod 4 elements of each group.
+ * The common cases (logits, no ignored elements, plain sums) run the SIMD WebAssembly kernels of
+ * simd/seglossSimd.wat — in place on the wasm heap, on copies in the `SimdArena` on cpu: groups
+ * that are contiguous (one channel, or channels first) by the sigmoid kernels, with these loops
+ * for the last S mod 4 elements of each group; channels last with C a multiple of 4 by the lane
+ * kernels (four classes per vector).
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, isCpu, view } from './access.js';
@@ -282,9 +284,135 @@ function simdGroup(simd: SimdKernels, a: SigmoidAttrs, x: ArrayLike<number>, t: 
   acc[2] = simd.s2.value as number;
 }
 
+/**
+ * Whether the lane kernels take this call: the fast case (logits, nothing ignored, plain sums, not
+ * focal and BCE together) channels last with C a multiple of 4, where one vector holds four
+ * classes of a pixel.
+ */
+function lanesCase(a: SigmoidAttrs, x: TensorInfo, t: TensorInfo): boolean {
+  const fast = a.fromLogits && !a.hasIgnore && !a.squared && !a.softLabel && !(a.wantFocal && a.wantBce);
+  return fast && !a.channelsFirst && a.C >= 4 && a.C % 4 === 0 && x.dtype === 'float32' && t.dtype === 'float32';
+}
+
+/** sigmoidLanes' kind: 0 region, 1 region + BCE, 2 focal. */
+function laneKind(a: SigmoidAttrs): number {
+  return a.wantFocal ? 2 : a.wantBce ? 1 : 0;
+}
+
+/** The kernels for a lane call and, on cpu, the arena they run in (null: not available). */
+function laneKernels(backend: KernelBackend): { kernels: SimdKernels; arena: SimdArena | null } | null {
+  const onHeap = simdKernelsFor(backend);
+  if (onHeap) return { kernels: onHeap, arena: null };
+  const arena = isCpu(backend) ? SimdArena.get() : null;
+  return arena ? { kernels: arena.kernels, arena } : null;
+}
+
+/**
+ * The forward pass by the lane kernels (see `lanesCase`): per image and block of four classes,
+ * one `sigmoidLanes` call over the image's pixels, four classes' sums at once. Null where the
+ * kernels are not available.
+ */
+function lanesForward(backend: KernelBackend, a: SigmoidAttrs, inputs: Record<string, TensorInfo>): TensorInfo[] | null {
+  const k = laneKernels(backend);
+  if (!k) return null;
+  const { B, C, S } = a;
+  const G = B * C;
+  const kind = laneKind(a);
+  const writeP = kind !== 2;
+  const heap = k.arena === null;
+  const { infos, views } = allocate(backend, [[SIGMOID_ROWS, B, C], ...(writeP ? [inputs.x.shape] : []), ...(heap ? [[32]] : [])]);
+  const stats = views[0];
+  let x = view(backend, inputs.x);
+  let t = view(backend, inputs.t);
+  let p: Float32Array | null = writeP ? views[1] : null;
+  let out: Float64Array;
+  if (k.arena) {
+    const r = k.arena.regions([{ length: x.length, from: x }, { length: t.length, from: t }, { length: 32 }, ...(p ? [{ length: p.length }] : [])]);
+    if (!r) {
+      infos.forEach((info) => backend.disposeData(info.dataId));
+      return null;
+    }
+    [x, t] = r;
+    out = new Float64Array(r[2].buffer, r[2].byteOffset, 16);
+    p = p ? r[3] : null;
+  } else {
+    const scratch = views[views.length - 1];
+    out = new Float64Array(scratch.buffer, scratch.byteOffset, 16);
+  }
+  const mode = gammaMode(a.gamma);
+  const a1 = a.hasAlpha ? 2 * a.alpha - 1 : 0;
+  const a0 = a.hasAlpha ? 1 - a.alpha : 1;
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < C; j += 4) {
+      const at = b * S * C + j;
+      k.kernels.sigmoidLanes(ptr(x, at), ptr(t, at), p ? ptr(p, at) : 0, S, 4 * C, out.byteOffset, kind, a.wPos, a.wNeg, a.smoothing, a.gamma, mode, a1, a0);
+      for (let l = 0; l < 4; l++) {
+        const g = b * C + j + l;
+        stats[g] = out[l];
+        stats[G + g] = out[4 + l];
+        stats[2 * G + g] = out[8 + l];
+        stats[3 * G + g] = S;
+        stats[4 * G + g] = kind === 1 ? out[12 + l] : 0;
+        stats[5 * G + g] = kind === 2 ? out[12 + l] : 0;
+      }
+    }
+  }
+  if (k.arena && p) views[1].set(p);
+  if (heap) backend.disposeData(infos[infos.length - 1].dataId);
+  return heap ? infos.slice(0, -1) : infos;
+}
+
+/** The backward pass by the lane kernels, with each lane's coefficients (see `lanesForward`). */
+function lanesBackward(backend: KernelBackend, a: SigmoidAttrs, inputs: Record<string, TensorInfo>): TensorInfo | null {
+  const k = laneKernels(backend);
+  if (!k) return null;
+  const { B, C, S } = a;
+  const G = B * C;
+  const kind = laneKind(a);
+  const heap = k.arena === null;
+  const source = kind === 2 ? inputs.x : inputs.p;
+  const { infos, views } = allocate(backend, [source.shape, ...(heap ? [[12]] : [])]);
+  let dx = views[0];
+  let src = view(backend, source);
+  let t = view(backend, inputs.t);
+  const coef = view(backend, inputs.coef);
+  let g: Float32Array;
+  if (k.arena) {
+    const r = k.arena.regions([{ length: src.length, from: src }, { length: t.length, from: t }, { length: dx.length }, { length: 12 }]);
+    if (!r) {
+      infos.forEach((info) => backend.disposeData(info.dataId));
+      return null;
+    }
+    [src, t, dx, g] = r;
+  } else g = views[1];
+  const mode = gammaMode(a.gamma);
+  const a1 = a.hasAlpha ? 2 * a.alpha - 1 : 0;
+  const a0 = a.hasAlpha ? 1 - a.alpha : 1;
+  const xRow = kind === 2 ? 5 : 4;
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < C; j += 4) {
+      for (let l = 0; l < 4; l++) {
+        const c = b * C + j + l;
+        g[l] = coef[c];
+        g[4 + l] = coef[G + c];
+        g[8 + l] = kind === 0 ? 0 : coef[xRow * G + c];
+      }
+      const at = b * S * C + j;
+      k.kernels.sigmoidLanesGrad(kind === 2 ? ptr(src, at) : 0, ptr(t, at), kind === 2 ? 0 : ptr(src, at), ptr(dx, at), S, 4 * C, g.byteOffset, kind, a.wPos, a.wNeg, a.smoothing, a.gamma, mode, a1, a0);
+    }
+  }
+  if (k.arena) views[0].set(dx);
+  if (heap) backend.disposeData(infos[1].dataId);
+  return infos[0];
+}
+
 export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo[] {
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
+  if (!args.inputs.p && lanesCase(a, args.inputs.x, args.inputs.t)) {
+    const infos = lanesForward(backend, a, args.inputs);
+    if (infos) return infos;
+  }
   const { B, C, S } = a;
   const given = args.inputs.p !== undefined;
   // p is an output only when the backward pass will read it (see `keepP`).
@@ -440,6 +568,10 @@ function ptr(v: ArrayLike<number>, i: number): number {
 export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
   const backend = args.backend as KernelBackend;
   const a = attrsOf(args.attrs!);
+  if (lanesCase(a, args.inputs.x ?? args.inputs.p, args.inputs.t)) {
+    const info = lanesBackward(backend, a, args.inputs);
+    if (info) return info;
+  }
   const { B, C, S } = a;
   // Inputs: t, coef, and p (logits without focal term) or x (otherwise: p recomputed, or p = x).
   const shape = (args.inputs.p ?? args.inputs.x).shape;

@@ -55,7 +55,7 @@ vi.mock('../../src/kernels/simd/simdKernels.js', async (importOriginal) => {
 type Factory = (options: Record<string, unknown>) => segloss.LossFn;
 const factory = (fn: string): Factory => (segloss as unknown as Record<string, Factory>)[fn];
 
-const SIGMOID_EXPORTS = ['sigmoidRegion', 'sigmoidRegionBce', 'sigmoidFocal', 'sigmoidRegionGrad', 'sigmoidFocalGrad'];
+const SIGMOID_EXPORTS = ['sigmoidRegion', 'sigmoidRegionBce', 'sigmoidFocal', 'sigmoidRegionGrad', 'sigmoidFocalGrad', 'sigmoidLanes', 'sigmoidLanesGrad'];
 const SOFTMAX_EXPORTS = ['softmaxForward', 'softmaxBackward'];
 
 function callCounts(): Record<string, number> {
@@ -137,6 +137,16 @@ BINARY_LOSSES.forEach((l, k) => {
   const options = { ...l.options, mode: 'multilabel', dataFormat: 'channelsFirst' };
   AGREE_CASES.push({ name: `multilabel channelsFirst [2,3,5,5] ${JSON.stringify(l.options)}`, fn: l.fn, options, shape: [2, 3, 5, 5], target: 'mask', extreme: k % 2 === 1, kernels: l.kernels });
 });
+// Channels last with C a multiple of 4: the lane kernels (one vector = four classes of a pixel).
+for (const shape of [
+  [2, 5, 7, 4],
+  [2, 3, 5, 8],
+]) {
+  BINARY_LOSSES.forEach((l, k) => {
+    const options = { ...l.options, mode: 'multilabel' };
+    AGREE_CASES.push({ name: `multilabel channelsLast [${shape}] ${JSON.stringify(l.options)}`, fn: l.fn, options, shape, target: 'mask', extreme: k % 2 === 0, kernels: ['sigmoidLanes', 'sigmoidLanesGrad'] });
+  });
+}
 for (const C of [2, 3, 4, 5, 8, 9]) {
   for (const dtype of ['int32', 'float32'] as const) {
     MULTICLASS_LOSSES.forEach((l, k) => {
@@ -262,7 +272,7 @@ describe('SIMD kernels on wasm agree with the JavaScript loops', () => {
     tf.dispose([yTrue, yPred]);
   });
 
-  it('cases outside the SIMD kernels keep the JavaScript loops (channels-last multilabel, ignoreIndex, probabilities, channels-first multiclass)', () => {
+  it('cases outside the SIMD kernels keep the JavaScript loops (channels-last multilabel with C not a multiple of 4, ignoreIndex, probabilities, channels-first multiclass)', () => {
     const cases: [segloss.LossFn, tf.Tensor, tf.Tensor][] = [
       [segloss.diceLoss({ mode: 'multilabel' }), randomMask([2, 4, 4, 3], 1), randomLogits([2, 4, 4, 3], 2)],
       [segloss.diceLoss({ ignoreIndex: -1 }), randomMask([2, 4, 4, 1], 1), randomLogits([2, 4, 4, 1], 2)],
@@ -492,6 +502,101 @@ describe('SIMD kernels against float64 closed forms', () => {
       expect(f32[DX / 4 + N]).toBe(SENTINEL);
     });
   }
+
+  // The lane kernels on x, t read as 65 pixels of 4 classes (stride 16 bytes): lane l holds the
+  // elements i ≡ l (mod 4). Their per-lane float64 sums go to OUT (4 rows of 4 lanes).
+  const OUT = 16384;
+  const COEF = 16640;
+  const laneOf = (i: number): number => i % 4;
+
+  for (const [kind, gamma, alpha] of [
+    [0, 2, null],
+    [1, 2, null],
+    [2, 2, 0.25],
+    [2, 1.5, 0.3],
+  ] as const) {
+    const a1 = alpha === null ? 0 : 2 * alpha - 1;
+    const a0 = alpha === null ? 1 : 1 - alpha;
+    const [wPos, wNeg, eps] = [2.5, 0.75, 0.1];
+
+    it(`sigmoidLanes() kind ${kind} (γ = ${gamma}) sums I, P, T and ${kind === 1 ? 'BCE' : kind === 2 ? 'focal' : 'nothing else'} per lane${kind < 2 ? ' and writes p' : ''}`, () => {
+      k.sigmoidLanes(X, T, P, N / 4, 16, OUT, kind, wPos, wNeg, eps, gamma, gammaMode(gamma), a1, a0);
+      const out = new Float64Array(memory.buffer, OUT, 16);
+      const want = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+      const scale = Array.from({ length: 4 }, () => [0, 0]);
+      for (let i = 0; i < N; i++) {
+        const l = laneOf(i);
+        const p = sigmoid64(x[i]);
+        const ts = t[i] * (1 - eps) + eps / 2;
+        const w = wPos * ts + wNeg * (1 - ts);
+        const q = p + t[i] - 2 * p * t[i];
+        const ce = softplus64(x[i]) - t[i] * x[i];
+        const extra = kind === 1 ? softplus64(x[i]) * w - wPos * ts * x[i] : kind === 2 ? pow64(q, gamma) * ce * (t[i] * a1 + a0) : 0;
+        want[l][0] += p * t[i];
+        want[l][1] += p;
+        want[l][2] += t[i];
+        want[l][3] += extra;
+        scale[l][0] += p + t[i];
+        scale[l][1] += Math.abs(extra) + softplus64(x[i]) * Math.max(w, 1) + Math.abs(x[i]);
+        if (kind < 2) within(f32[P / 4 + i], p, 2e-7 * p + EXP_FLOOR, `sigmoidLanes p at x = ${x[i]}`);
+      }
+      for (let l = 0; l < 4; l++) {
+        for (let r = 0; r < 3; r++) within(out[4 * r + l], want[l][r], (15 * U + 2e-7) * scale[l][0] + N * EXP_FLOOR, `sigmoidLanes row ${r} lane ${l}`);
+        within(out[12 + l], want[l][3], (30 * U + 3e-7) * scale[l][1] + N * EXP_FLOOR, `sigmoidLanes row 3 lane ${l}`);
+      }
+      // p is written only for kinds 0 and 1, and never past the last pixel.
+      expect(f32[P / 4 + N]).toBe(SENTINEL);
+      if (kind === 2) expect(f32[P / 4]).toBe(SENTINEL);
+    });
+
+    it(`sigmoidLanesGrad() kind ${kind} (γ = ${gamma}) applies each lane's own coefficients`, () => {
+      const gI = [-0.7, 0.2, 1.1, -0.3];
+      const gP = [0.3, -0.5, 0.05, 0.9];
+      const gX = [1.9, -0.4, 0.6, 0.25];
+      new Float32Array(memory.buffer, COEF, 12).set([...gI, ...gP, ...gX]);
+      if (kind < 2) k.sigmoidRegion(X, T, P, N);
+      k.sigmoidLanesGrad(X, T, P, DX, N / 4, 16, COEF, kind, wPos, wNeg, eps, gamma, gammaMode(gamma), a1, a0);
+      const want = new Float64Array(N);
+      const size = new Float64Array(N);
+      for (let i = 0; i < N; i++) {
+        const l = laneOf(i);
+        const p = sigmoid64(x[i]);
+        const ti = t[i];
+        const slope = p * (1 - p);
+        const ts = ti * (1 - eps) + eps / 2;
+        const q = p + ti - 2 * p * ti;
+        const ce = softplus64(x[i]) - ti * x[i];
+        const at = ti * a1 + a0;
+        const region = (gI[l] * ti + gP[l]) * slope;
+        const extra =
+          kind === 1 ? gX[l] * ((wPos * ts + wNeg * (1 - ts)) * p - wPos * ts) : kind === 2 ? gX[l] * at * (powSlope64(q, gamma) * (1 - 2 * ti) * slope * ce + pow64(q, gamma) * (p - ti)) : 0;
+        want[i] = region + extra;
+        size[i] = (Math.abs(gI[l] * ti) + Math.abs(gP[l])) * slope + Math.abs(gX[l]) * (Math.max(wPos, 1) + powSlope64(q, gamma) * slope * (softplus64(x[i]) + Math.abs(ti * x[i])) + 1);
+      }
+      const dx = f32.subarray(DX / 4, DX / 4 + N);
+      const floor = 1e-6 * maxAbs(want);
+      for (let i = 0; i < N; i++) within(dx[i], want[i], 30 * U * size[i] + floor + EXP_FLOOR, `sigmoidLanesGrad kind ${kind} dx at x = ${x[i]}, lane ${laneOf(i)}`);
+      expect(f32[DX / 4 + N]).toBe(SENTINEL);
+    });
+  }
+
+  it('sigmoidLanes() and sigmoidLanesGrad() with a stride of 8 classes touch only their block of four', () => {
+    // Block 1 of C = 8: vectors at 16 + 32·j, so the lanes of block 0 must keep their sentinels.
+    k.sigmoidLanes(X + 16, T + 16, P + 16, N / 8, 32, OUT, 0, 1, 1, 0, 2, 2, 0, 1);
+    const out = new Float64Array(memory.buffer, OUT, 16);
+    for (let l = 0; l < 4; l++) {
+      let T4 = 0;
+      for (let j = 0; j < Math.floor(N / 8); j++) T4 += t[8 * j + 4 + l];
+      within(out[8 + l], T4, 15 * U * T4, `Σ t of lane ${l} of block 1`); // float32 sums over blocks of 16
+    }
+    for (let j = 0; j < Math.floor(N / 8); j++) {
+      for (let c = 0; c < 4; c++) expect(f32[P / 4 + 8 * j + c]).toBe(SENTINEL);
+      for (let c = 4; c < 8; c++) within(f32[P / 4 + 8 * j + c], sigmoid64(x[8 * j + c]), 2e-7 + EXP_FLOOR, 'sigmoidLanes stride 32 p');
+    }
+    new Float32Array(memory.buffer, COEF, 12).set([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    k.sigmoidLanesGrad(X + 16, T + 16, P + 16, DX + 16, N / 8, 32, COEF, 0, 1, 1, 0, 2, 2, 0, 1);
+    for (let j = 0; j < Math.floor(N / 8); j++) for (let c = 0; c < 4; c++) expect(f32[DX / 4 + 8 * j + c]).toBe(SENTINEL);
+  });
 
   it('sigmoidRegionGrad() follows (gI·t + gP)·p(1 − p) + gB·((w₊t̃ + w₋(1 − t̃))·p − w₊t̃) from the kept p', () => {
     k.sigmoidRegion(X, T, P, N);

@@ -296,6 +296,8 @@ describe('inlineWat() on the SIMD kernels', () => {
       '"sigmoidFocal"',
       '"sigmoidRegionGrad"',
       '"sigmoidFocalGrad"',
+      '"sigmoidLanes"',
+      '"sigmoidLanesGrad"',
       '"softmaxForward"',
       '"softmaxBackward"',
     ]);

@@ -9,7 +9,8 @@
 ;; - Vectors are f32x4. Sums are taken in f32x4 over blocks of 64 elements and carried in f64
 ;;   across blocks, so a sum over 10⁶ elements is as exact as the float32 data.
 ;; - The sigmoid kernels take n, a multiple of 4, of contiguous elements; the caller does the
-;;   remainder (at most 3 elements) in JavaScript.
+;;   remainder (at most 3 elements) in JavaScript. The lane kernels take channels-last data with C
+;;   a multiple of 4: each vector is four classes of one pixel, and sums are kept per lane.
 ;; - The softmax kernels walk one image of a channels-last prediction, pixel by pixel, C channels
 ;;   in ⌈C/4⌉ chunks; the last chunk is read and written lane by lane when C is not a multiple of 4,
 ;;   so nothing outside the tensors is touched.
@@ -170,7 +171,66 @@
     (select (i32.add (local.get $ptr) (i32.const 256)) (local.get $end)
             (i32.lt_u (i32.add (local.get $ptr) (i32.const 256)) (local.get $end))))
 
-  ;; ---------------------------------------------------------------------------------------------
+;; The per-element terms of the sigmoid family (e = e^(−|x|), p = σ(x); t̃ = t·a + b is the
+  ;; smoothed target with a = 1 − ε, b = ε/2; αt = t·a1 + a0).
+
+  ;; bce = softplus(x)·(w₊·t̃ + w₋·(1 − t̃)) − w₊·t̃·x, softplus(x) = max(x, 0) + log1p(e^(−|x|))
+  (func $bceTerm (param $xv v128) (param $tv v128) (param $e v128) (param $wp v128) (param $wn v128) (param $a v128) (param $b v128) (result v128)
+    (local $ts v128)
+    (local.set $ts (f32x4.add (f32x4.mul (local.get $tv) (local.get $a)) (local.get $b)))
+    (f32x4.sub
+      (f32x4.mul
+        (f32x4.add (f32x4.max (local.get $xv) (v128.const f32x4 0 0 0 0)) (call $log1pUnit (local.get $e)))
+        (f32x4.add (f32x4.mul (local.get $wp) (local.get $ts))
+                   (f32x4.mul (local.get $wn) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $ts)))))
+      (f32x4.mul (f32x4.mul (local.get $wp) (local.get $ts)) (local.get $xv))))
+
+  ;; ∂bce/∂x = (w₊·t̃ + w₋·(1 − t̃))·p − w₊·t̃
+  (func $bceSlope (param $tv v128) (param $pv v128) (param $wp v128) (param $wn v128) (param $a v128) (param $b v128) (result v128)
+    (local $ts v128)
+    (local.set $ts (f32x4.add (f32x4.mul (local.get $tv) (local.get $a)) (local.get $b)))
+    (f32x4.sub
+      (f32x4.mul
+        (f32x4.add (f32x4.mul (local.get $wp) (local.get $ts))
+                   (f32x4.mul (local.get $wn) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $ts))))
+        (local.get $pv))
+      (f32x4.mul (local.get $wp) (local.get $ts))))
+
+  ;; ce = softplus(x) − t·x
+  (func $ceTerm (param $xv v128) (param $tv v128) (param $e v128) (result v128)
+    (f32x4.sub
+      (f32x4.add (f32x4.max (local.get $xv) (v128.const f32x4 0 0 0 0)) (call $log1pUnit (local.get $e)))
+      (f32x4.mul (local.get $tv) (local.get $xv))))
+
+  ;; q = p + t − 2pt
+  (func $focalQ (param $pv v128) (param $tv v128) (result v128)
+    (f32x4.sub (f32x4.add (local.get $pv) (local.get $tv))
+               (f32x4.mul (f32x4.add (local.get $pv) (local.get $pv)) (local.get $tv))))
+
+  ;; focal = q^γ·ce·αt
+  (func $focalTerm (param $xv v128) (param $tv v128) (param $pv v128) (param $e v128) (param $gamma f32) (param $mode i32) (param $va1 v128) (param $va0 v128) (result v128)
+    (f32x4.mul
+      (f32x4.mul (call $pow (call $focalQ (local.get $pv) (local.get $tv)) (local.get $gamma) (local.get $mode))
+                 (call $ceTerm (local.get $xv) (local.get $tv) (local.get $e)))
+      (f32x4.add (f32x4.mul (local.get $tv) (local.get $va1)) (local.get $va0))))
+
+  ;; ∂focal/∂x = αt·(γq^(γ−1)·(1 − 2t)·p(1 − p)·ce + q^γ·(p − t))
+  (func $focalSlope (param $xv v128) (param $tv v128) (param $pv v128) (param $e v128) (param $gamma f32) (param $mode i32) (param $va1 v128) (param $va0 v128) (result v128)
+    (local $q v128) (local $pw v128)
+    (local.set $q (call $focalQ (local.get $pv) (local.get $tv)))
+    (local.set $pw (call $pow (local.get $q) (local.get $gamma) (local.get $mode)))
+    (f32x4.mul
+      (f32x4.add (f32x4.mul (local.get $tv) (local.get $va1)) (local.get $va0))
+      (f32x4.add
+        (f32x4.mul
+          (f32x4.mul (call $powSlope (local.get $q) (local.get $pw) (local.get $gamma) (local.get $mode))
+                     (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.add (local.get $tv) (local.get $tv))))
+          (f32x4.mul
+            (f32x4.mul (local.get $pv) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $pv)))
+            (call $ceTerm (local.get $xv) (local.get $tv) (local.get $e))))
+        (f32x4.mul (local.get $pw) (f32x4.sub (local.get $pv) (local.get $tv))))))
+
+    ;; ---------------------------------------------------------------------------------------------
   ;; Sigmoid family (binary and multilabel), n contiguous elements of one (image, channel) group.
 
   ;; From logits x and targets t: p = σ(x) written to p; s0 = Σ p·t, s1 = Σ p, s2 = Σ t.
@@ -212,7 +272,7 @@
   (func (export "sigmoidRegionBce") (param $x i32) (param $t i32) (param $p i32) (param $n i32)
     (param $wPos f32) (param $wNeg f32) (param $smoothing f32)
     (local $end i32) (local $stop i32)
-    (local $xv v128) (local $tv v128) (local $pv v128) (local $e v128) (local $ts v128) (local $sp v128)
+    (local $xv v128) (local $tv v128) (local $pv v128) (local $e v128)
     (local $wp v128) (local $wn v128) (local $a v128) (local $b v128)
     (local $aI v128) (local $aP v128) (local $aT v128) (local $aB v128)
     (local $dI v128) (local $dP v128) (local $dT v128) (local $dB v128)
@@ -235,16 +295,9 @@
           (local.set $e (call $expNegAbs (local.get $xv)))
           (local.set $pv (call $sigmoidFrom (local.get $xv) (local.get $e)))
           (v128.store (local.get $p) (local.get $pv))
-          (local.set $ts (f32x4.add (f32x4.mul (local.get $tv) (local.get $a)) (local.get $b)))
-          ;; softplus(x) = max(x, 0) + log1p(e^(−|x|))
-          (local.set $sp (f32x4.add (f32x4.max (local.get $xv) (v128.const f32x4 0 0 0 0)) (call $log1pUnit (local.get $e))))
           (local.set $aB
             (f32x4.add (local.get $aB)
-              (f32x4.sub
-                (f32x4.mul (local.get $sp)
-                  (f32x4.add (f32x4.mul (local.get $wp) (local.get $ts))
-                             (f32x4.mul (local.get $wn) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $ts)))))
-                (f32x4.mul (f32x4.mul (local.get $wp) (local.get $ts)) (local.get $xv)))))
+              (call $bceTerm (local.get $xv) (local.get $tv) (local.get $e) (local.get $wp) (local.get $wn) (local.get $a) (local.get $b))))
           (local.set $aI (f32x4.add (local.get $aI) (f32x4.mul (local.get $pv) (local.get $tv))))
           (local.set $aP (f32x4.add (local.get $aP) (local.get $pv)))
           (local.set $aT (f32x4.add (local.get $aT) (local.get $tv)))
@@ -267,7 +320,7 @@
   (func (export "sigmoidFocal") (param $x i32) (param $t i32) (param $n i32)
     (param $gamma f32) (param $mode i32) (param $a1 f32) (param $a0 f32)
     (local $end i32) (local $stop i32)
-    (local $xv v128) (local $tv v128) (local $pv v128) (local $e v128) (local $q v128) (local $ce v128)
+    (local $xv v128) (local $tv v128) (local $pv v128) (local $e v128)
     (local $va1 v128) (local $va0 v128)
     (local $aI v128) (local $aP v128) (local $aT v128) (local $aF v128)
     (local $dI v128) (local $dP v128) (local $dT v128) (local $dF v128)
@@ -287,18 +340,10 @@
           (local.set $tv (v128.load (local.get $t)))
           (local.set $e (call $expNegAbs (local.get $xv)))
           (local.set $pv (call $sigmoidFrom (local.get $xv) (local.get $e)))
-          (local.set $ce
-            (f32x4.sub
-              (f32x4.add (f32x4.max (local.get $xv) (v128.const f32x4 0 0 0 0)) (call $log1pUnit (local.get $e)))
-              (f32x4.mul (local.get $tv) (local.get $xv))))
-          (local.set $q
-            (f32x4.sub (f32x4.add (local.get $pv) (local.get $tv))
-                       (f32x4.mul (f32x4.add (local.get $pv) (local.get $pv)) (local.get $tv))))
           (local.set $aF
             (f32x4.add (local.get $aF)
-              (f32x4.mul
-                (f32x4.mul (call $pow (local.get $q) (local.get $gamma) (local.get $mode)) (local.get $ce))
-                (f32x4.add (f32x4.mul (local.get $tv) (local.get $va1)) (local.get $va0)))))
+              (call $focalTerm (local.get $xv) (local.get $tv) (local.get $pv) (local.get $e)
+                (local.get $gamma) (local.get $mode) (local.get $va1) (local.get $va0))))
           (local.set $aI (f32x4.add (local.get $aI) (f32x4.mul (local.get $pv) (local.get $tv))))
           (local.set $aP (f32x4.add (local.get $aP) (local.get $pv)))
           (local.set $aT (f32x4.add (local.get $aT) (local.get $tv)))
@@ -320,7 +365,7 @@
   (func (export "sigmoidRegionGrad") (param $t i32) (param $p i32) (param $dx i32) (param $n i32)
     (param $gI f32) (param $gP f32) (param $gB f32) (param $wPos f32) (param $wNeg f32) (param $smoothing f32)
     (local $end i32)
-    (local $tv v128) (local $pv v128) (local $ts v128) (local $d v128)
+    (local $tv v128) (local $pv v128) (local $d v128)
     (local $vgI v128) (local $vgP v128) (local $vgB v128) (local $wp v128) (local $wn v128) (local $a v128) (local $b v128)
     (local.set $vgI (f32x4.splat (local.get $gI)))
     (local.set $vgP (f32x4.splat (local.get $gP)))
@@ -341,16 +386,10 @@
             (f32x4.mul (local.get $pv) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $pv)))))
         (if (f32.ne (local.get $gB) (f32.const 0))
           (then
-            (local.set $ts (f32x4.add (f32x4.mul (local.get $tv) (local.get $a)) (local.get $b)))
             (local.set $d
               (f32x4.add (local.get $d)
                 (f32x4.mul (local.get $vgB)
-                  (f32x4.sub
-                    (f32x4.mul
-                      (f32x4.add (f32x4.mul (local.get $wp) (local.get $ts))
-                                 (f32x4.mul (local.get $wn) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $ts))))
-                      (local.get $pv))
-                    (f32x4.mul (local.get $wp) (local.get $ts))))))))
+                  (call $bceSlope (local.get $tv) (local.get $pv) (local.get $wp) (local.get $wn) (local.get $a) (local.get $b)))))))
         (v128.store (local.get $dx) (local.get $d))
         (local.set $t (i32.add (local.get $t) (i32.const 16)))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
@@ -362,8 +401,7 @@
   (func (export "sigmoidFocalGrad") (param $x i32) (param $t i32) (param $dx i32) (param $n i32)
     (param $gI f32) (param $gP f32) (param $gF f32) (param $gamma f32) (param $mode i32) (param $a1 f32) (param $a0 f32)
     (local $end i32)
-    (local $xv v128) (local $tv v128) (local $pv v128) (local $e v128) (local $q v128) (local $ce v128)
-    (local $slope v128) (local $pw v128) (local $f v128)
+    (local $xv v128) (local $tv v128) (local $pv v128) (local $e v128)
     (local $vgI v128) (local $vgP v128) (local $vgF v128) (local $va1 v128) (local $va0 v128)
     (local.set $vgI (f32x4.splat (local.get $gI)))
     (local.set $vgP (f32x4.splat (local.get $gP)))
@@ -378,34 +416,148 @@
         (local.set $tv (v128.load (local.get $t)))
         (local.set $e (call $expNegAbs (local.get $xv)))
         (local.set $pv (call $sigmoidFrom (local.get $xv) (local.get $e)))
-        (local.set $slope (f32x4.mul (local.get $pv) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $pv))))
-        (local.set $ce
-          (f32x4.sub
-            (f32x4.add (f32x4.max (local.get $xv) (v128.const f32x4 0 0 0 0)) (call $log1pUnit (local.get $e)))
-            (f32x4.mul (local.get $tv) (local.get $xv))))
-        (local.set $q
-          (f32x4.sub (f32x4.add (local.get $pv) (local.get $tv))
-                     (f32x4.mul (f32x4.add (local.get $pv) (local.get $pv)) (local.get $tv))))
-        (local.set $pw (call $pow (local.get $q) (local.get $gamma) (local.get $mode)))
-        (local.set $f
-          (f32x4.mul
-            (f32x4.add (f32x4.mul (local.get $tv) (local.get $va1)) (local.get $va0))
-            (f32x4.add
-              (f32x4.mul
-                (f32x4.mul (call $powSlope (local.get $q) (local.get $pw) (local.get $gamma) (local.get $mode))
-                           (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.add (local.get $tv) (local.get $tv))))
-                (f32x4.mul (local.get $slope) (local.get $ce)))
-              (f32x4.mul (local.get $pw) (f32x4.sub (local.get $pv) (local.get $tv))))))
         (v128.store (local.get $dx)
           (f32x4.add
-            (f32x4.mul (f32x4.add (f32x4.mul (local.get $vgI) (local.get $tv)) (local.get $vgP)) (local.get $slope))
-            (f32x4.mul (local.get $vgF) (local.get $f))))
+            (f32x4.mul (f32x4.add (f32x4.mul (local.get $vgI) (local.get $tv)) (local.get $vgP))
+                       (f32x4.mul (local.get $pv) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $pv))))
+            (f32x4.mul (local.get $vgF)
+              (call $focalSlope (local.get $xv) (local.get $tv) (local.get $pv) (local.get $e)
+                (local.get $gamma) (local.get $mode) (local.get $va1) (local.get $va0)))))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (local.set $t (i32.add (local.get $t) (i32.const 16)))
         (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
         (br $next))))
 
-  ;; ---------------------------------------------------------------------------------------------
+;; ---------------------------------------------------------------------------------------------
+  ;; Sigmoid family, channels last with C a multiple of 4: one vector holds 4 classes of a pixel,
+  ;; so each lane is one class. n vectors `stride` bytes apart (4·C: one per pixel of an image),
+  ;; sums kept per lane.
+
+  ;; kind 0: region (p written), 1: region + BCE (p written), 2: focal (p not written). Writes the
+  ;; float64 sums of each lane to `out`: rows I, P, T, X (X = Σ bce or Σ focal) of 4 lanes.
+  (func (export "sigmoidLanes") (param $x i32) (param $t i32) (param $p i32) (param $n i32) (param $stride i32)
+    (param $out i32) (param $kind i32) (param $wPos f32) (param $wNeg f32) (param $smoothing f32)
+    (param $gamma f32) (param $mode i32) (param $a1 f32) (param $a0 f32)
+    (local $i i32) (local $stop i32)
+    (local $xv v128) (local $tv v128) (local $pv v128) (local $e v128)
+    (local $wp v128) (local $wn v128) (local $a v128) (local $b v128) (local $va1 v128) (local $va0 v128)
+    (local $aI v128) (local $aP v128) (local $aT v128) (local $aX v128)
+    (local $dI0 v128) (local $dI1 v128) (local $dP0 v128) (local $dP1 v128)
+    (local $dT0 v128) (local $dT1 v128) (local $dX0 v128) (local $dX1 v128)
+    (local.set $wp (f32x4.splat (local.get $wPos)))
+    (local.set $wn (f32x4.splat (local.get $wNeg)))
+    (local.set $a (f32x4.splat (f32.sub (f32.const 1) (local.get $smoothing))))
+    (local.set $b (f32x4.splat (f32.mul (local.get $smoothing) (f32.const 0.5))))
+    (local.set $va1 (f32x4.splat (local.get $a1)))
+    (local.set $va0 (f32x4.splat (local.get $a0)))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $stop (select (i32.add (local.get $i) (i32.const 16)) (local.get $n)
+                                 (i32.lt_u (i32.add (local.get $i) (i32.const 16)) (local.get $n))))
+        (local.set $aI (v128.const i32x4 0 0 0 0))
+        (local.set $aP (v128.const i32x4 0 0 0 0))
+        (local.set $aT (v128.const i32x4 0 0 0 0))
+        (local.set $aX (v128.const i32x4 0 0 0 0))
+        (loop $inner
+          (local.set $xv (v128.load (local.get $x)))
+          (local.set $tv (v128.load (local.get $t)))
+          (local.set $e (call $expNegAbs (local.get $xv)))
+          (local.set $pv (call $sigmoidFrom (local.get $xv) (local.get $e)))
+          (if (i32.eq (local.get $kind) (i32.const 2))
+            (then
+              (local.set $aX
+                (f32x4.add (local.get $aX)
+                  (call $focalTerm (local.get $xv) (local.get $tv) (local.get $pv) (local.get $e)
+                    (local.get $gamma) (local.get $mode) (local.get $va1) (local.get $va0)))))
+            (else
+              (v128.store (local.get $p) (local.get $pv))
+              (if (local.get $kind)
+                (then
+                  (local.set $aX
+                    (f32x4.add (local.get $aX)
+                      (call $bceTerm (local.get $xv) (local.get $tv) (local.get $e) (local.get $wp) (local.get $wn) (local.get $a) (local.get $b))))))))
+          (local.set $aI (f32x4.add (local.get $aI) (f32x4.mul (local.get $pv) (local.get $tv))))
+          (local.set $aP (f32x4.add (local.get $aP) (local.get $pv)))
+          (local.set $aT (f32x4.add (local.get $aT) (local.get $tv)))
+          (local.set $x (i32.add (local.get $x) (local.get $stride)))
+          (local.set $t (i32.add (local.get $t) (local.get $stride)))
+          (local.set $p (i32.add (local.get $p) (local.get $stride)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $inner (i32.lt_u (local.get $i) (local.get $stop))))
+        ;; lanes 0, 1 and 2, 3 carried in float64
+        (local.set $dI0 (f64x2.add (local.get $dI0) (f64x2.promote_low_f32x4 (local.get $aI))))
+        (local.set $dI1 (f64x2.add (local.get $dI1) (call $highPair (local.get $aI))))
+        (local.set $dP0 (f64x2.add (local.get $dP0) (f64x2.promote_low_f32x4 (local.get $aP))))
+        (local.set $dP1 (f64x2.add (local.get $dP1) (call $highPair (local.get $aP))))
+        (local.set $dT0 (f64x2.add (local.get $dT0) (f64x2.promote_low_f32x4 (local.get $aT))))
+        (local.set $dT1 (f64x2.add (local.get $dT1) (call $highPair (local.get $aT))))
+        (local.set $dX0 (f64x2.add (local.get $dX0) (f64x2.promote_low_f32x4 (local.get $aX))))
+        (local.set $dX1 (f64x2.add (local.get $dX1) (call $highPair (local.get $aX))))
+        (br $blocks)))
+    (v128.store (local.get $out) (local.get $dI0))
+    (v128.store offset=16 (local.get $out) (local.get $dI1))
+    (v128.store offset=32 (local.get $out) (local.get $dP0))
+    (v128.store offset=48 (local.get $out) (local.get $dP1))
+    (v128.store offset=64 (local.get $out) (local.get $dT0))
+    (v128.store offset=80 (local.get $out) (local.get $dT1))
+    (v128.store offset=96 (local.get $out) (local.get $dX0))
+    (v128.store offset=112 (local.get $out) (local.get $dX1)))
+
+  ;; Lanes 2 and 3 as float64.
+  (func $highPair (param $v v128) (result v128)
+    (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
+
+  ;; Gradient of sigmoidLanes with per-lane coefficients at `coef` (float32 vectors gI, gP, gX):
+  ;; kinds 0, 1 from the kept p: dx = (gI·t + gP)·p(1 − p) [+ gX·∂bce/∂x];
+  ;; kind 2 from x: dx = (gI·t + gP)·p(1 − p) + gX·∂focal/∂x.
+  (func (export "sigmoidLanesGrad") (param $x i32) (param $t i32) (param $p i32) (param $dx i32) (param $n i32) (param $stride i32)
+    (param $coef i32) (param $kind i32) (param $wPos f32) (param $wNeg f32) (param $smoothing f32)
+    (param $gamma f32) (param $mode i32) (param $a1 f32) (param $a0 f32)
+    (local $i i32) (local $xv v128) (local $tv v128) (local $pv v128) (local $e v128) (local $d v128)
+    (local $gI v128) (local $gP v128) (local $gX v128)
+    (local $wp v128) (local $wn v128) (local $a v128) (local $b v128) (local $va1 v128) (local $va0 v128)
+    (local.set $gI (v128.load (local.get $coef)))
+    (local.set $gP (v128.load offset=16 (local.get $coef)))
+    (local.set $gX (v128.load offset=32 (local.get $coef)))
+    (local.set $wp (f32x4.splat (local.get $wPos)))
+    (local.set $wn (f32x4.splat (local.get $wNeg)))
+    (local.set $a (f32x4.splat (f32.sub (f32.const 1) (local.get $smoothing))))
+    (local.set $b (f32x4.splat (f32.mul (local.get $smoothing) (f32.const 0.5))))
+    (local.set $va1 (f32x4.splat (local.get $a1)))
+    (local.set $va0 (f32x4.splat (local.get $a0)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $tv (v128.load (local.get $t)))
+        (if (i32.eq (local.get $kind) (i32.const 2))
+          (then
+            (local.set $xv (v128.load (local.get $x)))
+            (local.set $e (call $expNegAbs (local.get $xv)))
+            (local.set $pv (call $sigmoidFrom (local.get $xv) (local.get $e)))
+            (local.set $d
+              (f32x4.mul (local.get $gX)
+                (call $focalSlope (local.get $xv) (local.get $tv) (local.get $pv) (local.get $e)
+                  (local.get $gamma) (local.get $mode) (local.get $va1) (local.get $va0)))))
+          (else
+            (local.set $pv (v128.load (local.get $p)))
+            (local.set $d
+              (if (result v128) (local.get $kind)
+                (then (f32x4.mul (local.get $gX)
+                        (call $bceSlope (local.get $tv) (local.get $pv) (local.get $wp) (local.get $wn) (local.get $a) (local.get $b))))
+                (else (v128.const i32x4 0 0 0 0))))))
+        (v128.store (local.get $dx)
+          (f32x4.add (local.get $d)
+            (f32x4.mul (f32x4.add (f32x4.mul (local.get $gI) (local.get $tv)) (local.get $gP))
+                       (f32x4.mul (local.get $pv) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $pv))))))
+        (local.set $x (i32.add (local.get $x) (local.get $stride)))
+        (local.set $t (i32.add (local.get $t) (local.get $stride)))
+        (local.set $p (i32.add (local.get $p) (local.get $stride)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $stride)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+    ;; ---------------------------------------------------------------------------------------------
   ;; Softmax family: one image of a channels-last prediction from logits with class-index labels
   ;; and plain sums (the common multiclass case).
 

@@ -26,6 +26,39 @@ export interface SimdKernels {
   sigmoidFocal(x: Ptr, t: Ptr, n: number, gamma: number, mode: number, a1: number, a0: number): void;
   sigmoidRegionGrad(t: Ptr, p: Ptr, dx: Ptr, n: number, gI: number, gP: number, gB: number, wPos: number, wNeg: number, smoothing: number): void;
   sigmoidFocalGrad(x: Ptr, t: Ptr, dx: Ptr, n: number, gI: number, gP: number, gF: number, gamma: number, mode: number, a1: number, a0: number): void;
+  sigmoidLanes(
+    x: Ptr,
+    t: Ptr,
+    p: Ptr,
+    n: number,
+    stride: number,
+    out: Ptr,
+    kind: number,
+    wPos: number,
+    wNeg: number,
+    smoothing: number,
+    gamma: number,
+    mode: number,
+    a1: number,
+    a0: number,
+  ): void;
+  sigmoidLanesGrad(
+    x: Ptr,
+    t: Ptr,
+    p: Ptr,
+    dx: Ptr,
+    n: number,
+    stride: number,
+    coef: Ptr,
+    kind: number,
+    wPos: number,
+    wNeg: number,
+    smoothing: number,
+    gamma: number,
+    mode: number,
+    a1: number,
+    a0: number,
+  ): void;
   softmaxForward(
     x: Ptr,
     t: Ptr,
