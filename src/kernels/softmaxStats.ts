@@ -9,9 +9,9 @@
  * a label check `[3]` (non-integral labels, lowest and highest valid label); and p (x's shape).
  * Backward `SeglossSoftmaxStatsGrad`: inputs x, t, p, `coef` = ∂L/∂sums; output ∂L/∂x.
  *
- * Logits with class-index labels, channels last and plain sums (the common multiclass case) run the
- * SIMD WebAssembly kernels of simd/seglossSimd.wat (in place on the wasm heap, on copies in the
- * `SimdArena` on cpu); everything else these loops.
+ * Logits, channels last and plain sums with class-index labels or float32 one-hot / soft targets
+ * (the common multiclass cases) run the SIMD WebAssembly kernels of simd/seglossSimd.wat (in place
+ * on the wasm heap, on copies in the `SimdArena` on cpu); everything else these loops.
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, isCpu, view } from './access.js';
@@ -64,8 +64,9 @@ export function labelAt(a: { hasIgnore: boolean; ignoreIndex: number }, t: Array
 
 /** Whether the SIMD kernels take this case: logits, class-index labels, plain sums, channels last. */
 function simdCase(a: SoftmaxAttrs, inputs: Record<string, TensorInfo>): boolean {
-  const labels = inputs.t.dtype === 'int32' || inputs.t.dtype === 'float32';
-  return a.fromLogits && !a.dense && !a.softLabel && !a.squared && a.smoothing === 0 && !a.channelsFirst && labels && inputs.x.dtype === 'float32';
+  // Index labels as int32 or float32; one-hot (dense) targets as float32.
+  const labels = inputs.t.dtype === 'float32' || (inputs.t.dtype === 'int32' && !a.dense);
+  return a.fromLogits && !a.softLabel && !a.squared && a.smoothing === 0 && !a.channelsFirst && labels && inputs.x.dtype === 'float32';
 }
 
 /** The SIMD kernels' scratch: forward 7 float64 rows + 2 float32 rows of Cp = 4·⌈C/4⌉; backward 4 float32 rows. */
@@ -106,24 +107,42 @@ function simdForward(
   const tp = (t as Float32Array).byteOffset;
   for (let b = 0; b < B; b++) {
     acc.fill(0);
-    simd.softmaxForward(
-      xp + 4 * b * S * C,
-      tp + 4 * b * S,
-      p.byteOffset + 4 * b * S * C,
-      S,
-      C,
-      labelKind(t),
-      a.hasIgnore ? 1 : 0,
-      a.ignoreIndex,
-      base,
-      wv.byteOffset,
-      av.byteOffset,
-      a.wantCe ? 1 : 0,
-      a.wantFocal ? 1 : 0,
-      a.gamma,
-      gammaMode(a.gamma),
-    );
-    const N = simd.s3.value as number;
+    if (a.dense) {
+      simd.softmaxDenseForward(
+        xp + 4 * b * S * C,
+        tp + 4 * b * S * C,
+        p.byteOffset + 4 * b * S * C,
+        S,
+        C,
+        base,
+        wv.byteOffset,
+        av.byteOffset,
+        a.wantCe ? 1 : 0,
+        a.wantFocal ? 1 : 0,
+        a.gamma,
+        gammaMode(a.gamma),
+      );
+    } else {
+      simd.softmaxForward(
+        xp + 4 * b * S * C,
+        tp + 4 * b * S,
+        p.byteOffset + 4 * b * S * C,
+        S,
+        C,
+        labelKind(t),
+        a.hasIgnore ? 1 : 0,
+        a.ignoreIndex,
+        base,
+        wv.byteOffset,
+        av.byteOffset,
+        a.wantCe ? 1 : 0,
+        a.wantFocal ? 1 : 0,
+        a.gamma,
+        gammaMode(a.gamma),
+      );
+    }
+    // One-hot targets: every pixel counts.
+    const N = a.dense ? S : (simd.s3.value as number);
     for (let k = 0; k < SOFTMAX_ROWS; k++) {
       for (let c = 0; c < C; c++) stats[k * G + b * C + c] = k === SROW.N ? N : acc[k * Cp + c];
     }
@@ -306,6 +325,10 @@ function simdBackward(
       g[Cp + c] = coef[k];
       g[2 * Cp + c] = a.wantCe ? coef[4 * G + k] * w[c] : 0;
       g[3 * Cp + c] = a.wantFocal ? coef[6 * G + k] * alpha[c] : 0;
+    }
+    if (a.dense) {
+      simd.softmaxDenseBackward(tp + 4 * b * S * C, pp + 4 * b * S * C, dx.byteOffset + 4 * b * S * C, S, C, g.byteOffset, a.wantFocal ? 1 : 0, a.gamma, gammaMode(a.gamma));
+      continue;
     }
     simd.softmaxBackward(
       tp + 4 * b * S,

@@ -56,7 +56,7 @@ type Factory = (options: Record<string, unknown>) => segloss.LossFn;
 const factory = (fn: string): Factory => (segloss as unknown as Record<string, Factory>)[fn];
 
 const SIGMOID_EXPORTS = ['sigmoidRegion', 'sigmoidRegionBce', 'sigmoidFocal', 'sigmoidRegionGrad', 'sigmoidFocalGrad', 'sigmoidLanes', 'sigmoidLanesGrad'];
-const SOFTMAX_EXPORTS = ['softmaxForward', 'softmaxBackward'];
+const SOFTMAX_EXPORTS = ['softmaxForward', 'softmaxBackward', 'softmaxDenseForward', 'softmaxDenseBackward'];
 
 function callCounts(): Record<string, number> {
   return Object.fromEntries([...SIGMOID_EXPORTS, ...SOFTMAX_EXPORTS].map((n) => [n, calls.get(n) ?? 0]));
@@ -91,7 +91,7 @@ interface AgreeCase {
   /** yPred shape as given (channels-first when the options say so). */
   shape: number[];
   /** Targets: 0/1 mask in yPred's layout, or class indices (int32 / float32), optionally 20 % ignored (255). */
-  target: 'mask' | 'int32' | 'float32' | 'int32Ignore' | 'float32Ignore';
+  target: 'mask' | 'int32' | 'float32' | 'int32Ignore' | 'float32Ignore' | 'onehot' | 'soft';
   /** Put logits of ±100 into yPred. */
   extreme: boolean;
   /** The SIMD exports the loss must call. */
@@ -158,7 +158,22 @@ for (const C of [2, 3, 4, 5, 8, 9]) {
         shape: [2, 7, 5, C],
         target: l.ignore ? `${dtype}Ignore` : dtype,
         extreme: (k + C) % 2 === 0,
-        kernels: SOFTMAX_EXPORTS,
+        kernels: ['softmaxForward', 'softmaxBackward'],
+      });
+    });
+  }
+  // One-hot and soft targets in yPred's layout: the dense kernels.
+  for (const target of ['onehot', 'soft'] as const) {
+    MULTICLASS_LOSSES.filter((l) => !l.ignore).forEach((l, k) => {
+      const options = l.options.classWeights === 'ramp' ? { ...l.options, classWeights: Array.from({ length: C }, (_, c) => 0.5 + c / 4) } : l.options;
+      AGREE_CASES.push({
+        name: `multiclass C = ${C}, ${target} targets ${JSON.stringify(options)}`,
+        fn: l.fn,
+        options,
+        shape: [2, 7, 5, C],
+        target,
+        extreme: (k + C) % 2 === 1,
+        kernels: ['softmaxDenseForward', 'softmaxDenseBackward'],
       });
     });
   }
@@ -191,6 +206,19 @@ function agreeInputs(c: AgreeCase, seed: number): { yTrue: tf.Tensor; yPred: tf.
         xs[j * C + ((l + 1) % C)] = 100;
       } else if (j % 5 === 2) xs[j * C + l] = 100;
     }
+  }
+  if (c.target === 'onehot' || c.target === 'soft') {
+    // One-hot rows of the labels, or soft rows (random, normalised) for 'soft'.
+    const dense = new Float32Array(n);
+    for (let j = 0; j < S; j++) {
+      if (c.target === 'onehot') dense[j * C + (labels[j] === 255 ? 0 : labels[j])] = 1;
+      else {
+        let sum = 0;
+        for (let k = 0; k < C; k++) sum += dense[j * C + k] = r() + 0.01;
+        for (let k = 0; k < C; k++) dense[j * C + k] /= sum;
+      }
+    }
+    return { yTrue: tf.tensor(dense, c.shape), yPred: tf.tensor(xs, c.shape) };
   }
   const dtype = c.target.startsWith('int32') ? 'int32' : 'float32';
   return { yTrue: tf.tensor(labels, c.shape.slice(0, -1), dtype), yPred: tf.tensor(xs, c.shape) };
@@ -716,6 +744,71 @@ describe('SIMD kernels against float64 closed forms', () => {
     expect(Array.from(acc.subarray(4 * Cp))).toEqual(new Array(3 * Cp).fill(0));
     expect(acc[2 * Cp + 2]).toBe(2); // two valid pixels of class 2
   });
+
+  // Dense targets: soft rows (one pixel one-hot), every pixel counted.
+  function denseTargets(): Float32Array {
+    const r = rng(13);
+    const td = new Float32Array(S * C);
+    for (let j = 0; j < S; j++) {
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += td[j * C + c] = j === 0 ? (c === 3 ? 1 : 0) : r();
+      for (let c = 0; c < C; c++) td[j * C + c] /= sum;
+    }
+    return td;
+  }
+  const TD = denseTargets();
+
+  for (const gamma of [2, 1.5]) {
+    it(`softmaxDenseForward() with γ = ${gamma}: p = softmax(x), and the rows I, P, T, CE, WT, FOCAL summed over classes`, () => {
+      setUpSoftmax(false);
+      f32.set(TD, ST / 4);
+      k.softmaxDenseForward(SX, ST, SP, S, C, ACC, SW, SA, 1, 1, gamma, gammaMode(gamma));
+      const acc = new Float64Array(memory.buffer, ACC, 7 * Cp);
+      const want = new Float64Array(7 * Cp);
+      const size = new Float64Array(7 * Cp);
+      for (let j = 0; j < S; j++) {
+        const { p, lp } = softmax64(j);
+        for (let c = 0; c < C; c++) {
+          within(f32[SP / 4 + j * C + c], p[c], 1e-6 * p[c] + EXP_FLOOR, `softmaxDenseForward p[${j}, ${c}]`);
+          const tc = TD[j * C + c];
+          const terms = [p[c] * tc, p[c], tc, 0, -W[c] * tc * lp[c], W[c] * tc, -ALPHA[c] * tc * pow64(1 - p[c], gamma) * lp[c]];
+          const sizes = [p[c] * tc, p[c], tc, 0, W[c] * tc * (Math.abs(lp[c]) + Math.abs(xs[j * C + c]) + 1), W[c] * tc, ALPHA[c] * tc * (Math.abs(lp[c]) + Math.abs(xs[j * C + c]) + 1)];
+          terms.forEach((v, row) => {
+            want[row * Cp + c] += v;
+            size[row * Cp + c] += sizes[row];
+          });
+        }
+      }
+      for (let i = 0; i < 7 * Cp; i++) {
+        if (i % Cp >= C || (i >= 3 * Cp && i < 4 * Cp)) expect(acc[i]).toBe(0);
+        within(acc[i], want[i], 1e-6 * size[i] + S * EXP_FLOOR, `softmaxDenseForward (γ ${gamma}) acc row ${Math.floor(i / Cp)} (class ${i % Cp})`);
+      }
+      expect(f32[SP / 4 + S * C]).toBe(SENTINEL);
+    });
+
+    it(`softmaxDenseBackward() with γ = ${gamma} follows dx_c = r_c − p_c·Σr, r_c = p_c(gI_c t_c + gP_c) − gCE_c t_c − gF_c t_c ψ_c`, () => {
+      setUpSoftmax(false);
+      f32.set(TD, ST / 4);
+      k.softmaxDenseForward(SX, ST, SP, S, C, ACC, SW, SA, 1, 1, gamma, gammaMode(gamma));
+      const r = rng(21);
+      const g = [0, 1, 2, 3].map(() => Array.from({ length: C }, () => (r() - 0.5) * 4));
+      g.forEach((rowValues, row) => f32.set(rowValues, SG / 4 + row * Cp));
+      k.softmaxDenseBackward(ST, SP, SDX, S, C, SG, 1, gamma, gammaMode(gamma));
+      const [gP, gI, gCE, gF] = g;
+      for (let j = 0; j < S; j++) {
+        const p = Array.from(f32.subarray(SP / 4 + j * C, SP / 4 + (j + 1) * C));
+        const rc = p.map((pc, c) => {
+          const tc = TD[j * C + c];
+          const psi = pow64(1 - pc, gamma) - powSlope64(1 - pc, gamma) * (pc > 0 ? pc * Math.log(pc) : 0);
+          return pc * (gI[c] * tc + gP[c]) - gCE[c] * tc - gF[c] * tc * psi;
+        });
+        const sum = rc.reduce((a, b) => a + b, 0);
+        const scale = rc.reduce((a, b) => a + Math.abs(b), 0) + 4;
+        for (let c = 0; c < C; c++) within(f32[SDX / 4 + j * C + c], rc[c] - p[c] * sum, 2e-6 * scale, `softmaxDenseBackward (γ ${gamma}) dx[${j}, ${c}]`);
+      }
+      expect(f32[SDX / 4 + S * C]).toBe(SENTINEL);
+    });
+  }
 
   for (const gamma of [2, 1.5]) {
     for (const [usesP, wantFocal] of [

@@ -300,6 +300,8 @@ describe('inlineWat() on the SIMD kernels', () => {
       '"sigmoidLanesGrad"',
       '"softmaxForward"',
       '"softmaxBackward"',
+      '"softmaxDenseForward"',
+      '"softmaxDenseBackward"',
     ]);
     expect(callees(module)).toEqual([]);
   });

@@ -807,4 +807,160 @@
         (local.set $t (i32.add (local.get $t) (i32.const 4)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $pixels))))
+
+  ;; One-hot (or soft) targets t in x's layout, channels last, logits, plain sums.
+
+  ;; acc[row·Cp + c] += v (lanes of chunk k), in float64.
+  (func $addRow (param $acc i32) (param $row i32) (param $rowBytes i32) (param $k i32) (param $v v128)
+    (local $cell i32)
+    (local.set $cell
+      (i32.add (i32.add (local.get $acc) (i32.mul (local.get $row) (local.get $rowBytes))) (i32.shl (local.get $k) (i32.const 5))))
+    (v128.store (local.get $cell) (f64x2.add (v128.load (local.get $cell)) (f64x2.promote_low_f32x4 (local.get $v))))
+    (v128.store offset=16 (local.get $cell) (f64x2.add (v128.load offset=16 (local.get $cell)) (call $highPair (local.get $v)))))
+
+  ;; Forward over the S pixels of one image: p = softmax(x) written to p; into the float64 rows of
+  ;; `acc` (as softmaxForward): I_c += p_c·t_c, P_c += p_c, T_c += t_c, CE_c −= w_c·t_c·log p_c,
+  ;; WT_c += w_c·t_c, FOCAL_c −= α_c·t_c·(1 − p_c)^γ·log p_c. Every pixel counts.
+  (func (export "softmaxDenseForward") (param $x i32) (param $t i32) (param $p i32) (param $S i32) (param $C i32)
+    (param $acc i32) (param $w i32) (param $alpha i32) (param $wantCe i32) (param $wantFocal i32)
+    (param $gamma f32) (param $mode i32)
+    (local $j i32) (local $k i32) (local $K i32) (local $r i32) (local $last i32) (local $off i32) (local $rowBytes i32)
+    (local $v v128) (local $m v128) (local $sum v128) (local $inv v128) (local $lse v128) (local $pv v128) (local $tv v128)
+    (local $lp v128) (local $lastMask v128)
+    (local.set $K (i32.shr_u (i32.add (local.get $C) (i32.const 3)) (i32.const 2)))
+    (local.set $r (i32.and (local.get $C) (i32.const 3)))
+    (local.set $rowBytes (i32.shl (local.get $K) (i32.const 5)))
+    (local.set $lastMask
+      (i32x4.lt_s (v128.const i32x4 0 1 2 3)
+        (i32x4.splat (select (i32.const 4) (local.get $r) (i32.eqz (local.get $r))))))
+    (block $done
+      (loop $pixels
+        (br_if $done (i32.ge_u (local.get $j) (local.get $S)))
+        ;; max over the channels
+        (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $k (i32.const 0))
+        (loop $max
+          (local.set $last (i32.and (i32.eq (local.get $k) (i32.sub (local.get $K) (i32.const 1))) (i32.ne (local.get $r) (i32.const 0))))
+          (local.set $v (call $load (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 4))) (local.get $last) (local.get $r)))
+          (if (local.get $last)
+            (then (local.set $v (v128.bitselect (local.get $v) (v128.const f32x4 -inf -inf -inf -inf) (local.get $lastMask)))))
+          (local.set $m (f32x4.max (local.get $m) (local.get $v)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $max (i32.lt_u (local.get $k) (local.get $K))))
+        (local.set $m (call $hmax (local.get $m)))
+        ;; e = exp(x − max) into p, and their sum
+        (local.set $sum (v128.const i32x4 0 0 0 0))
+        (local.set $k (i32.const 0))
+        (loop $exps
+          (local.set $last (i32.and (i32.eq (local.get $k) (i32.sub (local.get $K) (i32.const 1))) (i32.ne (local.get $r) (i32.const 0))))
+          (local.set $off (i32.shl (local.get $k) (i32.const 4)))
+          (local.set $v (call $exp (f32x4.sub (call $load (i32.add (local.get $x) (local.get $off)) (local.get $last) (local.get $r)) (local.get $m))))
+          (if (local.get $last) (then (local.set $v (v128.and (local.get $v) (local.get $lastMask)))))
+          (call $store (i32.add (local.get $p) (local.get $off)) (local.get $v) (local.get $last) (local.get $r))
+          (local.set $sum (f32x4.add (local.get $sum) (local.get $v)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $exps (i32.lt_u (local.get $k) (local.get $K))))
+        (local.set $sum (call $hsum (local.get $sum)))
+        (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $sum)))
+        (local.set $lse (f32x4.add (local.get $m) (call $log (local.get $sum))))
+        ;; normalise, and the rows
+        (local.set $k (i32.const 0))
+        (loop $norm
+          (local.set $last (i32.and (i32.eq (local.get $k) (i32.sub (local.get $K) (i32.const 1))) (i32.ne (local.get $r) (i32.const 0))))
+          (local.set $off (i32.shl (local.get $k) (i32.const 4)))
+          (local.set $pv (f32x4.mul (call $load (i32.add (local.get $p) (local.get $off)) (local.get $last) (local.get $r)) (local.get $inv)))
+          (call $store (i32.add (local.get $p) (local.get $off)) (local.get $pv) (local.get $last) (local.get $r))
+          (local.set $tv (call $load (i32.add (local.get $t) (local.get $off)) (local.get $last) (local.get $r)))
+          (call $addRow (local.get $acc) (i32.const 0) (local.get $rowBytes) (local.get $k) (f32x4.mul (local.get $pv) (local.get $tv)))
+          (call $addRow (local.get $acc) (i32.const 1) (local.get $rowBytes) (local.get $k) (local.get $pv))
+          (call $addRow (local.get $acc) (i32.const 2) (local.get $rowBytes) (local.get $k) (local.get $tv))
+          (if (i32.or (local.get $wantCe) (local.get $wantFocal))
+            (then
+              ;; log p = x − max − log Σe (0 in lanes past C, where t = 0 too)
+              (local.set $lp
+                (v128.and
+                  (f32x4.sub (call $load (i32.add (local.get $x) (local.get $off)) (local.get $last) (local.get $r)) (local.get $lse))
+                  (select (local.get $lastMask) (v128.const i32x4 -1 -1 -1 -1) (local.get $last))))
+              (if (local.get $wantCe)
+                (then
+                  (local.set $v (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $off))) (local.get $tv)))
+                  (call $addRow (local.get $acc) (i32.const 4) (local.get $rowBytes) (local.get $k) (f32x4.neg (f32x4.mul (local.get $v) (local.get $lp))))
+                  (call $addRow (local.get $acc) (i32.const 5) (local.get $rowBytes) (local.get $k) (local.get $v))))
+              (if (local.get $wantFocal)
+                (then
+                  (call $addRow (local.get $acc) (i32.const 6) (local.get $rowBytes) (local.get $k)
+                    (f32x4.neg
+                      (f32x4.mul
+                        (f32x4.mul (v128.load (i32.add (local.get $alpha) (local.get $off))) (local.get $tv))
+                        (f32x4.mul
+                          (call $pow (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $pv)) (local.get $gamma) (local.get $mode))
+                          (local.get $lp)))))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $norm (i32.lt_u (local.get $k) (local.get $K))))
+        (local.set $x (i32.add (local.get $x) (i32.shl (local.get $C) (i32.const 2))))
+        (local.set $t (i32.add (local.get $t) (i32.shl (local.get $C) (i32.const 2))))
+        (local.set $p (i32.add (local.get $p) (i32.shl (local.get $C) (i32.const 2))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $pixels))))
+
+  ;; Backward of softmaxDenseForward from the kept p, with `g` as for softmaxBackward (gP, gI,
+  ;; gCE·w, gF·α): r_c = p_c·(gI_c·t_c + gP_c) − gCE_c·t_c − gF_c·t_c·ψ_c with
+  ;; ψ = (1 − p)^γ − γ(1 − p)^(γ−1)·p·log p, and dx_c = r_c − p_c·Σ_k r_k.
+  (func (export "softmaxDenseBackward") (param $t i32) (param $p i32) (param $dx i32) (param $S i32) (param $C i32)
+    (param $g i32) (param $wantFocal i32) (param $gamma f32) (param $mode i32)
+    (local $j i32) (local $k i32) (local $K i32) (local $r i32) (local $last i32) (local $off i32) (local $Cp4 i32)
+    (local $pv v128) (local $tv v128) (local $rv v128) (local $sum v128) (local $q v128) (local $pw v128)
+    (local.set $K (i32.shr_u (i32.add (local.get $C) (i32.const 3)) (i32.const 2)))
+    (local.set $r (i32.and (local.get $C) (i32.const 3)))
+    (local.set $Cp4 (i32.shl (local.get $K) (i32.const 4)))
+    (block $done
+      (loop $pixels
+        (br_if $done (i32.ge_u (local.get $j) (local.get $S)))
+        (local.set $sum (v128.const i32x4 0 0 0 0))
+        (local.set $k (i32.const 0))
+        (loop $terms
+          (local.set $last (i32.and (i32.eq (local.get $k) (i32.sub (local.get $K) (i32.const 1))) (i32.ne (local.get $r) (i32.const 0))))
+          (local.set $off (i32.shl (local.get $k) (i32.const 4)))
+          (local.set $pv (call $load (i32.add (local.get $p) (local.get $off)) (local.get $last) (local.get $r)))
+          (local.set $tv (call $load (i32.add (local.get $t) (local.get $off)) (local.get $last) (local.get $r)))
+          (local.set $rv
+            (f32x4.sub
+              (f32x4.mul (local.get $pv)
+                (f32x4.add (f32x4.mul (v128.load (i32.add (i32.add (local.get $g) (local.get $Cp4)) (local.get $off))) (local.get $tv))
+                           (v128.load (i32.add (local.get $g) (local.get $off)))))
+              (f32x4.mul (v128.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (local.get $off))) (local.get $tv))))
+          (if (local.get $wantFocal)
+            (then
+              (local.set $q (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $pv)))
+              (local.set $pw (call $pow (local.get $q) (local.get $gamma) (local.get $mode)))
+              (local.set $rv
+                (f32x4.sub (local.get $rv)
+                  (f32x4.mul
+                    (f32x4.mul (v128.load (i32.add (i32.add (local.get $g) (i32.mul (local.get $Cp4) (i32.const 3))) (local.get $off))) (local.get $tv))
+                    (f32x4.sub (local.get $pw)
+                      ;; γ(1 − p)^(γ−1)·p·log p, 0 where p = 0
+                      (v128.and
+                        (f32x4.mul (call $powSlope (local.get $q) (local.get $pw) (local.get $gamma) (local.get $mode))
+                                   (f32x4.mul (local.get $pv) (call $log (local.get $pv))))
+                        (f32x4.gt (local.get $pv) (v128.const f32x4 0 0 0 0)))))))))
+          (call $store (i32.add (local.get $dx) (local.get $off)) (local.get $rv) (local.get $last) (local.get $r))
+          (local.set $sum (f32x4.add (local.get $sum) (local.get $rv)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $terms (i32.lt_u (local.get $k) (local.get $K))))
+        (local.set $sum (call $hsum (local.get $sum)))
+        (local.set $k (i32.const 0))
+        (loop $out
+          (local.set $last (i32.and (i32.eq (local.get $k) (i32.sub (local.get $K) (i32.const 1))) (i32.ne (local.get $r) (i32.const 0))))
+          (local.set $off (i32.shl (local.get $k) (i32.const 4)))
+          (call $store (i32.add (local.get $dx) (local.get $off))
+            (f32x4.sub (call $load (i32.add (local.get $dx) (local.get $off)) (local.get $last) (local.get $r))
+                       (f32x4.mul (call $load (i32.add (local.get $p) (local.get $off)) (local.get $last) (local.get $r)) (local.get $sum)))
+            (local.get $last) (local.get $r))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $out (i32.lt_u (local.get $k) (local.get $K))))
+        (local.set $t (i32.add (local.get $t) (i32.shl (local.get $C) (i32.const 2))))
+        (local.set $p (i32.add (local.get $p) (i32.shl (local.get $C) (i32.const 2))))
+        (local.set $dx (i32.add (local.get $dx) (i32.shl (local.get $C) (i32.const 2))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $pixels))))
 )

@@ -76,6 +76,21 @@ export interface SimdKernels {
     gamma: number,
     mode: number,
   ): void;
+  softmaxDenseForward(
+    x: Ptr,
+    t: Ptr,
+    p: Ptr,
+    S: number,
+    C: number,
+    acc: Ptr,
+    w: Ptr,
+    alpha: Ptr,
+    wantCe: number,
+    wantFocal: number,
+    gamma: number,
+    mode: number,
+  ): void;
+  softmaxDenseBackward(t: Ptr, p: Ptr, dx: Ptr, S: number, C: number, g: Ptr, wantFocal: number, gamma: number, mode: number): void;
   softmaxBackward(
     t: Ptr,
     p: Ptr,
