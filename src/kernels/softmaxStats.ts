@@ -9,8 +9,8 @@
  * a label check `[3]` (non-integral labels, lowest and highest valid label); and p (x's shape).
  * Backward `SeglossSoftmaxStatsGrad`: inputs x, t, p, `coef` = ∂L/∂sums; output ∂L/∂x.
  *
- * Logits, channels last and plain sums with class-index labels or float32 one-hot / soft targets
- * (the common multiclass cases) run the SIMD WebAssembly kernels of simd/seglossSimd.wat (in place
+ * Logits, channels last and plain sums (label smoothing allowed) with class-index labels or
+ * float32 one-hot / soft targets (the common multiclass cases) run the SIMD WebAssembly kernels of simd/seglossSimd.wat (in place
  * on the wasm heap, on copies in the `SimdArena` on cpu); everything else these loops.
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -62,11 +62,11 @@ export function labelAt(a: { hasIgnore: boolean; ignoreIndex: number }, t: Array
   return l === raw && l >= 0 && l < C ? l : -1;
 }
 
-/** Whether the SIMD kernels take this case: logits, class-index labels, plain sums, channels last. */
+/** Whether the SIMD kernels take this case: logits, plain sums, channels last. */
 function simdCase(a: SoftmaxAttrs, inputs: Record<string, TensorInfo>): boolean {
   // Index labels as int32 or float32; one-hot (dense) targets as float32.
   const labels = inputs.t.dtype === 'float32' || (inputs.t.dtype === 'int32' && !a.dense);
-  return a.fromLogits && !a.softLabel && !a.squared && a.smoothing === 0 && !a.channelsFirst && labels && inputs.x.dtype === 'float32';
+  return a.fromLogits && !a.softLabel && !a.squared && !a.channelsFirst && labels && inputs.x.dtype === 'float32';
 }
 
 /** The SIMD kernels' scratch: forward 7 float64 rows + 2 float32 rows of Cp = 4·⌈C/4⌉; backward 4 float32 rows. */
@@ -121,6 +121,8 @@ function simdForward(
         a.wantFocal ? 1 : 0,
         a.gamma,
         gammaMode(a.gamma),
+        1 - a.smoothing,
+        a.smoothing / C,
       );
     } else {
       simd.softmaxForward(
@@ -139,6 +141,8 @@ function simdForward(
         a.wantFocal ? 1 : 0,
         a.gamma,
         gammaMode(a.gamma),
+        1 - a.smoothing,
+        a.smoothing / C,
       );
     }
     // One-hot targets: every pixel counts.
@@ -327,7 +331,8 @@ function simdBackward(
       g[3 * Cp + c] = a.wantFocal ? coef[6 * G + k] * alpha[c] : 0;
     }
     if (a.dense) {
-      simd.softmaxDenseBackward(tp + 4 * b * S * C, pp + 4 * b * S * C, dx.byteOffset + 4 * b * S * C, S, C, g.byteOffset, a.wantFocal ? 1 : 0, a.gamma, gammaMode(a.gamma));
+      const [ceScale, smooth] = [1 - a.smoothing, a.smoothing / C];
+      simd.softmaxDenseBackward(tp + 4 * b * S * C, pp + 4 * b * S * C, dx.byteOffset + 4 * b * S * C, S, C, g.byteOffset, a.wantFocal ? 1 : 0, a.gamma, gammaMode(a.gamma), ceScale, smooth);
       continue;
     }
     simd.softmaxBackward(
@@ -344,6 +349,8 @@ function simdBackward(
       a.wantFocal ? 1 : 0,
       a.gamma,
       gammaMode(a.gamma),
+      1 - a.smoothing,
+      a.smoothing / C,
     );
   }
 }

@@ -333,10 +333,10 @@ describe('inlineWat() on the SIMD kernels', () => {
       for (let j = 0; j < 40; j++) labels[j] = j % 5;
       new Float64Array(memory.buffer, 8192, 7 * 8).fill(0);
       f.fill(1, 9216 / 4, 9216 / 4 + 16); // w and α at 9216, 9248
-      k.softmaxForward(0, 1024, 2048, 40, 5, 1, 0, 0, 8192, 9216, 9248, 1, 1, 1.5, 3);
+      k.softmaxForward(0, 1024, 2048, 40, 5, 1, 0, 0, 8192, 9216, 9248, 1, 1, 1.5, 3, 1, 0);
       out.push(k.s3.value as number, ...new Float64Array(memory.buffer, 8192, 7 * 8), ...f.subarray(512, 512 + 200));
       f.fill(0.25, 10240 / 4, 10240 / 4 + 32); // g at 10240
-      k.softmaxBackward(1024, 2048, 4096, 40, 5, 1, 0, 0, 10240, 1, 1, 1.5, 3);
+      k.softmaxBackward(1024, 2048, 4096, 40, 5, 1, 0, 0, 10240, 1, 1, 1.5, 3, 1, 0);
       out.push(...f.subarray(1024, 1024 + 200));
       return out;
     });

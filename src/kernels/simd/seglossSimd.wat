@@ -609,15 +609,19 @@
   ;; `acc` (7 rows of Cp = 4·⌈C/4⌉ values: I, P, T, N, CE, WT, FOCAL, as SeglossSoftmaxStats):
   ;; P_c += p_c, and at the label l: I_l += p_l, T_l += 1, CE_l −= w_l·log p_l, WT_l += w_l,
   ;; FOCAL_l −= α_l·(1 − p_l)^γ·log p_l, with w and α float32 arrays of Cp values. s3 = valid pixels;
-  ;; p = 0 at pixels without a valid label.
+  ;; p = 0 at pixels without a valid label. With label smoothing ε the CE targets are
+  ;; t̃ = t·ceScale + smooth (ceScale = 1 − ε, smooth = ε/C): CE_l takes ceScale, and every class
+  ;; CE_c −= smooth·w_c·log p_c.
   (func (export "softmaxForward") (param $x i32) (param $t i32) (param $p i32) (param $S i32) (param $C i32)
     (param $tIsInt i32) (param $hasIgnore i32) (param $ignoreIndex f32)
     (param $acc i32) (param $w i32) (param $alpha i32) (param $wantCe i32) (param $wantFocal i32)
-    (param $gamma f32) (param $mode i32)
+    (param $gamma f32) (param $mode i32) (param $ceScale f32) (param $smooth f32)
     (local $j i32) (local $k i32) (local $K i32) (local $r i32) (local $last i32) (local $l i32) (local $off i32)
-    (local $Cp i32) (local $rowBytes i32) (local $N f64) (local $cell i32)
+    (local $Cp i32) (local $rowBytes i32) (local $N f64) (local $cell i32) (local $smoothing i32)
     (local $v v128) (local $m v128) (local $sum v128) (local $inv v128) (local $pv v128) (local $lastMask v128)
+    (local $lse v128) (local $lpv v128)
     (local $pl f32) (local $lp f32) (local $wl f32)
+    (local.set $smoothing (i32.and (local.get $wantCe) (f32.ne (local.get $smooth) (f32.const 0))))
     (local.set $K (i32.shr_u (i32.add (local.get $C) (i32.const 3)) (i32.const 2)))
     (local.set $r (i32.and (local.get $C) (i32.const 3)))
     (local.set $Cp (i32.shl (local.get $K) (i32.const 2)))
@@ -661,7 +665,8 @@
               (br_if $exps (i32.lt_u (local.get $k) (local.get $K))))
             (local.set $sum (call $hsum (local.get $sum)))
             (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $sum)))
-            ;; normalise, P_c += p_c
+            (if (local.get $smoothing) (then (local.set $lse (f32x4.add (local.get $m) (call $log (local.get $sum))))))
+            ;; normalise, P_c += p_c (and the smoothing part of CE)
             (local.set $k (i32.const 0))
             (loop $norm
               (local.set $last (i32.and (i32.eq (local.get $k) (i32.sub (local.get $K) (i32.const 1))) (i32.ne (local.get $r) (i32.const 0))))
@@ -673,6 +678,12 @@
               (v128.store offset=16 (local.get $cell)
                 (f64x2.add (v128.load offset=16 (local.get $cell))
                   (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $pv) (local.get $pv)))))
+              (if (local.get $smoothing)
+                (then
+                  ;; CE_c −= smooth·w_c·log p_c (w is 0 past C)
+                  (local.set $lpv (f32x4.sub (call $load (i32.add (local.get $x) (local.get $off)) (local.get $last) (local.get $r)) (local.get $lse)))
+                  (call $addRow (local.get $acc) (i32.const 4) (local.get $rowBytes) (local.get $k)
+                    (f32x4.neg (f32x4.mul (f32x4.mul (f32x4.splat (local.get $smooth)) (v128.load (i32.add (local.get $w) (local.get $off)))) (local.get $lpv))))))
               (local.set $k (i32.add (local.get $k) (i32.const 1)))
               (br_if $norm (i32.lt_u (local.get $k) (local.get $K))))
             ;; the label's terms
@@ -694,7 +705,8 @@
                   (then
                     (local.set $wl (f32.load (i32.add (local.get $w) (local.get $off))))
                     (local.set $cell (i32.add (i32.add (local.get $acc) (i32.shl (local.get $l) (i32.const 3))) (i32.shl (local.get $rowBytes) (i32.const 2))))
-                    (f64.store (local.get $cell) (f64.sub (f64.load (local.get $cell)) (f64.promote_f32 (f32.mul (local.get $wl) (local.get $lp)))))
+                    (f64.store (local.get $cell)
+                      (f64.sub (f64.load (local.get $cell)) (f64.promote_f32 (f32.mul (f32.mul (local.get $wl) (local.get $ceScale)) (local.get $lp)))))
                     (local.set $cell (i32.add (local.get $cell) (local.get $rowBytes)))
                     (f64.store (local.get $cell) (f64.add (f64.load (local.get $cell)) (f64.promote_f32 (local.get $wl))))))
                 (if (local.get $wantFocal)
@@ -728,13 +740,16 @@
   ;; gF = ∂L/∂FOCAL_c·α_c. At a pixel with label l,
   ;;   extra = p_l·gI_l − gCE_l − gF_l·((1 − p_l)^γ − γ(1 − p_l)^(γ−1)·p_l·log p_l),
   ;;   dx_c = p_c·(gP_c − Σ_k p_k·gP_k − extra) + [c = l]·extra;
-  ;; 0 at pixels without a valid label.
+  ;; 0 at pixels without a valid label. With label smoothing (see softmaxForward) the CE part of
+  ;; extra takes ceScale, and every class adds s_c = smooth·gCE_c: r_c = p_c·gP_c − s_c,
+  ;; dx_c = r_c − p_c·(Σ_k r_k + extra) + [c = l]·extra.
   (func (export "softmaxBackward") (param $t i32) (param $p i32) (param $dx i32) (param $S i32) (param $C i32)
     (param $tIsInt i32) (param $hasIgnore i32) (param $ignoreIndex f32) (param $g i32) (param $usesP i32)
-    (param $wantFocal i32) (param $gamma f32) (param $mode i32)
+    (param $wantFocal i32) (param $gamma f32) (param $mode i32) (param $ceScale f32) (param $smooth f32)
     (local $j i32) (local $k i32) (local $K i32) (local $r i32) (local $last i32) (local $l i32) (local $off i32)
-    (local $Cp4 i32) (local $v v128) (local $acc v128) (local $tot v128) (local $pw v128) (local $q v128)
-    (local $pl f32) (local $extra f32) (local $cell i32)
+    (local $Cp4 i32) (local $v v128) (local $acc v128) (local $tot v128) (local $pw v128) (local $q v128) (local $sv v128)
+    (local $pl f32) (local $extra f32) (local $cell i32) (local $smoothing i32)
+    (local.set $smoothing (f32.ne (local.get $smooth) (f32.const 0)))
     (local.set $K (i32.shr_u (i32.add (local.get $C) (i32.const 3)) (i32.const 2)))
     (local.set $r (i32.and (local.get $C) (i32.const 3)))
     (local.set $Cp4 (i32.shl (local.get $K) (i32.const 4)))
@@ -758,7 +773,8 @@
             (local.set $extra
               (f32.sub
                 (f32.mul (local.get $pl) (f32.load (i32.add (i32.add (local.get $g) (local.get $Cp4)) (local.get $off))))
-                (f32.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (local.get $off)))))
+                (f32.mul (local.get $ceScale)
+                  (f32.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (local.get $off))))))
             (if (local.get $wantFocal)
               (then
                 (local.set $q (f32x4.splat (f32.sub (f32.const 1) (local.get $pl))))
@@ -775,18 +791,21 @@
                               (f32x4.extract_lane 0 (call $powSlope (local.get $q) (local.get $pw) (local.get $gamma) (local.get $mode)))
                               (f32.mul (local.get $pl) (f32x4.extract_lane 0 (call $log (f32x4.splat (local.get $pl)))))))
                           (else (f32.const 0)))))))))
-            ;; Σ p_k·gP_k
+            ;; Σ_k r_k = Σ p_k·gP_k − s_k
             (local.set $acc (v128.const i32x4 0 0 0 0))
-            (if (local.get $usesP)
+            (if (i32.or (local.get $usesP) (local.get $smoothing))
               (then
                 (local.set $k (i32.const 0))
                 (loop $dot
                   (local.set $last (i32.and (i32.eq (local.get $k) (i32.sub (local.get $K) (i32.const 1))) (i32.ne (local.get $r) (i32.const 0))))
                   (local.set $off (i32.shl (local.get $k) (i32.const 4)))
                   (local.set $acc
-                    (f32x4.add (local.get $acc)
-                      (f32x4.mul (call $load (i32.add (local.get $p) (local.get $off)) (local.get $last) (local.get $r))
-                                 (v128.load (i32.add (local.get $g) (local.get $off))))))
+                    (f32x4.sub
+                      (f32x4.add (local.get $acc)
+                        (f32x4.mul (call $load (i32.add (local.get $p) (local.get $off)) (local.get $last) (local.get $r))
+                                   (v128.load (i32.add (local.get $g) (local.get $off)))))
+                      (f32x4.mul (f32x4.splat (local.get $smooth))
+                                 (v128.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (local.get $off))))))
                   (local.set $k (i32.add (local.get $k) (i32.const 1)))
                   (br_if $dot (i32.lt_u (local.get $k) (local.get $K))))))
             (local.set $tot (f32x4.add (call $hsum (local.get $acc)) (f32x4.splat (local.get $extra))))
@@ -795,8 +814,13 @@
               (local.set $last (i32.and (i32.eq (local.get $k) (i32.sub (local.get $K) (i32.const 1))) (i32.ne (local.get $r) (i32.const 0))))
               (local.set $off (i32.shl (local.get $k) (i32.const 4)))
               (local.set $v (call $load (i32.add (local.get $p) (local.get $off)) (local.get $last) (local.get $r)))
+              (local.set $sv
+                (f32x4.mul (f32x4.splat (local.get $smooth))
+                           (v128.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (local.get $off)))))
               (call $store (i32.add (local.get $dx) (local.get $off))
-                (f32x4.mul (local.get $v) (f32x4.sub (v128.load (i32.add (local.get $g) (local.get $off))) (local.get $tot)))
+                (f32x4.sub
+                  (f32x4.mul (local.get $v) (f32x4.sub (v128.load (i32.add (local.get $g) (local.get $off))) (local.get $tot)))
+                  (local.get $sv))
                 (local.get $last) (local.get $r))
               (local.set $k (i32.add (local.get $k) (i32.const 1)))
               (br_if $out (i32.lt_u (local.get $k) (local.get $K))))
@@ -819,11 +843,12 @@
     (v128.store offset=16 (local.get $cell) (f64x2.add (v128.load offset=16 (local.get $cell)) (call $highPair (local.get $v)))))
 
   ;; Forward over the S pixels of one image: p = softmax(x) written to p; into the float64 rows of
-  ;; `acc` (as softmaxForward): I_c += p_c·t_c, P_c += p_c, T_c += t_c, CE_c −= w_c·t_c·log p_c,
-  ;; WT_c += w_c·t_c, FOCAL_c −= α_c·t_c·(1 − p_c)^γ·log p_c. Every pixel counts.
+  ;; `acc` (as softmaxForward): I_c += p_c·t_c, P_c += p_c, T_c += t_c, CE_c −= w_c·t̃_c·log p_c
+  ;; with t̃ = t·ceScale + smooth (label smoothing), WT_c += w_c·t_c,
+  ;; FOCAL_c −= α_c·t_c·(1 − p_c)^γ·log p_c. Every pixel counts.
   (func (export "softmaxDenseForward") (param $x i32) (param $t i32) (param $p i32) (param $S i32) (param $C i32)
     (param $acc i32) (param $w i32) (param $alpha i32) (param $wantCe i32) (param $wantFocal i32)
-    (param $gamma f32) (param $mode i32)
+    (param $gamma f32) (param $mode i32) (param $ceScale f32) (param $smooth f32)
     (local $j i32) (local $k i32) (local $K i32) (local $r i32) (local $last i32) (local $off i32) (local $rowBytes i32)
     (local $v v128) (local $m v128) (local $sum v128) (local $inv v128) (local $lse v128) (local $pv v128) (local $tv v128)
     (local $lp v128) (local $lastMask v128)
@@ -883,9 +908,14 @@
                   (select (local.get $lastMask) (v128.const i32x4 -1 -1 -1 -1) (local.get $last))))
               (if (local.get $wantCe)
                 (then
-                  (local.set $v (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $off))) (local.get $tv)))
-                  (call $addRow (local.get $acc) (i32.const 4) (local.get $rowBytes) (local.get $k) (f32x4.neg (f32x4.mul (local.get $v) (local.get $lp))))
-                  (call $addRow (local.get $acc) (i32.const 5) (local.get $rowBytes) (local.get $k) (local.get $v))))
+                  (local.set $v (v128.load (i32.add (local.get $w) (local.get $off))))
+                  (call $addRow (local.get $acc) (i32.const 4) (local.get $rowBytes) (local.get $k)
+                    (f32x4.neg
+                      (f32x4.mul
+                        (f32x4.mul (local.get $v)
+                          (f32x4.add (f32x4.mul (local.get $tv) (f32x4.splat (local.get $ceScale))) (f32x4.splat (local.get $smooth))))
+                        (local.get $lp))))
+                  (call $addRow (local.get $acc) (i32.const 5) (local.get $rowBytes) (local.get $k) (f32x4.mul (local.get $v) (local.get $tv)))))
               (if (local.get $wantFocal)
                 (then
                   (call $addRow (local.get $acc) (i32.const 6) (local.get $rowBytes) (local.get $k)
@@ -904,10 +934,10 @@
         (br $pixels))))
 
   ;; Backward of softmaxDenseForward from the kept p, with `g` as for softmaxBackward (gP, gI,
-  ;; gCE·w, gF·α): r_c = p_c·(gI_c·t_c + gP_c) − gCE_c·t_c − gF_c·t_c·ψ_c with
+  ;; gCE·w, gF·α): r_c = p_c·(gI_c·t_c + gP_c) − gCE_c·t̃_c − gF_c·t_c·ψ_c with t̃ as in the forward pass,
   ;; ψ = (1 − p)^γ − γ(1 − p)^(γ−1)·p·log p, and dx_c = r_c − p_c·Σ_k r_k.
   (func (export "softmaxDenseBackward") (param $t i32) (param $p i32) (param $dx i32) (param $S i32) (param $C i32)
-    (param $g i32) (param $wantFocal i32) (param $gamma f32) (param $mode i32)
+    (param $g i32) (param $wantFocal i32) (param $gamma f32) (param $mode i32) (param $ceScale f32) (param $smooth f32)
     (local $j i32) (local $k i32) (local $K i32) (local $r i32) (local $last i32) (local $off i32) (local $Cp4 i32)
     (local $pv v128) (local $tv v128) (local $rv v128) (local $sum v128) (local $q v128) (local $pw v128)
     (local.set $K (i32.shr_u (i32.add (local.get $C) (i32.const 3)) (i32.const 2)))
@@ -928,7 +958,8 @@
               (f32x4.mul (local.get $pv)
                 (f32x4.add (f32x4.mul (v128.load (i32.add (i32.add (local.get $g) (local.get $Cp4)) (local.get $off))) (local.get $tv))
                            (v128.load (i32.add (local.get $g) (local.get $off)))))
-              (f32x4.mul (v128.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (local.get $off))) (local.get $tv))))
+              (f32x4.mul (v128.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (local.get $off)))
+                         (f32x4.add (f32x4.mul (local.get $tv) (f32x4.splat (local.get $ceScale))) (f32x4.splat (local.get $smooth))))))
           (if (local.get $wantFocal)
             (then
               (local.set $q (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $pv)))

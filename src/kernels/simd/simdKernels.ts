@@ -75,6 +75,8 @@ export interface SimdKernels {
     wantFocal: number,
     gamma: number,
     mode: number,
+    ceScale: number,
+    smooth: number,
   ): void;
   softmaxDenseForward(
     x: Ptr,
@@ -89,8 +91,10 @@ export interface SimdKernels {
     wantFocal: number,
     gamma: number,
     mode: number,
+    ceScale: number,
+    smooth: number,
   ): void;
-  softmaxDenseBackward(t: Ptr, p: Ptr, dx: Ptr, S: number, C: number, g: Ptr, wantFocal: number, gamma: number, mode: number): void;
+  softmaxDenseBackward(t: Ptr, p: Ptr, dx: Ptr, S: number, C: number, g: Ptr, wantFocal: number, gamma: number, mode: number, ceScale: number, smooth: number): void;
   softmaxBackward(
     t: Ptr,
     p: Ptr,
@@ -105,6 +109,8 @@ export interface SimdKernels {
     wantFocal: number,
     gamma: number,
     mode: number,
+    ceScale: number,
+    smooth: number,
   ): void;
 }
 
