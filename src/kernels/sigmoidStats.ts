@@ -10,7 +10,7 @@
  * BCE = Σ m·bce(x, t), FOCAL = Σ m·focal(x, t), and — unless given — the probabilities p.
  * Backward `SeglossSigmoidStatsGrad`: inputs x, t, p and `coef` = ∂L/∂sums `[K, B, C]`; output ∂L/∂x.
  *
- * The common cases (logits, no ignored elements, plain sums) run the SIMD WebAssembly kernels of
+ * The common cases (logits, plain sums; ignored elements masked) run the SIMD WebAssembly kernels of
  * simd/seglossSimd.wat — in place on the wasm heap, on copies in the `SimdArena` on cpu: groups
  * that are contiguous (one channel, or channels first) by the sigmoid kernels, with these loops
  * for the last S mod 4 elements of each group; channels last with C a multiple of 4 by the lane
@@ -264,33 +264,34 @@ function contiguous32(x: ArrayLike<number>, t: ArrayLike<number>): boolean {
   return x instanceof Float32Array && t instanceof Float32Array;
 }
 
-/** The fast forward variants on n elements of one group from `start`, by SIMD: sums into acc. */
+/** The fast forward variants on n elements of one group from `start`, by SIMD: sums (N too) into acc. */
 function simdGroup(simd: SimdKernels, a: SigmoidAttrs, x: ArrayLike<number>, t: ArrayLike<number>, p: ArrayLike<number> | null, start: number, n: number, acc: Float64Array): void {
   const xp = (x as Float32Array).byteOffset + 4 * start;
   const tp = (t as Float32Array).byteOffset + 4 * start;
   acc.fill(0);
   if (a.wantFocal) {
-    simd.sigmoidFocal(xp, tp, n, a.gamma, gammaMode(a.gamma), a.hasAlpha ? 2 * a.alpha - 1 : 0, a.hasAlpha ? 1 - a.alpha : 1);
+    simd.sigmoidFocal(xp, tp, n, a.gamma, gammaMode(a.gamma), a.hasAlpha ? 2 * a.alpha - 1 : 0, a.hasAlpha ? 1 - a.alpha : 1, a.hasIgnore ? 1 : 0, a.ignoreIndex);
     acc[5] = simd.s5.value as number;
   } else {
     const pp = (p as Float32Array).byteOffset + 4 * start;
     if (a.wantBce) {
-      simd.sigmoidRegionBce(xp, tp, pp, n, a.wPos, a.wNeg, a.smoothing);
+      simd.sigmoidRegionBce(xp, tp, pp, n, a.wPos, a.wNeg, a.smoothing, a.hasIgnore ? 1 : 0, a.ignoreIndex);
       acc[4] = simd.s4.value as number;
-    } else simd.sigmoidRegion(xp, tp, pp, n);
+    } else simd.sigmoidRegion(xp, tp, pp, n, a.hasIgnore ? 1 : 0, a.ignoreIndex);
   }
   acc[0] = simd.s0.value as number;
   acc[1] = simd.s1.value as number;
   acc[2] = simd.s2.value as number;
+  acc[3] = simd.s3.value as number;
 }
 
 /**
- * Whether the lane kernels take this call: the fast case (logits, nothing ignored, plain sums, not
+ * Whether the lane kernels take this call: the fast case (logits, plain sums, not
  * focal and BCE together) channels last with C a multiple of 4, where one vector holds four
  * classes of a pixel.
  */
 function lanesCase(a: SigmoidAttrs, x: TensorInfo, t: TensorInfo): boolean {
-  const fast = a.fromLogits && !a.hasIgnore && !a.squared && !a.softLabel && !(a.wantFocal && a.wantBce);
+  const fast = a.fromLogits && !a.squared && !a.softLabel && !(a.wantFocal && a.wantBce);
   return fast && !a.channelsFirst && a.C >= 4 && a.C % 4 === 0 && x.dtype === 'float32' && t.dtype === 'float32';
 }
 
@@ -320,24 +321,24 @@ function lanesForward(backend: KernelBackend, a: SigmoidAttrs, inputs: Record<st
   const kind = laneKind(a);
   const writeP = kind !== 2;
   const heap = k.arena === null;
-  const { infos, views } = allocate(backend, [[SIGMOID_ROWS, B, C], ...(writeP ? [inputs.x.shape] : []), ...(heap ? [[32]] : [])]);
+  const { infos, views } = allocate(backend, [[SIGMOID_ROWS, B, C], ...(writeP ? [inputs.x.shape] : []), ...(heap ? [[40]] : [])]);
   const stats = views[0];
   let x = view(backend, inputs.x);
   let t = view(backend, inputs.t);
   let p: Float32Array | null = writeP ? views[1] : null;
   let out: Float64Array;
   if (k.arena) {
-    const r = k.arena.regions([{ length: x.length, from: x }, { length: t.length, from: t }, { length: 32 }, ...(p ? [{ length: p.length }] : [])]);
+    const r = k.arena.regions([{ length: x.length, from: x }, { length: t.length, from: t }, { length: 40 }, ...(p ? [{ length: p.length }] : [])]);
     if (!r) {
       infos.forEach((info) => backend.disposeData(info.dataId));
       return null;
     }
     [x, t] = r;
-    out = new Float64Array(r[2].buffer, r[2].byteOffset, 16);
+    out = new Float64Array(r[2].buffer, r[2].byteOffset, 20);
     p = p ? r[3] : null;
   } else {
     const scratch = views[views.length - 1];
-    out = new Float64Array(scratch.buffer, scratch.byteOffset, 16);
+    out = new Float64Array(scratch.buffer, scratch.byteOffset, 20);
   }
   const mode = gammaMode(a.gamma);
   const a1 = a.hasAlpha ? 2 * a.alpha - 1 : 0;
@@ -345,13 +346,13 @@ function lanesForward(backend: KernelBackend, a: SigmoidAttrs, inputs: Record<st
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < C; j += 4) {
       const at = b * S * C + j;
-      k.kernels.sigmoidLanes(ptr(x, at), ptr(t, at), p ? ptr(p, at) : 0, S, 4 * C, out.byteOffset, kind, a.wPos, a.wNeg, a.smoothing, a.gamma, mode, a1, a0);
+      k.kernels.sigmoidLanes(ptr(x, at), ptr(t, at), p ? ptr(p, at) : 0, S, 4 * C, out.byteOffset, kind, a.wPos, a.wNeg, a.smoothing, a.gamma, mode, a1, a0, a.hasIgnore ? 1 : 0, a.ignoreIndex);
       for (let l = 0; l < 4; l++) {
         const g = b * C + j + l;
         stats[g] = out[l];
         stats[G + g] = out[4 + l];
         stats[2 * G + g] = out[8 + l];
-        stats[3 * G + g] = S;
+        stats[3 * G + g] = out[16 + l];
         stats[4 * G + g] = kind === 1 ? out[12 + l] : 0;
         stats[5 * G + g] = kind === 2 ? out[12 + l] : 0;
       }
@@ -398,7 +399,7 @@ function lanesBackward(backend: KernelBackend, a: SigmoidAttrs, inputs: Record<s
         g[8 + l] = kind === 0 ? 0 : coef[xRow * G + c];
       }
       const at = b * S * C + j;
-      k.kernels.sigmoidLanesGrad(kind === 2 ? ptr(src, at) : 0, ptr(t, at), kind === 2 ? 0 : ptr(src, at), ptr(dx, at), S, 4 * C, g.byteOffset, kind, a.wPos, a.wNeg, a.smoothing, a.gamma, mode, a1, a0);
+      k.kernels.sigmoidLanesGrad(kind === 2 ? ptr(src, at) : 0, ptr(t, at), kind === 2 ? 0 : ptr(src, at), ptr(dx, at), S, 4 * C, g.byteOffset, kind, a.wPos, a.wNeg, a.smoothing, a.gamma, mode, a1, a0, a.hasIgnore ? 1 : 0, a.ignoreIndex);
     }
   }
   if (k.arena) views[0].set(dx);
@@ -427,14 +428,17 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   const pg = new Float64Array(2);
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
   const G = B * C;
-  const fast = fromLogits && !hasIgnore && !squared && !softLabel && !(wantFocal && wantBce);
+  // The JavaScript fast variants take no ignored elements; the SIMD kernels do, when each group is
+  // a whole number of vectors (no JavaScript tail).
+  const simdable = fromLogits && !squared && !softLabel && !(wantFocal && wantBce) && (!hasIgnore || S % 4 === 0);
+  const fast = simdable && !hasIgnore;
   const acc = new Float64Array(SIGMOID_ROWS);
   const tail = new Float64Array(SIGMOID_ROWS);
   // SIMD where each group is contiguous (one channel, or channels first) and p is written here:
   // in place on the wasm heap, or on copies in the arena (cpu).
   let simd: SimdKernels | null = null;
   let pOut: Float32Array | null = null;
-  if (fast && !given && (C === 1 || a.channelsFirst)) {
+  if (simdable && !given && (C === 1 || a.channelsFirst)) {
     simd = contiguous32(x, t) ? simdKernelsFor(backend) : null;
     const arena = simd || !isCpu(backend) ? null : SimdArena.get();
     const copies = arena?.regions([{ length: x.length, from: x }, { length: t.length, from: t }, ...(p ? [{ length: p.length }] : [])]);
@@ -447,7 +451,7 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
       const [start, stride] = groupIndex(a, b, c);
-      if (fast) {
+      if (fast || simd) {
         // The SIMD kernels take the first n = 4·⌊S/4⌋ elements, the JavaScript loops the rest.
         const n = simd ? S & ~3 : 0;
         if (n > 0) simdGroup(simd!, a, x, t, p, start, n, acc);
@@ -461,7 +465,8 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
           else regionOwn(x, t, p as Float32Array, from, stride, S - n, rest);
         }
         if (n > 0) for (let k = 0; k < SIGMOID_ROWS; k++) acc[k] += tail[k];
-        acc[3] = S;
+        // Valid elements: the SIMD part's count, plus the tail (never ignored there).
+        acc[3] = n > 0 ? acc[3] + (S - n) : S;
         for (let k = 0; k < SIGMOID_ROWS; k++) stats[k * G + b * C + c] = acc[k];
         continue;
       }
@@ -585,7 +590,7 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
   const G = B * C;
   // SIMD for the fast cases below, in place on the wasm heap or on copies in the arena (cpu).
-  const fastGrad = fromLogits && !hasIgnore && !squared && !softLabel && !(wantFocal && wantBce);
+  const fastGrad = fromLogits && !squared && !softLabel && !(wantFocal && wantBce) && (!hasIgnore || S % 4 === 0);
   let simd: SimdKernels | null = null;
   let dxOut: Float32Array | null = null;
   if (fastGrad && (C === 1 || a.channelsFirst)) {
@@ -607,19 +612,19 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
       const gP = coef[G + g];
       const gB = wantBce ? coef[4 * G + g] : 0;
       const gF = wantFocal ? coef[5 * G + g] : 0;
-      if (fromLogits && !hasIgnore && !squared && !softLabel && wantFocal && !wantBce) {
+      if (fromLogits && (!hasIgnore || simd) && !squared && !softLabel && wantFocal && !wantBce) {
         const n = simd ? S & ~3 : 0;
         if (n > 0) {
           const a1 = hasAlpha ? 2 * alpha - 1 : 0;
           const a0 = hasAlpha ? 1 - alpha : 1;
-          simd!.sigmoidFocalGrad(ptr(x, start), ptr(t, start), ptr(dx, start), n, gI, gP, gF, gamma, gammaMode(gamma), a1, a0);
+          simd!.sigmoidFocalGrad(ptr(x, start), ptr(t, start), ptr(dx, start), n, gI, gP, gF, gamma, gammaMode(gamma), a1, a0, hasIgnore ? 1 : 0, ignoreIndex);
         }
         if (n < S) gradFocal(x, t, dx, start + n * stride, stride, S - n, gI, gP, gF, gamma, hasAlpha, alpha);
         continue;
       }
-      if (fromLogits && !hasIgnore && !squared && !softLabel && !wantFocal) {
+      if (fromLogits && (!hasIgnore || simd) && !squared && !softLabel && !wantFocal) {
         const n = simd ? S & ~3 : 0;
-        if (n > 0) simd!.sigmoidRegionGrad(ptr(t, start), ptr(pIn!, start), ptr(dx, start), n, gI, gP, gB, wPos, wNeg, smoothing);
+        if (n > 0) simd!.sigmoidRegionGrad(ptr(t, start), ptr(pIn!, start), ptr(dx, start), n, gI, gP, gB, wPos, wNeg, smoothing, hasIgnore ? 1 : 0, ignoreIndex);
         if (n < S) gradRegionBce(t, pIn!, dx, start + n * stride, stride, S - n, gI, gP, gB, wPos, wNeg, smoothing);
         continue;
       }

@@ -91,7 +91,7 @@ interface AgreeCase {
   /** yPred shape as given (channels-first when the options say so). */
   shape: number[];
   /** Targets: 0/1 mask in yPred's layout, or class indices (int32 / float32), optionally 20 % ignored (255). */
-  target: 'mask' | 'int32' | 'float32' | 'int32Ignore' | 'float32Ignore' | 'onehot' | 'soft';
+  target: 'mask' | 'maskIgnore' | 'int32' | 'float32' | 'int32Ignore' | 'float32Ignore' | 'onehot' | 'soft';
   /** Put logits of ±100 into yPred. */
   extreme: boolean;
   /** The SIMD exports the loss must call. */
@@ -139,6 +139,21 @@ BINARY_LOSSES.forEach((l, k) => {
   const options = { ...l.options, mode: 'multilabel', dataFormat: 'channelsFirst' };
   AGREE_CASES.push({ name: `multilabel channelsFirst [2,3,5,5] ${JSON.stringify(l.options)}`, fn: l.fn, options, shape: [2, 3, 5, 5], target: 'mask', extreme: k % 2 === 1, kernels: l.kernels });
 });
+// With ignoreIndex −1 (about 10 % of the targets): the SIMD kernels mask those elements when a
+// group is a whole number of vectors ([3, 64, 64, 1], the lane layouts), the JavaScript loops do
+// the rest ([2, 17, 9, 1]).
+for (const shape of [
+  [2, 17, 9, 1],
+  [3, 64, 64, 1],
+  [2, 5, 7, 4],
+]) {
+  BINARY_LOSSES.forEach((l, k) => {
+    const options = { ...l.options, ignoreIndex: -1, ...(shape[3] > 1 ? { mode: 'multilabel' } : {}) };
+    const simd = (shape[1] * shape[2]) % 4 === 0 || shape[3] > 1;
+    const kernels = !simd ? [] : shape[3] > 1 ? ['sigmoidLanes', 'sigmoidLanesGrad'] : l.kernels;
+    AGREE_CASES.push({ name: `with ignoreIndex [${shape}] ${JSON.stringify(l.options)}`, fn: l.fn, options, shape, target: 'maskIgnore', extreme: k % 2 === 1, kernels });
+  });
+}
 // Channels last with C a multiple of 4: the lane kernels (one vector = four classes of a pixel).
 for (const shape of [
   [2, 5, 7, 4],
@@ -187,9 +202,16 @@ function agreeInputs(c: AgreeCase, seed: number): { yTrue: tf.Tensor; yPred: tf.
   const x = randomLogits(c.shape, seed);
   const xs = x.dataSync().slice() as Float32Array;
   x.dispose();
-  if (c.target === 'mask') {
+  if (c.target === 'mask' || c.target === 'maskIgnore') {
     if (c.extreme) for (let i = 0; i < n; i++) if (i % 13 === 3) xs[i] = i % 2 ? 100 : -100;
-    return { yTrue: randomMask(c.shape, seed + 1), yPred: tf.tensor(xs, c.shape) };
+    const maskT = randomMask(c.shape, seed + 1);
+    const mask = maskT.dataSync().slice() as Float32Array;
+    maskT.dispose();
+    if (c.target === 'maskIgnore') {
+      const r = rng(seed + 3);
+      for (let i = 0; i < n; i++) if (r() < 0.1) mask[i] = -1;
+    }
+    return { yTrue: tf.tensor(mask, c.shape), yPred: tf.tensor(xs, c.shape) };
   }
   const C = c.shape[c.shape.length - 1];
   const S = n / C;
@@ -302,10 +324,10 @@ describe('SIMD kernels on wasm agree with the JavaScript loops', () => {
     tf.dispose([yTrue, yPred]);
   });
 
-  it('cases outside the SIMD kernels keep the JavaScript loops (channels-last multilabel with C not a multiple of 4, ignoreIndex, probabilities, channels-first multiclass)', () => {
+  it('cases outside the SIMD kernels keep the JavaScript loops (channels-last multilabel with C not a multiple of 4, ignoreIndex with S not a multiple of 4, probabilities, channels-first multiclass)', () => {
     const cases: [segloss.LossFn, tf.Tensor, tf.Tensor][] = [
       [segloss.diceLoss({ mode: 'multilabel' }), randomMask([2, 4, 4, 3], 1), randomLogits([2, 4, 4, 3], 2)],
-      [segloss.diceLoss({ ignoreIndex: -1 }), randomMask([2, 4, 4, 1], 1), randomLogits([2, 4, 4, 1], 2)],
+      [segloss.diceLoss({ ignoreIndex: -1 }), randomMask([2, 5, 3, 1], 1), randomLogits([2, 5, 3, 1], 2)],
       [segloss.diceLoss({ fromLogits: false }), randomMask([2, 4, 4, 1], 1), tf.sigmoid(randomLogits([2, 4, 4, 1], 2))],
       [segloss.crossEntropyLoss({ dataFormat: 'channelsFirst' }), randomLabels([2, 4, 4], 3, 1), randomLogits([2, 3, 4, 4], 2)],
     ];
@@ -445,6 +467,44 @@ describe('SIMD kernels against float64 closed forms', () => {
     // n = 4: only the first four elements.
     k.sigmoidRegion(X, T, P, 4);
     expect(k.s2.value).toBe(t[0] + t[1] + t[2] + t[3]);
+  });
+
+  it('with an ignore index, the sigmoid kernels leave ignored elements out: p = 0, no sums, count s3, zero gradient', () => {
+    // Every 7th target becomes the ignore index 255.
+    const tIg = Float32Array.from(t, (v, i) => (i % 7 === 2 ? 255 : v));
+    f32.set(tIg, T / 4);
+    const valid = (i: number) => i % 7 !== 2;
+    const nValid = Array.from({ length: N }, (_, i) => i).filter(valid).length;
+    k.sigmoidRegionBce(X, T, P, N, 1, 1, 0, 1, 255);
+    expect(k.s3.value).toBe(nValid);
+    let I = 0;
+    let T2 = 0;
+    let bce = 0;
+    let scale = 0;
+    for (let i = 0; i < N; i++) {
+      const p = sigmoid64(x[i]);
+      if (!valid(i)) {
+        expect(f32[P / 4 + i]).toBe(0);
+        continue;
+      }
+      within(f32[P / 4 + i], p, 2e-7 * p + EXP_FLOOR, `p at ${i}`);
+      I += p * tIg[i];
+      T2 += tIg[i];
+      bce += softplus64(x[i]) - tIg[i] * x[i];
+      scale += softplus64(x[i]) + Math.abs(x[i]) + 1;
+    }
+    within(k.s0.value as number, I, 20 * U * scale, 'I without ignored');
+    within(k.s2.value as number, T2, 20 * U * scale, 'T without ignored');
+    within(k.s4.value as number, bce, (21 * U + 2e-7) * scale + N * EXP_FLOOR, 'BCE without ignored');
+    k.sigmoidFocal(X, T, N, 2, 2, 0, 1, 1, 255);
+    expect(k.s3.value).toBe(nValid);
+    k.sigmoidFocalGrad(X, T, DX, N, 0.5, 0.5, 1, 2, 2, 0, 1, 1, 255);
+    for (let i = 0; i < N; i++) if (!valid(i)) expect(f32[DX / 4 + i]).toBe(0);
+    k.sigmoidRegionGrad(T, P, DX, N, 0.5, 0.5, 1, 1, 1, 0.1, 1, 255);
+    for (let i = 0; i < N; i++) if (!valid(i)) expect(f32[DX / 4 + i]).toBe(0);
+    // Without the flag, 255 is an ordinary (large) target and every element counts.
+    k.sigmoidRegion(X, T, P, N, 0, 255);
+    expect(k.s3.value).toBe(N);
   });
 
   it('sigmoidRegionBce() writes the same p and sums as sigmoidRegion() and s4 = Σ bce with weights and smoothing', () => {

@@ -21,11 +21,25 @@ export interface SimdKernels {
   s3: WebAssembly.Global;
   s4: WebAssembly.Global;
   s5: WebAssembly.Global;
-  sigmoidRegion(x: Ptr, t: Ptr, p: Ptr, n: number): void;
-  sigmoidRegionBce(x: Ptr, t: Ptr, p: Ptr, n: number, wPos: number, wNeg: number, smoothing: number): void;
-  sigmoidFocal(x: Ptr, t: Ptr, n: number, gamma: number, mode: number, a1: number, a0: number): void;
-  sigmoidRegionGrad(t: Ptr, p: Ptr, dx: Ptr, n: number, gI: number, gP: number, gB: number, wPos: number, wNeg: number, smoothing: number): void;
-  sigmoidFocalGrad(x: Ptr, t: Ptr, dx: Ptr, n: number, gI: number, gP: number, gF: number, gamma: number, mode: number, a1: number, a0: number): void;
+  sigmoidRegion(x: Ptr, t: Ptr, p: Ptr, n: number, hasIgnore: number, ignore: number): void;
+  sigmoidRegionBce(x: Ptr, t: Ptr, p: Ptr, n: number, wPos: number, wNeg: number, smoothing: number, hasIgnore: number, ignore: number): void;
+  sigmoidFocal(x: Ptr, t: Ptr, n: number, gamma: number, mode: number, a1: number, a0: number, hasIgnore: number, ignore: number): void;
+  sigmoidRegionGrad(t: Ptr, p: Ptr, dx: Ptr, n: number, gI: number, gP: number, gB: number, wPos: number, wNeg: number, smoothing: number, hasIgnore: number, ignore: number): void;
+  sigmoidFocalGrad(
+    x: Ptr,
+    t: Ptr,
+    dx: Ptr,
+    n: number,
+    gI: number,
+    gP: number,
+    gF: number,
+    gamma: number,
+    mode: number,
+    a1: number,
+    a0: number,
+    hasIgnore: number,
+    ignore: number,
+  ): void;
   sigmoidLanes(
     x: Ptr,
     t: Ptr,
@@ -41,6 +55,8 @@ export interface SimdKernels {
     mode: number,
     a1: number,
     a0: number,
+    hasIgnore: number,
+    ignore: number,
   ): void;
   sigmoidLanesGrad(
     x: Ptr,
@@ -58,6 +74,8 @@ export interface SimdKernels {
     mode: number,
     a1: number,
     a0: number,
+    hasIgnore: number,
+    ignore: number,
   ): void;
   softmaxForward(
     x: Ptr,
