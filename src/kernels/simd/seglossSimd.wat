@@ -670,7 +670,64 @@
       (then (local.get $l))
       (else (i32.const -1))))
 
-  ;; Forward over the S pixels of one image: p = softmax(x) written to p; into the float64 rows of
+;; The terms of a pixel with label l, p_l and log p_l into the float64 rows of `acc` (row stride
+  ;; rowBytes): I_l += p_l, T_l += 1, CE_l −= w_l·ceScale·log p_l, WT_l += w_l,
+  ;; FOCAL_l −= α_l·(1 − p_l)^γ·log p_l.
+  (func $labelTerms (param $acc i32) (param $rowBytes i32) (param $l i32) (param $pl f32) (param $lp f32)
+    (param $w i32) (param $alpha i32) (param $wantCe i32) (param $wantFocal i32) (param $gamma f32) (param $mode i32) (param $ceScale f32)
+    (local $cell i32) (local $wl f32)
+    (local.set $cell (i32.add (local.get $acc) (i32.shl (local.get $l) (i32.const 3))))
+    (f64.store (local.get $cell) (f64.add (f64.load (local.get $cell)) (f64.promote_f32 (local.get $pl))))
+    (f64.store (i32.add (local.get $cell) (i32.shl (local.get $rowBytes) (i32.const 1)))
+      (f64.add (f64.load (i32.add (local.get $cell) (i32.shl (local.get $rowBytes) (i32.const 1)))) (f64.const 1)))
+    (if (local.get $wantCe)
+      (then
+        (local.set $wl (f32.load (i32.add (local.get $w) (i32.shl (local.get $l) (i32.const 2)))))
+        (f64.store (i32.add (local.get $cell) (i32.shl (local.get $rowBytes) (i32.const 2)))
+          (f64.sub (f64.load (i32.add (local.get $cell) (i32.shl (local.get $rowBytes) (i32.const 2))))
+                   (f64.promote_f32 (f32.mul (f32.mul (local.get $wl) (local.get $ceScale)) (local.get $lp)))))
+        (f64.store (i32.add (local.get $cell) (i32.mul (local.get $rowBytes) (i32.const 5)))
+          (f64.add (f64.load (i32.add (local.get $cell) (i32.mul (local.get $rowBytes) (i32.const 5)))) (f64.promote_f32 (local.get $wl))))))
+    (if (local.get $wantFocal)
+      (then
+        (f64.store (i32.add (local.get $cell) (i32.mul (local.get $rowBytes) (i32.const 6)))
+          (f64.sub (f64.load (i32.add (local.get $cell) (i32.mul (local.get $rowBytes) (i32.const 6))))
+            (f64.promote_f32
+              (f32.mul
+                (f32.mul (f32.load (i32.add (local.get $alpha) (i32.shl (local.get $l) (i32.const 2))))
+                         (f32x4.extract_lane 0
+                           (call $pow (f32x4.splat (f32.sub (f32.const 1) (local.get $pl))) (local.get $gamma) (local.get $mode))))
+                (local.get $lp))))))))
+
+  ;; The label's share of ∂L/∂x at a pixel with label l and p_l (see softmaxBackward), g's rows
+  ;; Cp4 bytes apart: extra = p_l·gI_l − ceScale·gCE_l − gF_l·((1 − p_l)^γ − γ(1 − p_l)^(γ−1)·p_l·log p_l).
+  (func $labelExtra (param $g i32) (param $Cp4 i32) (param $l i32) (param $pl f32)
+    (param $wantFocal i32) (param $gamma f32) (param $mode i32) (param $ceScale f32) (result f32)
+    (local $off i32) (local $extra f32) (local $q v128) (local $pw v128)
+    (local.set $off (i32.shl (local.get $l) (i32.const 2)))
+    (local.set $extra
+      (f32.sub
+        (f32.mul (local.get $pl) (f32.load (i32.add (i32.add (local.get $g) (local.get $Cp4)) (local.get $off))))
+        (f32.mul (local.get $ceScale)
+          (f32.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (local.get $off))))))
+    (if (result f32) (local.get $wantFocal)
+      (then
+        (local.set $q (f32x4.splat (f32.sub (f32.const 1) (local.get $pl))))
+        (local.set $pw (call $pow (local.get $q) (local.get $gamma) (local.get $mode)))
+        (f32.sub (local.get $extra)
+          (f32.mul
+            (f32.load (i32.add (i32.add (local.get $g) (i32.mul (local.get $Cp4) (i32.const 3))) (local.get $off)))
+            (f32.sub
+              (f32x4.extract_lane 0 (local.get $pw))
+              (if (result f32) (f32.gt (local.get $pl) (f32.const 0))
+                (then
+                  (f32.mul
+                    (f32x4.extract_lane 0 (call $powSlope (local.get $q) (local.get $pw) (local.get $gamma) (local.get $mode)))
+                    (f32.mul (local.get $pl) (f32x4.extract_lane 0 (call $log (f32x4.splat (local.get $pl)))))))
+                (else (f32.const 0)))))))
+      (else (local.get $extra))))
+
+    ;; Forward over the S pixels of one image: p = softmax(x) written to p; into the float64 rows of
   ;; `acc` (7 rows of Cp = 4·⌈C/4⌉ values: I, P, T, N, CE, WT, FOCAL, as SeglossSoftmaxStats):
   ;; P_c += p_c, and at the label l: I_l += p_l, T_l += 1, CE_l −= w_l·log p_l, WT_l += w_l,
   ;; FOCAL_l −= α_l·(1 − p_l)^γ·log p_l, with w and α float32 arrays of Cp values. s3 = valid pixels;
@@ -751,40 +808,15 @@
                     (f32x4.neg (f32x4.mul (f32x4.mul (f32x4.splat (local.get $smooth)) (v128.load (i32.add (local.get $w) (local.get $off)))) (local.get $lpv))))))
               (local.set $k (i32.add (local.get $k) (i32.const 1)))
               (br_if $norm (i32.lt_u (local.get $k) (local.get $K))))
-            ;; the label's terms
+            ;; the label's terms, with log p_l = x_l − max − log Σe
             (local.set $N (f64.add (local.get $N) (f64.const 1)))
             (local.set $off (i32.shl (local.get $l) (i32.const 2)))
-            (local.set $pl (f32.load (i32.add (local.get $p) (local.get $off))))
-            (local.set $cell (i32.add (local.get $acc) (i32.shl (local.get $l) (i32.const 3))))
-            (f64.store (local.get $cell) (f64.add (f64.load (local.get $cell)) (f64.promote_f32 (local.get $pl))))
-            (local.set $cell (i32.add (local.get $cell) (i32.shl (local.get $rowBytes) (i32.const 1))))
-            (f64.store (local.get $cell) (f64.add (f64.load (local.get $cell)) (f64.const 1)))
-            (if (i32.or (local.get $wantCe) (local.get $wantFocal))
-              (then
-                ;; log p_l = x_l − max − log Σe
-                (local.set $lp
-                  (f32.sub
-                    (f32.sub (f32.load (i32.add (local.get $x) (local.get $off))) (f32x4.extract_lane 0 (local.get $m)))
-                    (f32x4.extract_lane 0 (call $log (local.get $sum)))))
-                (if (local.get $wantCe)
-                  (then
-                    (local.set $wl (f32.load (i32.add (local.get $w) (local.get $off))))
-                    (local.set $cell (i32.add (i32.add (local.get $acc) (i32.shl (local.get $l) (i32.const 3))) (i32.shl (local.get $rowBytes) (i32.const 2))))
-                    (f64.store (local.get $cell)
-                      (f64.sub (f64.load (local.get $cell)) (f64.promote_f32 (f32.mul (f32.mul (local.get $wl) (local.get $ceScale)) (local.get $lp)))))
-                    (local.set $cell (i32.add (local.get $cell) (local.get $rowBytes)))
-                    (f64.store (local.get $cell) (f64.add (f64.load (local.get $cell)) (f64.promote_f32 (local.get $wl))))))
-                (if (local.get $wantFocal)
-                  (then
-                    (local.set $cell (i32.add (i32.add (local.get $acc) (i32.shl (local.get $l) (i32.const 3))) (i32.mul (local.get $rowBytes) (i32.const 6))))
-                    (f64.store (local.get $cell)
-                      (f64.sub (f64.load (local.get $cell))
-                        (f64.promote_f32
-                          (f32.mul
-                            (f32.mul (f32.load (i32.add (local.get $alpha) (local.get $off)))
-                                     (f32x4.extract_lane 0
-                                       (call $pow (f32x4.splat (f32.sub (f32.const 1) (local.get $pl))) (local.get $gamma) (local.get $mode))))
-                            (local.get $lp))))))))))
+            (call $labelTerms (local.get $acc) (local.get $rowBytes) (local.get $l)
+              (f32.load (i32.add (local.get $p) (local.get $off)))
+              (f32.sub
+                (f32.sub (f32.load (i32.add (local.get $x) (local.get $off))) (f32x4.extract_lane 0 (local.get $m)))
+                (f32x4.extract_lane 0 (call $log (local.get $sum))))
+              (local.get $w) (local.get $alpha) (local.get $wantCe) (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale)))
           (else
             ;; no valid label: p = 0 here (nothing reads it)
             (local.set $k (i32.const 0))
@@ -833,29 +865,10 @@
               (local.set $k (i32.add (local.get $k) (i32.const 1)))
               (br_if $zero (i32.lt_u (local.get $k) (local.get $K)))))
           (else
-            (local.set $off (i32.shl (local.get $l) (i32.const 2)))
-            (local.set $pl (f32.load (i32.add (local.get $p) (local.get $off))))
             (local.set $extra
-              (f32.sub
-                (f32.mul (local.get $pl) (f32.load (i32.add (i32.add (local.get $g) (local.get $Cp4)) (local.get $off))))
-                (f32.mul (local.get $ceScale)
-                  (f32.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (local.get $off))))))
-            (if (local.get $wantFocal)
-              (then
-                (local.set $q (f32x4.splat (f32.sub (f32.const 1) (local.get $pl))))
-                (local.set $pw (call $pow (local.get $q) (local.get $gamma) (local.get $mode)))
-                (local.set $extra
-                  (f32.sub (local.get $extra)
-                    (f32.mul
-                      (f32.load (i32.add (i32.add (local.get $g) (i32.mul (local.get $Cp4) (i32.const 3))) (local.get $off)))
-                      (f32.sub
-                        (f32x4.extract_lane 0 (local.get $pw))
-                        (if (result f32) (f32.gt (local.get $pl) (f32.const 0))
-                          (then
-                            (f32.mul
-                              (f32x4.extract_lane 0 (call $powSlope (local.get $q) (local.get $pw) (local.get $gamma) (local.get $mode)))
-                              (f32.mul (local.get $pl) (f32x4.extract_lane 0 (call $log (f32x4.splat (local.get $pl)))))))
-                          (else (f32.const 0)))))))))
+              (call $labelExtra (local.get $g) (local.get $Cp4) (local.get $l)
+                (f32.load (i32.add (local.get $p) (i32.shl (local.get $l) (i32.const 2))))
+                (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale)))
             ;; Σ_k r_k = Σ p_k·gP_k − s_k
             (local.set $acc (v128.const i32x4 0 0 0 0))
             (if (i32.or (local.get $usesP) (local.get $smoothing))
