@@ -3,6 +3,8 @@
 // spills the caller's vectors. Every function that is not exported and has no control labels or
 // `return` (exp, log, the horizontal sums, ...) is expanded where it is called, its parameters
 // and locals renamed per call site and declared in the caller, and then dropped from the module.
+// Functions named `$call.…` are left as calls (per-pixel helpers: inlining them only grows the
+// module).
 // Works on the folded form (every instruction in parentheses), which seglossSimd.wat uses.
 
 /** S-expressions of a .wat text: nested arrays of atoms (comments dropped). */
@@ -54,7 +56,8 @@ export function inlineModule(module) {
     const locals = f.filter((x) => Array.isArray(x) && x[0] === 'local').map((x) => ({ name: x[1], type: x[2] }));
     const result = f.find((x) => Array.isArray(x) && x[0] === 'result');
     const body = f.filter((x, k) => k >= 2 && !(Array.isArray(x) && ['param', 'local', 'result', 'export'].includes(x[0])));
-    funcs.set(f[1], { exported, params, locals, result, body, inline: !exported && !uses(body, CONTROL) });
+    const inline = !exported && !f[1].startsWith('$call.') && !uses(body, CONTROL);
+    funcs.set(f[1], { exported, params, locals, result, body, inline });
   }
   let site = 0;
   // Expands inlinable calls in `node`; new locals of the caller go to `extra`.

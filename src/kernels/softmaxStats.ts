@@ -9,8 +9,8 @@
  * a label check `[3]` (non-integral labels, lowest and highest valid label); and p (x's shape).
  * Backward `SeglossSoftmaxStatsGrad`: inputs x, t, p, `coef` = ∂L/∂sums; output ∂L/∂x.
  *
- * Logits, channels last and plain sums (label smoothing allowed) with class-index labels or
- * float32 one-hot / soft targets (the common multiclass cases) run the SIMD WebAssembly kernels of simd/seglossSimd.wat (in place
+ * Logits and plain sums (label smoothing allowed) with class-index labels, channels last or first
+ * (S a multiple of 4), or float32 one-hot / soft targets channels last (the common multiclass cases) run the SIMD WebAssembly kernels of simd/seglossSimd.wat (in place
  * on the wasm heap, on copies in the `SimdArena` on cpu); everything else these loops.
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -62,11 +62,13 @@ export function labelAt(a: { hasIgnore: boolean; ignoreIndex: number }, t: Array
   return l === raw && l >= 0 && l < C ? l : -1;
 }
 
-/** Whether the SIMD kernels take this case: logits, plain sums, channels last. */
+/** Whether the SIMD kernels take this case: logits, plain sums; channels first only for index labels and S % 4 = 0. */
 function simdCase(a: SoftmaxAttrs, inputs: Record<string, TensorInfo>): boolean {
   // Index labels as int32 or float32; one-hot (dense) targets as float32.
   const labels = inputs.t.dtype === 'float32' || (inputs.t.dtype === 'int32' && !a.dense);
-  return a.fromLogits && !a.softLabel && !a.squared && !a.channelsFirst && labels && inputs.x.dtype === 'float32';
+  // Channels first: index labels, and whole vectors of four pixels.
+  const layout = !a.channelsFirst || (!a.dense && a.S % 4 === 0);
+  return a.fromLogits && !a.softLabel && !a.squared && layout && labels && inputs.x.dtype === 'float32';
 }
 
 /** The SIMD kernels' scratch: forward 7 float64 rows + 2 float32 rows of Cp = 4·⌈C/4⌉; backward 4 float32 rows. */
@@ -125,7 +127,7 @@ function simdForward(
         a.smoothing / C,
       );
     } else {
-      simd.softmaxForward(
+      simd[a.channelsFirst ? 'softmaxCfForward' : 'softmaxForward'](
         xp + 4 * b * S * C,
         tp + 4 * b * S,
         p.byteOffset + 4 * b * S * C,
@@ -335,7 +337,7 @@ function simdBackward(
       simd.softmaxDenseBackward(tp + 4 * b * S * C, pp + 4 * b * S * C, dx.byteOffset + 4 * b * S * C, S, C, g.byteOffset, a.wantFocal ? 1 : 0, a.gamma, gammaMode(a.gamma), ceScale, smooth);
       continue;
     }
-    simd.softmaxBackward(
+    simd[a.channelsFirst ? 'softmaxCfBackward' : 'softmaxBackward'](
       tp + 4 * b * S,
       pp + 4 * b * S * C,
       dx.byteOffset + 4 * b * S * C,

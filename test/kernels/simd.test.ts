@@ -11,8 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as segloss from '../../src/index.js';
 import { setFusedKernels } from '../../src/kernels/register.js';
-import { SIMD_WASM, SIMD_WASM_SHARED } from '../../src/kernels/simd/binary.generated.js';
-import { gammaMode, setSimdKernels, simdKernelsFor, simdKernelsOn, type SimdKernels } from '../../src/kernels/simd/simdKernels.js';
+import { gammaMode, setSimdKernels, simdKernelsFor, simdKernelsOn, simdModuleBytes, type SimdKernels } from '../../src/kernels/simd/simdKernels.js';
 import { BACKENDS, useBackend } from '../helpers/backends.js';
 import { expectClose } from '../helpers/expectClose.js';
 import { randomLabels, randomLogits, randomMask, rng } from '../helpers/random.js';
@@ -56,7 +55,7 @@ type Factory = (options: Record<string, unknown>) => segloss.LossFn;
 const factory = (fn: string): Factory => (segloss as unknown as Record<string, Factory>)[fn];
 
 const SIGMOID_EXPORTS = ['sigmoidRegion', 'sigmoidRegionBce', 'sigmoidFocal', 'sigmoidRegionGrad', 'sigmoidFocalGrad', 'sigmoidLanes', 'sigmoidLanesGrad'];
-const SOFTMAX_EXPORTS = ['softmaxForward', 'softmaxBackward', 'softmaxDenseForward', 'softmaxDenseBackward'];
+const SOFTMAX_EXPORTS = ['softmaxForward', 'softmaxBackward', 'softmaxDenseForward', 'softmaxDenseBackward', 'softmaxCfForward', 'softmaxCfBackward'];
 
 function callCounts(): Record<string, number> {
   return Object.fromEntries([...SIGMOID_EXPORTS, ...SOFTMAX_EXPORTS].map((n) => [n, calls.get(n) ?? 0]));
@@ -96,6 +95,8 @@ interface AgreeCase {
   extreme: boolean;
   /** The SIMD exports the loss must call. */
   kernels: string[];
+  /** Pass yPred channels first (made channels last, then transposed). */
+  channelsFirst?: boolean;
 }
 
 const BINARY_SHAPES = [
@@ -176,6 +177,23 @@ for (const C of [2, 3, 4, 5, 8, 9]) {
         target: l.ignore ? `${dtype}Ignore` : dtype,
         extreme: (k + C) % 2 === 0,
         kernels: ['softmaxForward', 'softmaxBackward'],
+      });
+    });
+  }
+  // Channels first (index labels; 4·5 pixels per image, a whole number of vectors).
+  for (const dtype of ['int32', 'float32'] as const) {
+    MULTICLASS_LOSSES.forEach((l, k) => {
+      const base = l.options.classWeights === 'ramp' ? { ...l.options, classWeights: Array.from({ length: C }, (_, c) => 0.5 + c / 4) } : l.options;
+      const options = { ...base, dataFormat: 'channelsFirst' };
+      AGREE_CASES.push({
+        name: `multiclass channelsFirst C = ${C}, ${dtype} labels ${JSON.stringify(base)}`,
+        fn: l.fn,
+        options,
+        shape: [2, 4, 5, C],
+        target: l.ignore ? `${dtype}Ignore` : dtype,
+        extreme: (k + C) % 2 === 1,
+        kernels: ['softmaxCfForward', 'softmaxCfBackward'],
+        channelsFirst: true,
       });
     });
   }
@@ -279,7 +297,10 @@ describe('SIMD kernels on wasm agree with the JavaScript loops', () => {
 
   AGREE_CASES.forEach((c, k) => {
     it(`${c.fn}() gives the JavaScript loops' value and gradient: ${c.name}${c.extreme ? ', logits ±100' : ''}`, () => {
-      const { yTrue, yPred } = agreeInputs(c, 1000 + 17 * k);
+      const made = agreeInputs(c, 1000 + 17 * k);
+      const { yTrue } = made;
+      const yPred = c.channelsFirst ? tf.transpose(made.yPred, [0, 3, 1, 2]) : made.yPred;
+      if (c.channelsFirst) made.yPred.dispose();
       const loss = factory(c.fn)(c.options);
 
       calls.clear();
@@ -324,12 +345,12 @@ describe('SIMD kernels on wasm agree with the JavaScript loops', () => {
     tf.dispose([yTrue, yPred]);
   });
 
-  it('cases outside the SIMD kernels keep the JavaScript loops (channels-last multilabel with C not a multiple of 4, ignoreIndex with S not a multiple of 4, probabilities, channels-first multiclass)', () => {
+  it('cases outside the SIMD kernels keep the JavaScript loops (channels-last multilabel with C not a multiple of 4, ignoreIndex or channels-first multiclass with S not a multiple of 4, probabilities)', () => {
     const cases: [segloss.LossFn, tf.Tensor, tf.Tensor][] = [
       [segloss.diceLoss({ mode: 'multilabel' }), randomMask([2, 4, 4, 3], 1), randomLogits([2, 4, 4, 3], 2)],
       [segloss.diceLoss({ ignoreIndex: -1 }), randomMask([2, 5, 3, 1], 1), randomLogits([2, 5, 3, 1], 2)],
       [segloss.diceLoss({ fromLogits: false }), randomMask([2, 4, 4, 1], 1), tf.sigmoid(randomLogits([2, 4, 4, 1], 2))],
-      [segloss.crossEntropyLoss({ dataFormat: 'channelsFirst' }), randomLabels([2, 4, 4], 3, 1), randomLogits([2, 3, 4, 4], 2)],
+      [segloss.crossEntropyLoss({ dataFormat: 'channelsFirst' }), randomLabels([2, 5, 3], 3, 1), randomLogits([2, 3, 5, 3], 2)],
     ];
     for (const [loss, yTrue, yPred] of cases) {
       calls.clear();
@@ -372,8 +393,9 @@ describe('SIMD kernels on cpu', () => {
 // ------------------------------------------------------------------------------------------------
 // Each export on its own memory, against float64 closed forms.
 
-function instantiate(base64: string, memory: WebAssembly.Memory): SimdKernels {
-  const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
+/** The module (as built, or its shared-memory variant) instantiated on `memory`. */
+function instantiate(shared: boolean, memory: WebAssembly.Memory): SimdKernels {
+  const module = new WebAssembly.Module(simdModuleBytes(shared));
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
 }
 
@@ -425,8 +447,8 @@ describe('SIMD kernels against float64 closed forms', () => {
   const { x, t } = sigmoidInputs(N);
 
   beforeEach(() => {
-    memory = new WebAssembly.Memory({ initial: 4 });
-    k = instantiate(SIMD_WASM, memory);
+    memory = new WebAssembly.Memory({ initial: 4, maximum: 65536 });
+    k = instantiate(false, memory);
     f32 = new Float32Array(memory.buffer);
     f32.set(x, X / 4);
     f32.set(t, T / 4);
@@ -916,7 +938,7 @@ describe('SIMD kernels against float64 closed forms', () => {
     const plain = { p: f32.slice(P / 4, P / 4 + N), sums: [k.s0.value, k.s1.value, k.s2.value, k.s4.value] };
     const sharedMemory = new WebAssembly.Memory({ initial: 4, maximum: 100, shared: true });
     expect(sharedMemory.buffer).toBeInstanceOf(SharedArrayBuffer);
-    const shared = instantiate(SIMD_WASM_SHARED, sharedMemory);
+    const shared = instantiate(true, sharedMemory);
     const sf = new Float32Array(sharedMemory.buffer);
     sf.set(x, X / 4);
     sf.set(t, T / 4);
@@ -934,8 +956,8 @@ describe('SIMD kernels against float64 closed forms', () => {
 
   it('each variant accepts only its kind of memory', () => {
     const sharedMemory = new WebAssembly.Memory({ initial: 4, maximum: 100, shared: true });
-    expect(() => instantiate(SIMD_WASM, sharedMemory)).toThrow(WebAssembly.LinkError);
-    expect(() => instantiate(SIMD_WASM_SHARED, memory)).toThrow(WebAssembly.LinkError);
+    expect(() => instantiate(false, sharedMemory)).toThrow(WebAssembly.LinkError);
+    expect(() => instantiate(true, memory)).toThrow(WebAssembly.LinkError);
   });
 });
 

@@ -287,9 +287,9 @@ describe('inlineWat() on the SIMD kernels', () => {
   const text = inlineWat(SIMD_SOURCE);
   const module = parse(text)[0] as Node[];
 
-  it('keeps only the exported kernels; every call is expanded', () => {
+  it('keeps the exported kernels and the $call.* helpers; every other call is expanded', () => {
     const names = funcs(module).map((f) => (typeof f[1] === 'string' ? f[1] : (f[1] as Node[])[1]));
-    // In source order: the sigmoid kernels, then the softmax kernels (every helper is inlined).
+    // In source order, with the per-pixel helpers that stay calls among them.
     expect(names).toEqual([
       '"sigmoidRegion"',
       '"sigmoidRegionBce"',
@@ -298,12 +298,29 @@ describe('inlineWat() on the SIMD kernels', () => {
       '"sigmoidFocalGrad"',
       '"sigmoidLanes"',
       '"sigmoidLanesGrad"',
+      '$call.labelTerms',
+      '$call.labelExtra',
       '"softmaxForward"',
       '"softmaxBackward"',
       '"softmaxDenseForward"',
       '"softmaxDenseBackward"',
+      '"softmaxCfForward"',
+      '$call.cfLabelTerms',
+      '"softmaxCfBackward"',
+      '$call.cfExtra',
     ]);
-    expect(callees(module)).toEqual([]);
+    expect(new Set(callees(module))).toEqual(new Set(['$call.labelTerms', '$call.labelExtra', '$call.cfLabelTerms', '$call.cfExtra']));
+  });
+
+  it('leaves a function named $call.* as a call (and still inlines inside it)', () => {
+    const out = parse(
+      inlineWat(`(module
+        (func $twice (param $v i32) (result i32) (i32.add (local.get $v) (local.get $v)))
+        (func $call.keep (param $v i32) (result i32) (call $twice (local.get $v)))
+        (func (export "f") (param $v i32) (result i32) (call $call.keep (local.get $v))))`),
+    )[0] as Node[];
+    expect(funcs(out).map((f) => f[1])).toEqual(['$call.keep', ['export', '"f"']]);
+    expect(callees(out)).toEqual(['$call.keep']);
   });
 
   it('compiles to the generated binary (SIMD_WASM)', () => {
@@ -312,7 +329,7 @@ describe('inlineWat() on the SIMD kernels', () => {
 
   it('computes bit for bit what the source without inlining computes', () => {
     const results = [SIMD_SOURCE, text].map((wat) => {
-      const memory = new WebAssembly.Memory({ initial: 2 });
+      const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536 });
       const k = run(wat, { env: { memory } }) as unknown as SimdKernels;
       const f = new Float32Array(memory.buffer);
       const r = rng(3);

@@ -15,8 +15,12 @@
 ;;   in ⌈C/4⌉ chunks; the last chunk is read and written lane by lane when C is not a multiple of 4,
 ;;   so nothing outside the tensors is touched.
 ;; - exp, log, log1p are float32 approximations good to about 1 ulp (see each function).
+;; - Helpers are inlined at build time (scripts/watInline.mjs), except those named $call.*, which
+;;   run once per pixel rather than per element and stay calls to keep the module small.
 (module
-  (import "env" "memory" (memory 1))
+  ;; Bounded, as the wasm backend's heap is; the shared variant (the threaded backend's heap) is this
+  ;; binary with the import's limits flag set to shared (simdKernels.ts).
+  (import "env" "memory" (memory 1 65536))
 
   (global $s0 (export "s0") (mut f64) (f64.const 0))
   (global $s1 (export "s1") (mut f64) (f64.const 0))
@@ -673,7 +677,7 @@
 ;; The terms of a pixel with label l, p_l and log p_l into the float64 rows of `acc` (row stride
   ;; rowBytes): I_l += p_l, T_l += 1, CE_l −= w_l·ceScale·log p_l, WT_l += w_l,
   ;; FOCAL_l −= α_l·(1 − p_l)^γ·log p_l.
-  (func $labelTerms (param $acc i32) (param $rowBytes i32) (param $l i32) (param $pl f32) (param $lp f32)
+  (func $call.labelTerms (param $acc i32) (param $rowBytes i32) (param $l i32) (param $pl f32) (param $lp f32)
     (param $w i32) (param $alpha i32) (param $wantCe i32) (param $wantFocal i32) (param $gamma f32) (param $mode i32) (param $ceScale f32)
     (local $cell i32) (local $wl f32)
     (local.set $cell (i32.add (local.get $acc) (i32.shl (local.get $l) (i32.const 3))))
@@ -701,7 +705,7 @@
 
   ;; The label's share of ∂L/∂x at a pixel with label l and p_l (see softmaxBackward), g's rows
   ;; Cp4 bytes apart: extra = p_l·gI_l − ceScale·gCE_l − gF_l·((1 − p_l)^γ − γ(1 − p_l)^(γ−1)·p_l·log p_l).
-  (func $labelExtra (param $g i32) (param $Cp4 i32) (param $l i32) (param $pl f32)
+  (func $call.labelExtra (param $g i32) (param $Cp4 i32) (param $l i32) (param $pl f32)
     (param $wantFocal i32) (param $gamma f32) (param $mode i32) (param $ceScale f32) (result f32)
     (local $off i32) (local $extra f32) (local $q v128) (local $pw v128)
     (local.set $off (i32.shl (local.get $l) (i32.const 2)))
@@ -811,7 +815,7 @@
             ;; the label's terms, with log p_l = x_l − max − log Σe
             (local.set $N (f64.add (local.get $N) (f64.const 1)))
             (local.set $off (i32.shl (local.get $l) (i32.const 2)))
-            (call $labelTerms (local.get $acc) (local.get $rowBytes) (local.get $l)
+            (call $call.labelTerms (local.get $acc) (local.get $rowBytes) (local.get $l)
               (f32.load (i32.add (local.get $p) (local.get $off)))
               (f32.sub
                 (f32.sub (f32.load (i32.add (local.get $x) (local.get $off))) (f32x4.extract_lane 0 (local.get $m)))
@@ -866,7 +870,7 @@
               (br_if $zero (i32.lt_u (local.get $k) (local.get $K)))))
           (else
             (local.set $extra
-              (call $labelExtra (local.get $g) (local.get $Cp4) (local.get $l)
+              (call $call.labelExtra (local.get $g) (local.get $Cp4) (local.get $l)
                 (f32.load (i32.add (local.get $p) (i32.shl (local.get $l) (i32.const 2))))
                 (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale)))
             ;; Σ_k r_k = Σ p_k·gP_k − s_k
@@ -1072,4 +1076,199 @@
         (local.set $dx (i32.add (local.get $dx) (i32.shl (local.get $C) (i32.const 2))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $pixels))))
+
+  ;; Channels first, class-index labels, logits: four pixels per vector, one row of S values per
+  ;; class (rows S·4 bytes apart); S must be a multiple of 4. Same sums and gradient as
+  ;; softmaxForward / softmaxBackward.
+
+  ;; Label of pixel j (as $label) for lane use.
+  (func $labelAt (param $t i32) (param $j i32) (param $tIsInt i32) (param $hasIgnore i32) (param $ignoreIndex f32) (param $C i32) (result i32)
+    (call $label (i32.add (local.get $t) (i32.shl (local.get $j) (i32.const 2))) (local.get $tIsInt) (local.get $hasIgnore) (local.get $ignoreIndex) (local.get $C)))
+
+  (func (export "softmaxCfForward") (param $x i32) (param $t i32) (param $p i32) (param $S i32) (param $C i32)
+    (param $tIsInt i32) (param $hasIgnore i32) (param $ignoreIndex f32)
+    (param $acc i32) (param $w i32) (param $alpha i32) (param $wantCe i32) (param $wantFocal i32)
+    (param $gamma f32) (param $mode i32) (param $ceScale f32) (param $smooth f32)
+    (local $s i32) (local $c i32) (local $row i32) (local $at i32) (local $rowBytes i32) (local $smoothing i32)
+    (local $l0 i32) (local $l1 i32) (local $l2 i32) (local $l3 i32) (local $N f64) (local $cell i32)
+    (local $labels v128) (local $vm v128) (local $v v128) (local $m v128) (local $sum v128) (local $inv v128) (local $lse v128)
+    (local.set $row (i32.shl (local.get $S) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (i32.shr_u (i32.add (local.get $C) (i32.const 3)) (i32.const 2)) (i32.const 5)))
+    (local.set $smoothing (i32.and (local.get $wantCe) (f32.ne (local.get $smooth) (f32.const 0))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $s) (local.get $S)))
+        (local.set $l0 (call $labelAt (local.get $t) (local.get $s) (local.get $tIsInt) (local.get $hasIgnore) (local.get $ignoreIndex) (local.get $C)))
+        (local.set $l1 (call $labelAt (local.get $t) (i32.add (local.get $s) (i32.const 1)) (local.get $tIsInt) (local.get $hasIgnore) (local.get $ignoreIndex) (local.get $C)))
+        (local.set $l2 (call $labelAt (local.get $t) (i32.add (local.get $s) (i32.const 2)) (local.get $tIsInt) (local.get $hasIgnore) (local.get $ignoreIndex) (local.get $C)))
+        (local.set $l3 (call $labelAt (local.get $t) (i32.add (local.get $s) (i32.const 3)) (local.get $tIsInt) (local.get $hasIgnore) (local.get $ignoreIndex) (local.get $C)))
+        (local.set $labels
+          (i32x4.replace_lane 3
+            (i32x4.replace_lane 2
+              (i32x4.replace_lane 1 (i32x4.splat (local.get $l0)) (local.get $l1))
+              (local.get $l2))
+            (local.get $l3)))
+        (local.set $vm (i32x4.ge_s (local.get $labels) (v128.const i32x4 0 0 0 0)))
+        ;; max over the classes, then e = exp(x − max) into p and their sum
+        (local.set $at (i32.shl (local.get $s) (i32.const 2)))
+        (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $c (i32.const 0))
+        (loop $max
+          (local.set $m (f32x4.max (local.get $m) (v128.load (i32.add (local.get $x) (i32.add (local.get $at) (i32.mul (local.get $c) (local.get $row)))))))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $max (i32.lt_u (local.get $c) (local.get $C))))
+        (local.set $sum (v128.const i32x4 0 0 0 0))
+        (local.set $c (i32.const 0))
+        (loop $exps
+          (local.set $cell (i32.add (local.get $at) (i32.mul (local.get $c) (local.get $row))))
+          (local.set $v (call $exp (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $cell))) (local.get $m))))
+          (v128.store (i32.add (local.get $p) (local.get $cell)) (local.get $v))
+          (local.set $sum (f32x4.add (local.get $sum) (local.get $v)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $exps (i32.lt_u (local.get $c) (local.get $C))))
+        (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $sum)))
+        (local.set $lse (f32x4.add (local.get $m) (call $log (local.get $sum))))
+        ;; normalise (p = 0 at pixels without a valid label), P_c (and the smoothing part of CE_c)
+        (local.set $c (i32.const 0))
+        (loop $norm
+          (local.set $cell (i32.add (local.get $at) (i32.mul (local.get $c) (local.get $row))))
+          (local.set $v (v128.and (f32x4.mul (v128.load (i32.add (local.get $p) (local.get $cell))) (local.get $inv)) (local.get $vm)))
+          (v128.store (i32.add (local.get $p) (local.get $cell)) (local.get $v))
+          (f64.store (i32.add (i32.add (local.get $acc) (local.get $rowBytes)) (i32.shl (local.get $c) (i32.const 3)))
+            (f64.add (f64.load (i32.add (i32.add (local.get $acc) (local.get $rowBytes)) (i32.shl (local.get $c) (i32.const 3))))
+                     (call $hsum2 (call $wide (local.get $v)))))
+          (if (local.get $smoothing)
+            (then
+              (f64.store (i32.add (i32.add (local.get $acc) (i32.shl (local.get $rowBytes) (i32.const 2))) (i32.shl (local.get $c) (i32.const 3)))
+                (f64.sub (f64.load (i32.add (i32.add (local.get $acc) (i32.shl (local.get $rowBytes) (i32.const 2))) (i32.shl (local.get $c) (i32.const 3))))
+                  (f64.mul
+                    (f64.promote_f32 (f32.mul (local.get $smooth) (f32.load (i32.add (local.get $w) (i32.shl (local.get $c) (i32.const 2))))))
+                    (call $hsum2 (call $wide
+                      (v128.and (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $cell))) (local.get $lse)) (local.get $vm)))))))))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $norm (i32.lt_u (local.get $c) (local.get $C))))
+        ;; each valid pixel's label terms
+        (if (i32.ge_s (local.get $l0) (i32.const 0))
+          (then (call $call.cfLabelTerms (local.get $x) (local.get $p) (local.get $row) (local.get $at) (local.get $l0) (f32x4.extract_lane 0 (local.get $lse))
+                  (local.get $acc) (local.get $rowBytes) (local.get $w) (local.get $alpha) (local.get $wantCe) (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale))
+                (local.set $N (f64.add (local.get $N) (f64.const 1)))))
+        (if (i32.ge_s (local.get $l1) (i32.const 0))
+          (then (call $call.cfLabelTerms (local.get $x) (local.get $p) (local.get $row) (i32.add (local.get $at) (i32.const 4)) (local.get $l1) (f32x4.extract_lane 1 (local.get $lse))
+                  (local.get $acc) (local.get $rowBytes) (local.get $w) (local.get $alpha) (local.get $wantCe) (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale))
+                (local.set $N (f64.add (local.get $N) (f64.const 1)))))
+        (if (i32.ge_s (local.get $l2) (i32.const 0))
+          (then (call $call.cfLabelTerms (local.get $x) (local.get $p) (local.get $row) (i32.add (local.get $at) (i32.const 8)) (local.get $l2) (f32x4.extract_lane 2 (local.get $lse))
+                  (local.get $acc) (local.get $rowBytes) (local.get $w) (local.get $alpha) (local.get $wantCe) (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale))
+                (local.set $N (f64.add (local.get $N) (f64.const 1)))))
+        (if (i32.ge_s (local.get $l3) (i32.const 0))
+          (then (call $call.cfLabelTerms (local.get $x) (local.get $p) (local.get $row) (i32.add (local.get $at) (i32.const 12)) (local.get $l3) (f32x4.extract_lane 3 (local.get $lse))
+                  (local.get $acc) (local.get $rowBytes) (local.get $w) (local.get $alpha) (local.get $wantCe) (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale))
+                (local.set $N (f64.add (local.get $N) (f64.const 1)))))
+        (local.set $s (i32.add (local.get $s) (i32.const 4)))
+        (br $quads)))
+    (global.set $s3 (local.get $N)))
+
+  ;; $call.labelTerms for the pixel at byte offset `at` of a class row, label l, log-sum-exp lse.
+  (func $call.cfLabelTerms (param $x i32) (param $p i32) (param $row i32) (param $at i32) (param $l i32) (param $lse f32)
+    (param $acc i32) (param $rowBytes i32) (param $w i32) (param $alpha i32) (param $wantCe i32) (param $wantFocal i32)
+    (param $gamma f32) (param $mode i32) (param $ceScale f32)
+    (local $cell i32)
+    (local.set $cell (i32.add (local.get $at) (i32.mul (local.get $l) (local.get $row))))
+    (call $call.labelTerms (local.get $acc) (local.get $rowBytes) (local.get $l)
+      (f32.load (i32.add (local.get $p) (local.get $cell)))
+      (f32.sub (f32.load (i32.add (local.get $x) (local.get $cell))) (local.get $lse))
+      (local.get $w) (local.get $alpha) (local.get $wantCe) (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale)))
+
+  ;; Backward of softmaxCfForward, with g as for softmaxBackward: per pixel
+  ;; dx_c = p_c·(gP_c − Σ_k r_k − extra) − s_c + [c = l]·extra, 0 without a valid label.
+  (func (export "softmaxCfBackward") (param $t i32) (param $p i32) (param $dx i32) (param $S i32) (param $C i32)
+    (param $tIsInt i32) (param $hasIgnore i32) (param $ignoreIndex f32) (param $g i32) (param $usesP i32)
+    (param $wantFocal i32) (param $gamma f32) (param $mode i32) (param $ceScale f32) (param $smooth f32)
+    (local $s i32) (local $c i32) (local $row i32) (local $at i32) (local $Cp4 i32) (local $cell i32)
+    (local $l0 i32) (local $l1 i32) (local $l2 i32) (local $l3 i32) (local $smoothSum f32)
+    (local $labels v128) (local $vm v128) (local $extra v128) (local $dot v128) (local $tot v128)
+    (local.set $row (i32.shl (local.get $S) (i32.const 2)))
+    (local.set $Cp4 (i32.shl (i32.shr_u (i32.add (local.get $C) (i32.const 3)) (i32.const 2)) (i32.const 4)))
+    ;; Σ_c s_c = smooth·Σ_c gCE_c
+    (local.set $c (i32.const 0))
+    (loop $sums
+      (local.set $smoothSum
+        (f32.add (local.get $smoothSum) (f32.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (i32.shl (local.get $c) (i32.const 2))))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br_if $sums (i32.lt_u (local.get $c) (local.get $C))))
+    (local.set $smoothSum (f32.mul (local.get $smoothSum) (local.get $smooth)))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $s) (local.get $S)))
+        (local.set $at (i32.shl (local.get $s) (i32.const 2)))
+        (local.set $l0 (call $labelAt (local.get $t) (local.get $s) (local.get $tIsInt) (local.get $hasIgnore) (local.get $ignoreIndex) (local.get $C)))
+        (local.set $l1 (call $labelAt (local.get $t) (i32.add (local.get $s) (i32.const 1)) (local.get $tIsInt) (local.get $hasIgnore) (local.get $ignoreIndex) (local.get $C)))
+        (local.set $l2 (call $labelAt (local.get $t) (i32.add (local.get $s) (i32.const 2)) (local.get $tIsInt) (local.get $hasIgnore) (local.get $ignoreIndex) (local.get $C)))
+        (local.set $l3 (call $labelAt (local.get $t) (i32.add (local.get $s) (i32.const 3)) (local.get $tIsInt) (local.get $hasIgnore) (local.get $ignoreIndex) (local.get $C)))
+        (local.set $labels
+          (i32x4.replace_lane 3
+            (i32x4.replace_lane 2
+              (i32x4.replace_lane 1 (i32x4.splat (local.get $l0)) (local.get $l1))
+              (local.get $l2))
+            (local.get $l3)))
+        (local.set $vm (i32x4.ge_s (local.get $labels) (v128.const i32x4 0 0 0 0)))
+        (local.set $extra
+          (f32x4.replace_lane 3
+            (f32x4.replace_lane 2
+              (f32x4.replace_lane 1
+                (f32x4.splat (call $call.cfExtra (local.get $p) (local.get $row) (local.get $at) (local.get $l0) (local.get $g) (local.get $Cp4) (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale)))
+                (call $call.cfExtra (local.get $p) (local.get $row) (i32.add (local.get $at) (i32.const 4)) (local.get $l1) (local.get $g) (local.get $Cp4) (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale)))
+              (call $call.cfExtra (local.get $p) (local.get $row) (i32.add (local.get $at) (i32.const 8)) (local.get $l2) (local.get $g) (local.get $Cp4) (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale)))
+            (call $call.cfExtra (local.get $p) (local.get $row) (i32.add (local.get $at) (i32.const 12)) (local.get $l3) (local.get $g) (local.get $Cp4) (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale))))
+        ;; Σ_k r_k = Σ p_k·gP_k − Σ s_k
+        (local.set $dot (f32x4.splat (f32.neg (local.get $smoothSum))))
+        (if (local.get $usesP)
+          (then
+            (local.set $c (i32.const 0))
+            (loop $dots
+              (local.set $dot
+                (f32x4.add (local.get $dot)
+                  (f32x4.mul (v128.load (i32.add (local.get $p) (i32.add (local.get $at) (i32.mul (local.get $c) (local.get $row)))))
+                             (f32x4.splat (f32.load (i32.add (local.get $g) (i32.shl (local.get $c) (i32.const 2))))))))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br_if $dots (i32.lt_u (local.get $c) (local.get $C))))))
+        (local.set $tot (f32x4.add (local.get $dot) (local.get $extra)))
+        (local.set $c (i32.const 0))
+        (loop $out
+          (local.set $cell (i32.add (local.get $at) (i32.mul (local.get $c) (local.get $row))))
+          (v128.store (i32.add (local.get $dx) (local.get $cell))
+            (v128.and (local.get $vm)
+              (f32x4.sub
+                (f32x4.mul (v128.load (i32.add (local.get $p) (local.get $cell)))
+                  (f32x4.sub (f32x4.splat (f32.load (i32.add (local.get $g) (i32.shl (local.get $c) (i32.const 2))))) (local.get $tot)))
+                (f32x4.splat
+                  (f32.mul (local.get $smooth)
+                    (f32.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $Cp4) (i32.const 1))) (i32.shl (local.get $c) (i32.const 2)))))))))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $out (i32.lt_u (local.get $c) (local.get $C))))
+        ;; + extra at each label
+        (if (i32.ge_s (local.get $l0) (i32.const 0))
+          (then (call $addAt (i32.add (local.get $dx) (i32.add (local.get $at) (i32.mul (local.get $l0) (local.get $row)))) (f32x4.extract_lane 0 (local.get $extra)))))
+        (if (i32.ge_s (local.get $l1) (i32.const 0))
+          (then (call $addAt (i32.add (local.get $dx) (i32.add (i32.add (local.get $at) (i32.const 4)) (i32.mul (local.get $l1) (local.get $row)))) (f32x4.extract_lane 1 (local.get $extra)))))
+        (if (i32.ge_s (local.get $l2) (i32.const 0))
+          (then (call $addAt (i32.add (local.get $dx) (i32.add (i32.add (local.get $at) (i32.const 8)) (i32.mul (local.get $l2) (local.get $row)))) (f32x4.extract_lane 2 (local.get $extra)))))
+        (if (i32.ge_s (local.get $l3) (i32.const 0))
+          (then (call $addAt (i32.add (local.get $dx) (i32.add (i32.add (local.get $at) (i32.const 12)) (i32.mul (local.get $l3) (local.get $row)))) (f32x4.extract_lane 3 (local.get $extra)))))
+        (local.set $s (i32.add (local.get $s) (i32.const 4)))
+        (br $quads))))
+
+  ;; $call.labelExtra of the pixel at byte offset `at` of a class row (0 without a valid label l).
+  (func $call.cfExtra (param $p i32) (param $row i32) (param $at i32) (param $l i32) (param $g i32) (param $Cp4 i32)
+    (param $wantFocal i32) (param $gamma f32) (param $mode i32) (param $ceScale f32) (result f32)
+    (if (result f32) (i32.ge_s (local.get $l) (i32.const 0))
+      (then
+        (call $call.labelExtra (local.get $g) (local.get $Cp4) (local.get $l)
+          (f32.load (i32.add (local.get $p) (i32.add (local.get $at) (i32.mul (local.get $l) (local.get $row)))))
+          (local.get $wantFocal) (local.get $gamma) (local.get $mode) (local.get $ceScale)))
+      (else (f32.const 0))))
+
+  ;; *ptr += v
+  (func $addAt (param $ptr i32) (param $v f32)
+    (f32.store (local.get $ptr) (f32.add (f32.load (local.get $ptr)) (local.get $v))))
 )

@@ -9,7 +9,7 @@
  * kernels keep their JavaScript loops, which compute the same sums.
  */
 import type { KernelBackend } from '@tensorflow/tfjs-core';
-import { SIMD_WASM, SIMD_WASM_SHARED } from './binary.generated.js';
+import { SIMD_WASM, SIMD_WASM_MEMORY_FLAGS } from './binary.generated.js';
 
 type Ptr = number;
 
@@ -130,6 +130,42 @@ export interface SimdKernels {
     ceScale: number,
     smooth: number,
   ): void;
+  softmaxCfForward(
+    x: Ptr,
+    t: Ptr,
+    p: Ptr,
+    S: number,
+    C: number,
+    tIsInt: number,
+    hasIgnore: number,
+    ignoreIndex: number,
+    acc: Ptr,
+    w: Ptr,
+    alpha: Ptr,
+    wantCe: number,
+    wantFocal: number,
+    gamma: number,
+    mode: number,
+    ceScale: number,
+    smooth: number,
+  ): void;
+  softmaxCfBackward(
+    t: Ptr,
+    p: Ptr,
+    dx: Ptr,
+    S: number,
+    C: number,
+    tIsInt: number,
+    hasIgnore: number,
+    ignoreIndex: number,
+    g: Ptr,
+    usesP: number,
+    wantFocal: number,
+    gamma: number,
+    mode: number,
+    ceScale: number,
+    smooth: number,
+  ): void;
 }
 
 /** How the kernels take γ of max(q, 0)^γ: 0, 1 and 2 exactly, any other γ by exp(γ·log q). */
@@ -149,10 +185,15 @@ export function setSimdKernels(on: boolean): boolean {
   return previous;
 }
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
+/**
+ * The module's bytes: as built (importing a bounded memory), or with its memory import made shared
+ * (limits flag 0x03), for the threaded wasm backend's heap. Exported for the tests.
+ */
+export function simdModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  const text = atob(SIMD_WASM);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  if (shared) bytes[SIMD_WASM_MEMORY_FLAGS] = 0x03;
   return bytes;
 }
 
@@ -162,7 +203,7 @@ function moduleFor(shared: boolean): WebAssembly.Module | null {
   const key = shared ? 'shared' : 'plain';
   if (compiled[key] === undefined) {
     try {
-      compiled[key] = new WebAssembly.Module(decode(shared ? SIMD_WASM_SHARED : SIMD_WASM));
+      compiled[key] = new WebAssembly.Module(simdModuleBytes(shared));
     } catch {
       // No WebAssembly SIMD (or synchronous compilation refused): the JavaScript loops stay.
       compiled[key] = null;
@@ -232,7 +273,7 @@ export class SimdArena {
   static get(): SimdArena | null {
     if (!enabled || typeof WebAssembly === 'undefined') return null;
     if (SimdArena.shared === undefined) {
-      const memory = new WebAssembly.Memory({ initial: 1 });
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
       const kernels = simdKernelsOn(memory);
       SimdArena.shared = kernels ? new SimdArena(memory, kernels) : null;
     }
