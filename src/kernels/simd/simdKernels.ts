@@ -273,9 +273,14 @@ export class SimdArena {
   static get(): SimdArena | null {
     if (!enabled || typeof WebAssembly === 'undefined') return null;
     if (SimdArena.shared === undefined) {
-      const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-      const kernels = simdKernelsOn(memory);
-      SimdArena.shared = kernels ? new SimdArena(memory, kernels) : null;
+      let memory: WebAssembly.Memory | null = null;
+      try {
+        memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+      } catch {
+        // An engine that will not reserve a memory of that maximum: the JavaScript loops stay.
+      }
+      const kernels = memory ? simdKernelsOn(memory) : null;
+      SimdArena.shared = kernels ? new SimdArena(memory!, kernels) : null;
     }
     return SimdArena.shared;
   }
