@@ -269,7 +269,8 @@ function simdGroup(simd: SimdKernels, a: SigmoidAttrs, x: ArrayLike<number>, t: 
   const xp = (x as Float32Array).byteOffset + 4 * start;
   const tp = (t as Float32Array).byteOffset + 4 * start;
   acc.fill(0);
-  if (a.wantFocal) {
+  if (!a.fromLogits) simd.regionProbs(xp, tp, n, a.hasIgnore ? 1 : 0, a.ignoreIndex);
+  else if (a.wantFocal) {
     simd.sigmoidFocal(xp, tp, n, a.gamma, gammaMode(a.gamma), a.hasAlpha ? 2 * a.alpha - 1 : 0, a.hasAlpha ? 1 - a.alpha : 1, a.hasIgnore ? 1 : 0, a.ignoreIndex);
     acc[5] = simd.s5.value as number;
   } else {
@@ -430,8 +431,10 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
   const G = B * C;
   // The JavaScript fast variants take no ignored elements; the SIMD kernels do, when each group is
   // a whole number of vectors (no JavaScript tail).
-  const simdable = fromLogits && !squared && !softLabel && !(wantFocal && wantBce) && (!hasIgnore || S % 4 === 0);
-  const fast = simdable && !hasIgnore;
+  // Region sums from probabilities (no BCE or focal term) have their own SIMD kernel.
+  const probsRegion = !fromLogits && !squared && !softLabel && !wantBce && !wantFocal;
+  const simdable = (fromLogits || probsRegion) && !squared && !softLabel && !(wantFocal && wantBce) && (!hasIgnore || S % 4 === 0);
+  const fast = simdable && fromLogits && !hasIgnore;
   const acc = new Float64Array(SIGMOID_ROWS);
   const tail = new Float64Array(SIGMOID_ROWS);
   // SIMD where each group is contiguous (one channel, or channels first) and p is written here:
@@ -459,7 +462,8 @@ export function sigmoidStatsForward(args: { inputs: Record<string, TensorInfo>; 
         rest.fill(0);
         if (n < S) {
           const from = start + n * stride;
-          if (wantFocal) focalOwn(x, t, given ? null : (p as Float32Array | null), given ? p : null, from, stride, S - n, gamma, hasAlpha, alpha, rest);
+          if (!fromLogits) regionGiven(t, x, from, stride, S - n, rest);
+          else if (wantFocal) focalOwn(x, t, given ? null : (p as Float32Array | null), given ? p : null, from, stride, S - n, gamma, hasAlpha, alpha, rest);
           else if (wantBce) regionBce(x, t, given ? null : (p as Float32Array | null), given ? p : null, from, stride, S - n, wPos, wNeg, smoothing, rest);
           else if (given) regionGiven(t, p!, from, stride, S - n, rest);
           else regionOwn(x, t, p as Float32Array, from, stride, S - n, rest);
@@ -590,7 +594,8 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
   const { fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, smoothing, wantFocal, gamma, hasAlpha, alpha } = a;
   const G = B * C;
   // SIMD for the fast cases below, in place on the wasm heap or on copies in the arena (cpu).
-  const fastGrad = fromLogits && !squared && !softLabel && !(wantFocal && wantBce) && (!hasIgnore || S % 4 === 0);
+  const probsRegion = !fromLogits && !squared && !softLabel && !wantBce && !wantFocal;
+  const fastGrad = (fromLogits || probsRegion) && !squared && !softLabel && !(wantFocal && wantBce) && (!hasIgnore || S % 4 === 0);
   let simd: SimdKernels | null = null;
   let dxOut: Float32Array | null = null;
   if (fastGrad && (C === 1 || a.channelsFirst)) {
@@ -612,6 +617,13 @@ export function sigmoidStatsBackward(args: { inputs: Record<string, TensorInfo>;
       const gP = coef[G + g];
       const gB = wantBce ? coef[4 * G + g] : 0;
       const gF = wantFocal ? coef[5 * G + g] : 0;
+      if (probsRegion && simd) {
+        // From probabilities: dx = gI·t + gP.
+        const n = S & ~3;
+        if (n > 0) simd.regionProbsGrad(ptr(t, start), ptr(dx, start), n, gI, gP, hasIgnore ? 1 : 0, ignoreIndex);
+        for (let s = n, i = start + n * stride; s < S; s++, i += stride) dx[i] = gI * t[i] + gP;
+        continue;
+      }
       if (fromLogits && (!hasIgnore || simd) && !squared && !softLabel && wantFocal && !wantBce) {
         const n = simd ? S & ~3 : 0;
         if (n > 0) {

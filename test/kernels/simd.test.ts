@@ -54,7 +54,7 @@ vi.mock('../../src/kernels/simd/simdKernels.js', async (importOriginal) => {
 type Factory = (options: Record<string, unknown>) => segloss.LossFn;
 const factory = (fn: string): Factory => (segloss as unknown as Record<string, Factory>)[fn];
 
-const SIGMOID_EXPORTS = ['sigmoidRegion', 'sigmoidRegionBce', 'sigmoidFocal', 'sigmoidRegionGrad', 'sigmoidFocalGrad', 'sigmoidLanes', 'sigmoidLanesGrad'];
+const SIGMOID_EXPORTS = ['sigmoidRegion', 'sigmoidRegionBce', 'sigmoidFocal', 'sigmoidRegionGrad', 'sigmoidFocalGrad', 'sigmoidLanes', 'sigmoidLanesGrad', 'regionProbs', 'regionProbsGrad'];
 const SOFTMAX_EXPORTS = ['softmaxForward', 'softmaxBackward', 'softmaxDenseForward', 'softmaxDenseBackward', 'softmaxCfForward', 'softmaxCfBackward'];
 
 function callCounts(): Record<string, number> {
@@ -97,6 +97,8 @@ interface AgreeCase {
   kernels: string[];
   /** Pass yPred channels first (made channels last, then transposed). */
   channelsFirst?: boolean;
+  /** Pass probabilities σ(yPred) (with `fromLogits: false`). */
+  probs?: boolean;
 }
 
 const BINARY_SHAPES = [
@@ -154,6 +156,31 @@ for (const shape of [
     const kernels = !simd ? [] : shape[3] > 1 ? ['sigmoidLanes', 'sigmoidLanesGrad'] : l.kernels;
     AGREE_CASES.push({ name: `with ignoreIndex [${shape}] ${JSON.stringify(l.options)}`, fn: l.fn, options, shape, target: 'maskIgnore', extreme: k % 2 === 1, kernels });
   });
+}
+// Region losses from probabilities (fromLogits: false): their own kernels.
+for (const [shape, extra] of [
+  [[2, 17, 9, 1], {}],
+  [[3, 64, 64, 1], {}],
+  [[3, 64, 64, 1], { ignoreIndex: -1 }],
+  [[2, 3, 5, 5], { mode: 'multilabel', dataFormat: 'channelsFirst' }],
+] as [number[], Record<string, unknown>][]) {
+  for (const l of [
+    { fn: 'diceLoss', options: {} },
+    { fn: 'jaccardLoss', options: { perImage: true } },
+    { fn: 'tverskyLoss', options: { alpha: 0.3, beta: 0.7 } },
+  ]) {
+    const options = { ...l.options, ...extra, fromLogits: false };
+    AGREE_CASES.push({
+      name: `probabilities [${shape}] ${JSON.stringify({ ...l.options, ...extra })}`,
+      fn: l.fn,
+      options,
+      shape,
+      target: 'ignoreIndex' in extra ? 'maskIgnore' : 'mask',
+      extreme: false,
+      kernels: ['regionProbs', 'regionProbsGrad'],
+      probs: true,
+    });
+  }
 }
 // Channels last with C a multiple of 4: the lane kernels (one vector = four classes of a pixel).
 for (const shape of [
@@ -299,8 +326,8 @@ describe('SIMD kernels on wasm agree with the JavaScript loops', () => {
     it(`${c.fn}() gives the JavaScript loops' value and gradient: ${c.name}${c.extreme ? ', logits ±100' : ''}`, () => {
       const made = agreeInputs(c, 1000 + 17 * k);
       const { yTrue } = made;
-      const yPred = c.channelsFirst ? tf.transpose(made.yPred, [0, 3, 1, 2]) : made.yPred;
-      if (c.channelsFirst) made.yPred.dispose();
+      const yPred = c.channelsFirst ? tf.transpose(made.yPred, [0, 3, 1, 2]) : c.probs ? tf.sigmoid(made.yPred) : made.yPred;
+      if (c.channelsFirst || c.probs) made.yPred.dispose();
       const loss = factory(c.fn)(c.options);
 
       calls.clear();
@@ -345,11 +372,11 @@ describe('SIMD kernels on wasm agree with the JavaScript loops', () => {
     tf.dispose([yTrue, yPred]);
   });
 
-  it('cases outside the SIMD kernels keep the JavaScript loops (channels-last multilabel with C not a multiple of 4, ignoreIndex or channels-first multiclass with S not a multiple of 4, probabilities)', () => {
+  it('cases outside the SIMD kernels keep the JavaScript loops (channels-last multilabel with C not a multiple of 4, ignoreIndex or channels-first multiclass with S not a multiple of 4, BCE from probabilities)', () => {
     const cases: [segloss.LossFn, tf.Tensor, tf.Tensor][] = [
       [segloss.diceLoss({ mode: 'multilabel' }), randomMask([2, 4, 4, 3], 1), randomLogits([2, 4, 4, 3], 2)],
       [segloss.diceLoss({ ignoreIndex: -1 }), randomMask([2, 5, 3, 1], 1), randomLogits([2, 5, 3, 1], 2)],
-      [segloss.diceLoss({ fromLogits: false }), randomMask([2, 4, 4, 1], 1), tf.sigmoid(randomLogits([2, 4, 4, 1], 2))],
+      [segloss.bceLoss({ fromLogits: false }), randomMask([2, 4, 4, 1], 1), tf.sigmoid(randomLogits([2, 4, 4, 1], 2))],
       [segloss.crossEntropyLoss({ dataFormat: 'channelsFirst' }), randomLabels([2, 5, 3], 3, 1), randomLogits([2, 3, 5, 3], 2)],
     ];
     for (const [loss, yTrue, yPred] of cases) {

@@ -292,6 +292,8 @@ describe('inlineWat() on the SIMD kernels', () => {
     // In source order, with the per-pixel helpers that stay calls among them.
     expect(names).toEqual([
       '"sigmoidRegion"',
+      '"regionProbs"',
+      '"regionProbsGrad"',
       '"sigmoidRegionBce"',
       '"sigmoidFocal"',
       '"sigmoidRegionGrad"',

@@ -285,7 +285,68 @@
     (global.set $s2 (call $hsum2 (local.get $dT)))
     (global.set $s3 (call $hsum2 (local.get $dN))))
 
-  ;; As sigmoidRegion, plus s4 = Σ bce with weights w₊, w₋ and label smoothing ε
+;; From probabilities x = p (fromLogits false): s0 = Σ p·t, s1 = Σ p, s2 = Σ t, s3 = valid count;
+  ;; nothing written (the backward pass reads x itself).
+  (func (export "regionProbs") (param $x i32) (param $t i32) (param $n i32) (param $hasIgnore i32) (param $ignore f32)
+    (local $end i32) (local $stop i32)
+    (local $tv v128) (local $pv v128)
+    (local $aI v128) (local $aP v128) (local $aT v128) (local $aN v128)
+    (local $dI v128) (local $dP v128) (local $dT v128) (local $dN v128)
+    (local $vm v128) (local $ig v128) (local $any v128)
+    (local.set $ig (f32x4.splat (local.get $ignore)))
+    (local.set $any (select (v128.const i32x4 0 0 0 0) (v128.const i32x4 -1 -1 -1 -1) (local.get $hasIgnore)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $stop (call $blockEnd (local.get $x) (local.get $end)))
+        (local.set $aI (v128.const i32x4 0 0 0 0))
+        (local.set $aP (v128.const i32x4 0 0 0 0))
+        (local.set $aT (v128.const i32x4 0 0 0 0))
+        (local.set $aN (v128.const i32x4 0 0 0 0))
+        (loop $inner
+          (local.set $tv (v128.load (local.get $t)))
+          (local.set $vm (call $validMask (local.get $tv) (local.get $ig) (local.get $any)))
+          (local.set $tv (v128.and (local.get $tv) (local.get $vm)))
+          (local.set $pv (v128.and (v128.load (local.get $x)) (local.get $vm)))
+          (local.set $aI (f32x4.add (local.get $aI) (f32x4.mul (local.get $pv) (local.get $tv))))
+          (local.set $aP (f32x4.add (local.get $aP) (local.get $pv)))
+          (local.set $aT (f32x4.add (local.get $aT) (local.get $tv)))
+          (local.set $aN (f32x4.add (local.get $aN) (v128.and (local.get $vm) (v128.const f32x4 1 1 1 1))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $t (i32.add (local.get $t) (i32.const 16)))
+          (br_if $inner (i32.lt_u (local.get $x) (local.get $stop))))
+        (local.set $dI (f64x2.add (local.get $dI) (call $wide (local.get $aI))))
+        (local.set $dP (f64x2.add (local.get $dP) (call $wide (local.get $aP))))
+        (local.set $dT (f64x2.add (local.get $dT) (call $wide (local.get $aT))))
+        (local.set $dN (f64x2.add (local.get $dN) (call $wide (local.get $aN))))
+        (br $blocks)))
+    (global.set $s0 (call $hsum2 (local.get $dI)))
+    (global.set $s1 (call $hsum2 (local.get $dP)))
+    (global.set $s2 (call $hsum2 (local.get $dT)))
+    (global.set $s3 (call $hsum2 (local.get $dN))))
+
+  ;; Gradient of regionProbs: dx = gI·t + gP (0 where ignored).
+  (func (export "regionProbsGrad") (param $t i32) (param $dx i32) (param $n i32) (param $gI f32) (param $gP f32)
+    (param $hasIgnore i32) (param $ignore f32)
+    (local $end i32) (local $tv v128) (local $vm v128) (local $ig v128) (local $any v128) (local $vgI v128) (local $vgP v128)
+    (local.set $ig (f32x4.splat (local.get $ignore)))
+    (local.set $any (select (v128.const i32x4 0 0 0 0) (v128.const i32x4 -1 -1 -1 -1) (local.get $hasIgnore)))
+    (local.set $vgI (f32x4.splat (local.get $gI)))
+    (local.set $vgP (f32x4.splat (local.get $gP)))
+    (local.set $end (i32.add (local.get $t) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $t) (local.get $end)))
+        (local.set $tv (v128.load (local.get $t)))
+        (local.set $vm (call $validMask (local.get $tv) (local.get $ig) (local.get $any)))
+        (v128.store (local.get $dx)
+          (v128.and (local.get $vm) (f32x4.add (f32x4.mul (local.get $vgI) (local.get $tv)) (local.get $vgP))))
+        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (br $next))))
+
+    ;; As sigmoidRegion, plus s4 = Σ bce with weights w₊, w₋ and label smoothing ε
   ;; (t̃ = t·(1 − ε) + ε/2): bce = softplus(x)·(w₊·t̃ + w₋·(1 − t̃)) − w₊·t̃·x, one exp per element.
   (func (export "sigmoidRegionBce") (param $x i32) (param $t i32) (param $p i32) (param $n i32)
     (param $wPos f32) (param $wNeg f32) (param $smoothing f32) (param $hasIgnore i32) (param $ignore f32)

@@ -22,6 +22,8 @@ export interface SimdKernels {
   s4: WebAssembly.Global;
   s5: WebAssembly.Global;
   sigmoidRegion(x: Ptr, t: Ptr, p: Ptr, n: number, hasIgnore: number, ignore: number): void;
+  regionProbs(x: Ptr, t: Ptr, n: number, hasIgnore: number, ignore: number): void;
+  regionProbsGrad(t: Ptr, dx: Ptr, n: number, gI: number, gP: number, hasIgnore: number, ignore: number): void;
   sigmoidRegionBce(x: Ptr, t: Ptr, p: Ptr, n: number, wPos: number, wNeg: number, smoothing: number, hasIgnore: number, ignore: number): void;
   sigmoidFocal(x: Ptr, t: Ptr, n: number, gamma: number, mode: number, a1: number, a0: number, hasIgnore: number, ignore: number): void;
   sigmoidRegionGrad(t: Ptr, p: Ptr, dx: Ptr, n: number, gI: number, gP: number, gB: number, wPos: number, wNeg: number, smoothing: number, hasIgnore: number, ignore: number): void;
