@@ -13,6 +13,44 @@ import { SIMD_WASM, SIMD_WASM_MEMORY_FLAGS } from './binary.generated.js';
 
 type Ptr = number;
 
+/** The index-label softmax kernels' signatures (both layouts). */
+type SoftmaxForward = (
+  x: Ptr,
+  t: Ptr,
+  p: Ptr,
+  S: number,
+  C: number,
+  tIsInt: number,
+  hasIgnore: number,
+  ignoreIndex: number,
+  acc: Ptr,
+  w: Ptr,
+  alpha: Ptr,
+  wantCe: number,
+  wantFocal: number,
+  gamma: number,
+  mode: number,
+  ceScale: number,
+  smooth: number,
+) => void;
+type SoftmaxBackward = (
+  t: Ptr,
+  p: Ptr,
+  dx: Ptr,
+  S: number,
+  C: number,
+  tIsInt: number,
+  hasIgnore: number,
+  ignoreIndex: number,
+  g: Ptr,
+  usesP: number,
+  wantFocal: number,
+  gamma: number,
+  mode: number,
+  ceScale: number,
+  smooth: number,
+) => void;
+
 /** The exports of seglossSimd.wat (pointers are byte addresses in the heap). */
 export interface SimdKernels {
   s0: WebAssembly.Global;
@@ -79,25 +117,8 @@ export interface SimdKernels {
     hasIgnore: number,
     ignore: number,
   ): void;
-  softmaxForward(
-    x: Ptr,
-    t: Ptr,
-    p: Ptr,
-    S: number,
-    C: number,
-    tIsInt: number,
-    hasIgnore: number,
-    ignoreIndex: number,
-    acc: Ptr,
-    w: Ptr,
-    alpha: Ptr,
-    wantCe: number,
-    wantFocal: number,
-    gamma: number,
-    mode: number,
-    ceScale: number,
-    smooth: number,
-  ): void;
+  /** Class-index labels, channels last (one pixel at a time, C in chunks of 4). */
+  softmaxForward: SoftmaxForward;
   softmaxDenseForward(
     x: Ptr,
     t: Ptr,
@@ -115,59 +136,10 @@ export interface SimdKernels {
     smooth: number,
   ): void;
   softmaxDenseBackward(t: Ptr, p: Ptr, dx: Ptr, S: number, C: number, g: Ptr, wantFocal: number, gamma: number, mode: number, ceScale: number, smooth: number): void;
-  softmaxBackward(
-    t: Ptr,
-    p: Ptr,
-    dx: Ptr,
-    S: number,
-    C: number,
-    tIsInt: number,
-    hasIgnore: number,
-    ignoreIndex: number,
-    g: Ptr,
-    usesP: number,
-    wantFocal: number,
-    gamma: number,
-    mode: number,
-    ceScale: number,
-    smooth: number,
-  ): void;
-  softmaxCfForward(
-    x: Ptr,
-    t: Ptr,
-    p: Ptr,
-    S: number,
-    C: number,
-    tIsInt: number,
-    hasIgnore: number,
-    ignoreIndex: number,
-    acc: Ptr,
-    w: Ptr,
-    alpha: Ptr,
-    wantCe: number,
-    wantFocal: number,
-    gamma: number,
-    mode: number,
-    ceScale: number,
-    smooth: number,
-  ): void;
-  softmaxCfBackward(
-    t: Ptr,
-    p: Ptr,
-    dx: Ptr,
-    S: number,
-    C: number,
-    tIsInt: number,
-    hasIgnore: number,
-    ignoreIndex: number,
-    g: Ptr,
-    usesP: number,
-    wantFocal: number,
-    gamma: number,
-    mode: number,
-    ceScale: number,
-    smooth: number,
-  ): void;
+  softmaxBackward: SoftmaxBackward;
+  /** The same, channels first (four pixels per vector; S a multiple of 4). */
+  softmaxCfForward: SoftmaxForward;
+  softmaxCfBackward: SoftmaxBackward;
 }
 
 /** How the kernels take γ of max(q, 0)^γ: 0, 1 and 2 exactly, any other γ by exp(γ·log q). */
