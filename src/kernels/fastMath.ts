@@ -50,3 +50,25 @@ export function log1pUnit(e: number): number {
 export function softplus(x: number): number {
   return (x > 0 ? x : 0) + log1pUnit(fastExp(x > 0 ? -x : x));
 }
+
+/** max_c x_c over the C values of x at base, base + stride, … (one pixel's logits). */
+export function maxOf(x: ArrayLike<number>, base: number, stride: number, C: number): number {
+  let max = -Infinity;
+  for (let c = 0, i = base; c < C; c++, i += stride) if (x[i] > max) max = x[i];
+  return max;
+}
+
+/**
+ * A softmax's shifted exponentials e_c = exp(x_c − max) over the C values of x at base,
+ * base + stride, …, written to `out` at outBase, outBase + outStride, …; returns Σ e (≥ 1 when
+ * max is the maximum).
+ */
+export function shiftedExps(x: ArrayLike<number>, base: number, stride: number, C: number, max: number, out: Float32Array | Float64Array, outBase: number, outStride: number): number {
+  let sum = 0;
+  for (let c = 0, i = base, o = outBase; c < C; c++, i += stride, o += outStride) {
+    const e = fastExp(x[i] - max);
+    out[o] = e;
+    sum += e;
+  }
+  return sum;
+}

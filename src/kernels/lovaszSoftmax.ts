@@ -17,7 +17,7 @@
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, view } from './access.js';
-import { fastExp } from './fastMath.js';
+import { maxOf, shiftedExps } from './fastMath.js';
 import { LovaszScratch, lovaszRow } from './lovaszRows.js';
 import { checkLabelValues, labelAt } from './softmaxStats.js';
 
@@ -67,15 +67,7 @@ export function lovaszSoftmaxForward(args: { inputs: Record<string, TensorInfo>;
   for (let j = 0; j < P; j++) {
     const [base, cs] = pixel(a, j);
     if (fromLogits) {
-      let max = -Infinity;
-      for (let c = 0, i = base; c < C; c++, i += cs) if (x[i] > max) max = x[i];
-      let sum = 0;
-      for (let c = 0, i = base; c < C; c++, i += cs) {
-        const e = fastExp(x[i] - max);
-        p[i] = e;
-        sum += e;
-      }
-      const inv = 1 / sum;
+      const inv = 1 / shiftedExps(x, base, cs, C, maxOf(x, base, cs, C), p, base, cs);
       for (let c = 0, i = base; c < C; c++, i += cs) p[i] *= inv;
     } else for (let c = 0, i = base; c < C; c++, i += cs) p[i] = x[i];
     if (dense) {

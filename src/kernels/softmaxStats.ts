@@ -15,7 +15,7 @@
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, isCpu, view } from './access.js';
-import { fastExp } from './fastMath.js';
+import { maxOf, shiftedExps } from './fastMath.js';
 import { powAndSlope } from './sigmoidStats.js';
 import { gammaMode, SimdArena, simdKernelsFor, type SimdKernels } from './simd/simdKernels.js';
 
@@ -227,14 +227,8 @@ export function softmaxStatsForward(args: { inputs: Record<string, TensorInfo>; 
       if (!dense && label < 0) continue;
       N += 1;
       if (fromLogits) {
-        let max = -Infinity;
-        for (let c = 0, i = base; c < C; c++, i += cs) if (x[i] > max) max = x[i];
-        let sum = 0;
-        for (let c = 0, i = base; c < C; c++, i += cs) {
-          const e = fastExp(x[i] - max);
-          pv[c] = e;
-          sum += e;
-        }
+        const max = maxOf(x, base, cs, C);
+        const sum = shiftedExps(x, base, cs, C, max, pv, 0, 1);
         const inv = 1 / sum;
         const lse = needLog ? max + Math.log(sum) : 0;
         if (sparse) {
