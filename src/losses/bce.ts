@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { CommonOptions, LossFn, Reduction } from '../types.js';
+import type { CommonOptions, LossFn, Reduction, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { prepare, restoreLayout } from '../core/normalize.js';
 import { COMMON_KEYS, parseCommon, parseReduction } from '../core/options.js';
@@ -88,3 +88,6 @@ export function makeBceLoss(fn: string, options: BceLossOptions): LossFn {
     return safeDivide(tf.sum(l), tf.sum(m));
   });
 }
+
+/** The modes bceLoss accepts (the CLI reads this to build a loss for a task). */
+bceLoss.modes = ['binary', 'multilabel'] as const satisfies readonly Mode[];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LossFn } from '../types.js';
+import type { LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
@@ -83,3 +83,6 @@ export function bceDiceLoss(options: BceDiceLossOptions = {}): LossFn {
     return tf.add(tf.mul(ce(yTrue, yPred), bceWeight), tf.mul(dice(yTrue, yPred), diceWeight));
   });
 }
+
+/** The modes bceDiceLoss accepts (the CLI reads this to build a loss for a task). */
+bceDiceLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { CommonOptions, LossFn } from '../types.js';
+import type { CommonOptions, LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { activate, prepare } from '../core/normalize.js';
 import { parseClassOptions, parseCommon, parseReduction } from '../core/options.js';
@@ -85,3 +85,6 @@ export function boundaryLoss(options: BoundaryLossOptions = {}): LossFn {
     return o.reduction === 'sum' ? tf.sum(v) : tf.mean(v);
   });
 }
+
+/** The modes boundaryLoss accepts (the CLI reads this to build a loss for a task). */
+boundaryLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];

@@ -114,3 +114,6 @@ export function clDiceLoss(options: ClDiceLossOptions = {}): LossFn {
     return tf.sub(1, tf.div(tf.mul(tf.mul(tPrec, tSens), 2), tf.add(tPrec, tSens)));
   });
 }
+
+/** The modes clDiceLoss accepts (the CLI reads this to build a loss for a task). */
+clDiceLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];

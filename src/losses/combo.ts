@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { CommonOptions, LossFn } from '../types.js';
+import type { CommonOptions, LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { prepare } from '../core/normalize.js';
 import { COMMON_KEYS, parseCommon } from '../core/options.js';
@@ -84,3 +84,6 @@ export function comboLoss(options: ComboLossOptions = {}): LossFn {
     return tf.add(tf.mul(wbce, o.alpha), tf.mul(tf.sub(1, dsc), 1 - o.alpha));
   });
 }
+
+/** The modes comboLoss accepts (the CLI reads this to build a loss for a task). */
+comboLoss.modes = ['binary', 'multilabel'] as const satisfies readonly Mode[];

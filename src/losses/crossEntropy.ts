@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { CommonOptions, LossFn, Reduction } from '../types.js';
+import type { CommonOptions, LossFn, Reduction, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { prepare } from '../core/normalize.js';
 import { COMMON_KEYS, parseClassOptions, parseCommon, parseReduction } from '../core/options.js';
@@ -97,3 +97,6 @@ export function makeCrossEntropyLoss(fn: string, options: CrossEntropyLossOption
     return safeDivide(tf.sum(l), tf.sum(w ? tf.mul(t, w) : t));
   });
 }
+
+/** The modes crossEntropyLoss accepts (the CLI reads this to build a loss for a task). */
+crossEntropyLoss.modes = ['multiclass'] as const satisfies readonly Mode[];

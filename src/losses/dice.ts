@@ -1,4 +1,4 @@
-import type { LossFn, RegionLossOptions } from '../types.js';
+import type { LossFn, RegionLossOptions, Mode } from '../types.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
 import { diceScore, regionLoss, scoreToLoss } from '../core/regionLoss.js';
 import { checkBoolean, checkKeys, fail } from '../core/validate.js';
@@ -59,3 +59,6 @@ export function makeDiceLoss(fn: string, options: DiceLossOptions): LossFn {
   if (squared && o.softLabel) fail(fn, `options 'squared' and 'softLabel' cannot be combined, got both true.`);
   return regionLoss(fn, o, (sums, eps) => scoreToLoss(diceScore(sums, o.smooth, eps), logLoss, eps), squared);
 }
+
+/** The modes diceLoss accepts (the CLI reads this to build a loss for a task). */
+diceLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];

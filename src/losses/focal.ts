@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { CommonOptions, LossFn, Reduction } from '../types.js';
+import type { CommonOptions, LossFn, Reduction, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { focalTerm } from '../core/focalTerm.js';
 import { COMMON_KEYS, parseCommon, parseReduction } from '../core/options.js';
@@ -92,3 +92,6 @@ export function focalLoss(options: FocalLossOptions = {}): LossFn {
     return focalTerm(fn, yTrue, yPred, o);
   });
 }
+
+/** The modes focalLoss accepts (the CLI reads this to build a loss for a task). */
+focalLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];

@@ -1,4 +1,4 @@
-import type { LossFn } from '../types.js';
+import type { LossFn, Mode } from '../types.js';
 import { tverskyFamily, type TverskyLossOptions } from './tversky.js';
 
 /** Options of {@link focalTverskyLoss} (those of {@link tverskyLoss}, with γ = 0.75). */
@@ -31,3 +31,6 @@ export type FocalTverskyLossOptions = TverskyLossOptions;
 export function focalTverskyLoss(options: FocalTverskyLossOptions = {}): LossFn {
   return tverskyFamily('focalTverskyLoss', options, 0.75);
 }
+
+/** The modes focalTverskyLoss accepts (the CLI reads this to build a loss for a task). */
+focalTverskyLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { CommonOptions, LossFn, Reduction } from '../types.js';
+import type { CommonOptions, LossFn, Reduction, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { activate, prepare } from '../core/normalize.js';
 import { COMMON_KEYS, parseClassOptions, parseCommon, parseReduction } from '../core/options.js';
@@ -126,3 +126,6 @@ export function generalizedDiceLoss(options: GeneralizedDiceLossOptions = {}): L
     return o.reduction === 'sum' ? tf.sum(L) : tf.mean(L);
   });
 }
+
+/** The modes generalizedDiceLoss accepts (the CLI reads this to build a loss for a task). */
+generalizedDiceLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];

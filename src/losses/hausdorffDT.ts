@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { CommonOptions, LossFn } from '../types.js';
+import type { CommonOptions, LossFn, Mode } from '../types.js';
 import { unsignedDistanceField } from '../core/edt.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { activate, prepare } from '../core/normalize.js';
@@ -118,3 +118,6 @@ export function hausdorffDTLoss(options: HausdorffDTLossOptions = {}): LossFn {
     return o.reduction === 'sum' ? tf.sum(v) : tf.mean(v);
   });
 }
+
+/** The modes hausdorffDTLoss accepts (the CLI reads this to build a loss for a task). */
+hausdorffDTLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LossFn, RegionLossOptions } from '../types.js';
+import type { LossFn, RegionLossOptions, Mode } from '../types.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
 import { regionLoss, scoreToLoss } from '../core/regionLoss.js';
 import { checkBoolean, checkKeys } from '../core/validate.js';
@@ -49,3 +49,6 @@ export function jaccardLoss(options: JaccardLossOptions = {}): LossFn {
     return scoreToLoss(s, logLoss, eps);
   });
 }
+
+/** The modes jaccardLoss accepts (the CLI reads this to build a loss for a task). */
+jaccardLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { LossFn, RegionLossOptions } from '../types.js';
+import type { LossFn, RegionLossOptions, Mode } from '../types.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
 import { diceScore, regionLoss } from '../core/regionLoss.js';
 import { softplus } from '../core/stable.js';
@@ -52,3 +52,6 @@ export function logCoshDiceLoss(options: LogCoshDiceLossOptions = {}): LossFn {
   const o = Object.freeze(parseRegion(fn, options as Record<string, unknown>));
   return regionLoss(fn, o, (sums, eps) => logCosh(tf.sub(1, diceScore(sums, o.smooth, eps))));
 }
+
+/** The modes logCoshDiceLoss accepts (the CLI reads this to build a loss for a task). */
+logCoshDiceLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DataFormat, LossFn } from '../types.js';
+import type { DataFormat, LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { lovaszRows } from '../core/lovasz.js';
 import { fusedInputs, fusedLovaszHinge } from '../kernels/ops.js';
@@ -96,3 +96,6 @@ export function lovaszHingeLoss(options: LovaszHingeLossOptions = {}): LossFn {
     return tf.mean(perGroup);
   });
 }
+
+/** The modes lovaszHingeLoss accepts (the CLI reads this to build a loss for a task). */
+lovaszHingeLoss.modes = ['binary'] as const satisfies readonly Mode[];

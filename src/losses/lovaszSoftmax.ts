@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { DataFormat, LossFn } from '../types.js';
+import type { DataFormat, LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { lovaszRows } from '../core/lovasz.js';
 import { fusedInputs, fusedLovaszSoftmax } from '../kernels/ops.js';
@@ -144,3 +144,6 @@ function parseClasses(fn: string, value: unknown): 'present' | 'all' | number[] 
   if (Array.isArray(value)) return checkNumberList(fn, 'classes', value, { min: 0, integer: true })!;
   return fail(fn, `option 'classes' must be 'present', 'all' or a non-empty array of class ids, got ${describe(value)}.`, 'TypeError');
 }
+
+/** The modes lovaszSoftmaxLoss accepts (the CLI reads this to build a loss for a task). */
+lovaszSoftmaxLoss.modes = ['multiclass'] as const satisfies readonly Mode[];

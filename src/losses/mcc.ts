@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { CommonOptions, LossFn, Reduction } from '../types.js';
+import type { CommonOptions, LossFn, Reduction, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { prepare } from '../core/normalize.js';
 import { COMMON_KEYS, parseCommon, parseReduction } from '../core/options.js';
@@ -93,3 +93,6 @@ export function mccLoss(options: MccLossOptions = {}): LossFn {
     return reduceClasses(fn, L, { reduction: o.reduction });
   });
 }
+
+/** The modes mccLoss accepts (the CLI reads this to build a loss for a task). */
+mccLoss.modes = ['binary', 'multilabel'] as const satisfies readonly Mode[];

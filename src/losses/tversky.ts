@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LossFn, RegionLossOptions } from '../types.js';
+import type { LossFn, RegionLossOptions, Mode } from '../types.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
 import { regionLoss } from '../core/regionLoss.js';
 import type { RegionSums } from '../core/regionStats.js';
@@ -70,3 +70,6 @@ export function tverskyFamily(fn: string, options: TverskyLossOptions, defaultGa
 export function tverskyLoss(options: TverskyLossOptions = {}): LossFn {
   return tverskyFamily('tverskyLoss', options, 1);
 }
+
+/** The modes tverskyLoss accepts (the CLI reads this to build a loss for a task). */
+tverskyLoss.modes = ['binary', 'multiclass', 'multilabel'] as const satisfies readonly Mode[];
