@@ -55,12 +55,14 @@ export function formatValues(values: readonly number[]): string {
   return values.length > SHOWN ? `{${shown}, … (${values.length} values)}` : `{${shown}}`;
 }
 
-/** `mask values: 0 (1,234 px, 78.0%), 255 (345 px, 22.0%)` over all masks given. */
-export function summarizeValues(counts: Map<number, number>, what = 'mask values'): string {
+/** `mask values: 0 (1,234 px, 78.0%), 255 (345 px, 22.0%)` over all masks given; the ignore index marked `ignored`. */
+export function summarizeValues(counts: Map<number, number>, ignoreIndex?: number): string {
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  const parts = [...counts].slice(0, SHOWN).map(([v, n]) => `${v} (${n.toLocaleString('en-US')} px, ${((100 * n) / total).toFixed(1)}%)`);
+  const parts = [...counts]
+    .slice(0, SHOWN)
+    .map(([v, n]) => `${v} (${n.toLocaleString('en-US')} px, ${((100 * n) / total).toFixed(1)}%${v === ignoreIndex ? ', ignored' : ''})`);
   const more = counts.size > SHOWN ? `, and ${counts.size - SHOWN} more values` : '';
-  return `${what}: ${parts.join(', ')}${more}`;
+  return `mask values: ${parts.join(', ')}${more}`;
 }
 
 function suggestForeground(counts: Map<number, number>, ignoreIndex?: number): number | undefined {
@@ -84,7 +86,7 @@ export function checkValues(counts: Map<number, number>, options: LabelOptions, 
     const outside = values.filter((v) => v >= classes);
     if (outside.length) {
       throw new CliError(
-        `segloss: ${found}, but ${classes} classes cover 0..${classes - 1}; ${formatValues(outside)} lie outside. Raise --classes, or set --ignore-index for a void label.`,
+        `segloss: ${found}, but ${classes} classes cover 0..${classes - 1}, so ${formatValues(outside)} ${outside.length > 1 ? 'lie' : 'lies'} outside. Raise --classes, or set --ignore-index for a void label.`,
       );
     }
     return;
@@ -139,5 +141,5 @@ export function labelMaps(masks: readonly NamedImage[], options: LabelOptions): 
     classes = options.classes ?? options.palette?.length ?? Math.max(2, largest + 1);
   }
   checkValues(counts, options, classes);
-  return { labels: values.map((v) => toLabels(v, options)), classes, counts, summary: summarizeValues(counts) };
+  return { labels: values.map((v) => toLabels(v, options)), classes, counts, summary: summarizeValues(counts, options.ignoreIndex) };
 }
