@@ -97,17 +97,23 @@ async function decodeWithSharp(bytes: Uint8Array, name: string): Promise<RawImag
   }
   const sixteen = SIXTEEN_BIT.has(depth);
   const gray = (meta.channels ?? 3) <= 2 && meta.space !== 'cmyk';
-  // libvips works in sRGB unless told otherwise: keep gray gray and 16-bit 16-bit.
-  const space = gray ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb';
+  // libvips works in sRGB unless told otherwise: keep gray gray and 16-bit 16-bit. Its 8-bit
+  // gray space ('b-w') drops alpha, so 8-bit gray + alpha goes through sRGB (R = G = B) and back.
+  const grayAlpha8 = gray && meta.channels === 2 && !sixteen;
+  const space = gray && !grayAlpha8 ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb';
   const { data, info } = await image
     .toColourspace(space)
     .raw({ depth: sixteen ? 'ushort' : 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  const samples = sixteen ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) : new Uint8Array(data);
-  return checkRawImage(
-    { width: info.width, height: info.height, channels: info.channels as RawImage['channels'], bitDepth: sixteen ? 16 : 8, data: samples },
-    name,
-  );
+  let samples: Uint8Array | Uint16Array = sixteen
+    ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))
+    : new Uint8Array(data);
+  let channels = info.channels as RawImage['channels'];
+  if (grayAlpha8 && channels === 4) {
+    samples = samples.filter((_, i) => i % 4 === 0 || i % 4 === 3);
+    channels = 2;
+  }
+  return checkRawImage({ width: info.width, height: info.height, channels, bitDepth: sixteen ? 16 : 8, data: samples }, name);
 }
 
 /**
