@@ -159,3 +159,12 @@ describe('readImage()', () => {
     }
   });
 });
+
+describe('optional image packages', () => {
+  it('importOptional() names the npm install command of a missing package', async () => {
+    const { importOptional } = await import('../../src/cli/node/optionalImport.js');
+    await expect(importOptional('segloss-no-such-package', 'reading images')).rejects.toThrow(
+      "segloss: reading images needs the optional package 'segloss-no-such-package'; install it with `npm install segloss-no-such-package`.",
+    );
+  });
+});
