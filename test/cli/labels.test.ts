@@ -120,7 +120,7 @@ describe('labelMaps() and its guards', () => {
   });
 
   it('labelMaps() stops when the foreground matches every pixel', () => {
-    expect(() => labelMaps([gray([255, 255])], { mode: 'binary' })).toThrow(/^segloss: the default foreground \(1 or 255\) matches every pixel: masks hold \{255\}\./);
+    expect(() => labelMaps([gray([255, 255])], { mode: 'binary' })).toThrow(/^segloss: the default foreground \(1, 255 or 65535\) matches every pixel: masks hold \{255\}\./);
     expect(() => labelMaps([gray([0, 0])], { mode: 'binary' })).toThrow(/matches no pixel: masks hold \{0\}/);
     expect(() => labelMaps([gray([3, 3, 9])], { mode: 'binary', foreground: 3, ignoreIndex: 9 })).toThrow(/--foreground 3 matches every pixel/);
   });

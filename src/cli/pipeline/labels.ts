@@ -105,7 +105,7 @@ export function checkValues(counts: Map<number, number>, options: LabelOptions, 
   }
   const hits = values.filter(isForeground).length;
   if (hits === 0 || hits === values.length) {
-    const what = foreground === undefined ? 'the default foreground (1 or 255)' : `--foreground ${foreground}`;
+    const what = foreground === undefined ? 'the default foreground (1, 255 or 65535)' : `--foreground ${foreground}`;
     const guess = suggestForeground(counts, ignoreIndex);
     const hint = guess !== undefined && guess !== foreground && values.length > 1 ? `; did you mean --foreground ${guess}?` : '.';
     throw new CliError(`segloss: ${what} matches ${hits === 0 ? 'no' : 'every'} pixel: ${found}${hint}`);
