@@ -62,32 +62,41 @@ export function rescaleSample(sample: Sample, scale: number): Sample {
   };
 }
 
-/** Maps patch pixel (py, px) to the unaugmented window's (row, column) under `symmetry`. */
-function source(py: number, px: number, patch: number, symmetry: number): [number, number] {
-  let a = symmetry & 2 ? patch - 1 - py : py;
-  let b = symmetry & 1 ? patch - 1 - px : px;
-  if (symmetry & 4) [a, b] = [b, a];
-  return [a, b];
+/**
+ * The window (row, column) read by patch pixel (py, px) under `symmetry`, as affine maps
+ * row = r0 + rY·py + rX·px, column = c0 + cY·py + cX·px: flips reverse an axis (p − 1 − i),
+ * the transpose swaps the two.
+ */
+function symmetryMap(symmetry: number, patch: number): { r0: number; rY: number; rX: number; c0: number; cY: number; cX: number } {
+  const flipY = (symmetry & 2) !== 0;
+  const flipX = (symmetry & 1) !== 0;
+  const rows = { o: flipY ? patch - 1 : 0, y: flipY ? -1 : 1, x: 0 };
+  const cols = { o: flipX ? patch - 1 : 0, y: 0, x: flipX ? -1 : 1 };
+  const [r, c] = symmetry & 4 ? [cols, rows] : [rows, cols];
+  return { r0: r.o, rY: r.y, rX: r.x, c0: c.o, cY: c.y, cX: c.x };
 }
 
-/** Copies the patch at `placement` into `images`/`labels` at patch slot `slot`. */
+/** Copies the patch at `placement` into `batch` at patch slot `slot`. */
 export function cutPatch(samples: readonly Sample[], placement: Placement, patch: number, batch: PatchBatch, slot: number): void {
   const s = samples[placement.sample];
   const C = s.channels;
+  const { r0, rY, rX, c0, cY, cX } = symmetryMap(placement.symmetry, patch);
+  const { width: W, height: H, image, labels } = s;
+  const { images: outImages, labels: outLabels } = batch;
   const imageBase = slot * patch * patch * C;
   const labelBase = slot * patch * patch;
   for (let py = 0; py < patch; py++) {
     for (let px = 0; px < patch; px++) {
-      const [a, b] = source(py, px, patch, placement.symmetry);
-      const y = placement.y + a;
-      const x = placement.x + b;
+      const y = placement.y + r0 + rY * py + rX * px;
+      const x = placement.x + c0 + cY * py + cX * px;
       const o = py * patch + px;
-      if (y < 0 || x < 0 || y >= s.height || x >= s.width) {
-        batch.labels[labelBase + o] = IGNORED;
-        for (let c = 0; c < C; c++) batch.images[imageBase + o * C + c] = 0;
+      if (y < 0 || x < 0 || y >= H || x >= W) {
+        outLabels[labelBase + o] = IGNORED;
+        for (let c = 0; c < C; c++) outImages[imageBase + o * C + c] = 0;
       } else {
-        batch.labels[labelBase + o] = s.labels[y * s.width + x];
-        for (let c = 0; c < C; c++) batch.images[imageBase + o * C + c] = s.image[(y * s.width + x) * C + c];
+        const from = y * W + x;
+        outLabels[labelBase + o] = labels[from];
+        for (let c = 0; c < C; c++) outImages[imageBase + o * C + c] = image[from * C + c];
       }
     }
   }
