@@ -20,7 +20,7 @@ describe('decodeImage() on PNG', () => {
     [2, 'gray+alpha'],
     [3, 'RGB'],
     [4, 'RGBA'],
-  ] as const)('decodeImage() returns the exact samples of an 8-bit %i-channel (%s) PNG', async (channels) => {
+  ] as const)('decodeImage() returns the exact samples of an 8-bit %i-channel (%s) PNG', async (channels, _kind) => {
     const data = ramp8(W * H * channels);
     const image = await decodeImage(png(data, { width: W, height: H, channels }), 'a.png');
     expect(image).toMatchObject({ width: W, height: H, channels, bitDepth: 8 });
