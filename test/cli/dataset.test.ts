@@ -4,13 +4,11 @@
  * palette file, palette PNGs in differing orders, 16-bit images and masks, odd and differing sizes;
  * and the image checks (channels, 12-bit data in 16-bit files).
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readPairs } from '../../src/cli/node/readPairs.js';
+import { readPairs, readPalette } from '../../src/cli/node/readPairs.js';
 import { buildDataset } from '../../src/cli/pipeline/dataset.js';
 import { checkImages } from '../../src/cli/pipeline/imageChecks.js';
 import { IGNORED } from '../../src/cli/pipeline/labels.js';
-import { parsePalette } from '../../src/cli/pipeline/palette.js';
 import type { RawImage } from '../../src/cli/pipeline/rawImage.js';
 import { png, put, tempDir, tiff16, viaSharp } from './imageFiles.js';
 
@@ -50,11 +48,20 @@ describe('readPairs() + buildDataset() on files', () => {
     put(`${d}/images/f1.tif`, await viaSharp(new Uint8Array(4 * 2 * 3).fill(90), 4, 2, 3, 'tiff'));
     const mask = [128, 128, 128, 128, 64, 128, 0, 0, 0, 128, 64, 128, 128, 128, 128, 128, 128, 128, 0, 0, 0, 128, 64, 128];
     put(`${d}/masks/f1.png`, png(Uint8Array.from(mask), { width: 4, height: 2, channels: 3 }));
-    const palette = parsePalette(readFileSync(`${d}/class_dict.csv`, 'utf8'), `${d}/class_dict.csv`);
+    const palette = readPalette(`${d}/class_dict.csv`);
     const data = buildDataset(await readPairs(d), { mode: 'multiclass', classes: 2, ignoreIndex: 2, palette: palette.colours });
     expect(Array.from(data.samples[0].labels)).toEqual([0, 1, IGNORED, 1, 0, 0, IGNORED, 1]);
     expect(palette.names).toEqual(['Sky', 'Road', 'Void']);
     expect(data.samples[0].image[0]).toBeCloseTo(90 / 255, 6);
+  });
+
+  it('readPalette() reads a --palette value as a list when it names no file, and names the file in errors', () => {
+    expect(readPalette('1,2,3; #0a0b0c').colours).toEqual([
+      [1, 2, 3],
+      [10, 11, 12],
+    ]);
+    const file = put(`${folder()}/bad.txt`, new TextEncoder().encode('1,2\n'));
+    expect(() => readPalette(file)).toThrow(`segloss: palette ${file}, entry 1 ('1,2') must be`);
   });
 
   it('stops on an RGB colour mask whose colour is not in the palette, naming file, pixel and colour', async () => {

@@ -1,13 +1,15 @@
 /// <reference types="node" />
 /**
  * Reads a data folder (`images/` and `masks/`, any supported format, paired by file stem, with
- * an optional mask suffix) into decoded image/mask pairs for `pipeline/dataset.ts`.
+ * an optional mask suffix) into decoded image/mask pairs for `pipeline/dataset.ts`, and the
+ * `--palette` argument (a list, or a file holding one).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
 import type { ImagePair } from '../pipeline/dataset.js';
 import { pairFiles } from '../pipeline/pairing.js';
+import { parsePalette, type Palette } from '../pipeline/palette.js';
 import { readImage } from './images.js';
 
 function files(dir: string): string[] {
@@ -35,4 +37,14 @@ export async function readPairs(dir: string, options: { maskSuffix?: string } = 
     out.push({ stem: p.stem, image: { name: image, image: await readImage(image) }, mask: { name: mask, image: await readImage(mask) } });
   }
   return out;
+}
+
+/**
+ * The palette of a `--palette` value: the text of the file it names when one exists, else the
+ * value itself as a list (`"0,0,0; 128,0,0"`). See `pipeline/palette.ts` for the forms accepted.
+ * @throws CliError from parsePalette, naming the file or `--palette`.
+ */
+export function readPalette(value: string): Palette {
+  if (existsSync(value) && statSync(value).isFile()) return parsePalette(readFileSync(value, 'utf8'), value);
+  return parsePalette(value, '--palette');
 }
