@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeImage, encodePng, isPalettePng, readImage } from '../../src/cli/node/images.js';
+import { toFloatImage } from '../../src/cli/pipeline/rawImage.js';
 import { put, png, tempDir, tiff16, viaSharp } from './imageFiles.js';
 
 const W = 5;
@@ -82,6 +83,18 @@ describe('decodeImage() on PNG', () => {
     // 10 px wide at 1 bit: bytes 0b10110000 0b01000000 → 1,0,1,1,0,0,0,0,0,1
     const one = await decodeImage(png(Uint8Array.from([0b10110000, 0b01000000]), { width: 10, height: 1, depth: 1, palette: palette.slice(0, 2) }), 'p1.png');
     expect(Array.from(one.palette!.indices)).toEqual([1, 0, 1, 1, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it('decodeImage() keeps 1-bit and 4-bit gray PNG values as stored (a 0/1 mask stays 0/1), scaled only by toFloatImage', async () => {
+    // 10 px at 1 bit: 0b10110000 0b01000000 → 1,0,1,1,0,0,0,0,0,1
+    const one = await decodeImage(png(Uint8Array.from([0b10110000, 0b01000000]), { width: 10, height: 1, depth: 1 }), 'm1.png');
+    expect(one).toMatchObject({ channels: 1, bitDepth: 1 });
+    expect(Array.from(one.data)).toEqual([1, 0, 1, 1, 0, 0, 0, 0, 0, 1]);
+    // 3 px at 4 bits: 0x1f 0x20 → 1, 15, 2
+    const four = await decodeImage(png(Uint8Array.from([0x1f, 0x20]), { width: 3, height: 1, depth: 4 }), 'm4.png');
+    expect([four.bitDepth, ...four.data]).toEqual([4, 1, 15, 2]);
+    // as an image, 4-bit samples are divided by 2^4 − 1 = 15
+    expect(Array.from(toFloatImage(four))).toEqual([1 / 15, 1, 2 / 15].map(Math.fround));
   });
 
   it('isPalettePng() is false for gray and RGB PNGs and for other formats', async () => {

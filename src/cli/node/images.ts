@@ -1,9 +1,9 @@
 /// <reference types="node" />
 /**
  * Image files ⇄ `RawImage`s for the CLI. Decoding is done by sharp (libvips: PNG of every bit
- * depth and colour type, interlaced or not, JPEG, TIFF, WebP); palette PNGs are read by
- * fast-png, which keeps each pixel's palette index (sharp expands palettes to RGB). 16-bit files
- * stay 16-bit. Both packages are optional peer dependencies, loaded on first use. Encodes 8-bit
+ * depth and colour type, interlaced or not, JPEG, TIFF, WebP); palette PNGs and 1/2/4-bit gray
+ * PNGs are read by fast-png, which keeps each pixel's palette index and low-bit values (sharp
+ * expands palettes to RGB and scales low bit depths to 8 bits). 16-bit files stay 16-bit. Both packages are optional peer dependencies, loaded on first use. Encodes 8-bit
  * gray, RGB and RGBA PNGs for predictions and overlays. See docs/data.md for why these two.
  */
 import { readFile } from 'node:fs/promises';
@@ -23,7 +23,7 @@ type Sharp = (input: Uint8Array, options?: { raw?: { width: number; height: numb
 
 /** The part of fast-png's API used here. */
 interface FastPng {
-  decode(data: Uint8Array): { width: number; height: number; depth: number; data: Uint8Array | Uint16Array; palette?: number[][] };
+  decode(data: Uint8Array): { width: number; height: number; depth: number; channels: number; data: Uint8Array | Uint16Array; palette?: number[][] };
 }
 
 let sharpModule: Promise<Sharp> | undefined;
@@ -36,20 +36,27 @@ export function loadSharp(): Promise<Sharp> {
 }
 
 function loadFastPng(): Promise<FastPng> {
-  fastPngModule ??= importOptional<FastPng>('fast-png', 'reading palette PNG masks');
+  fastPngModule ??= importOptional<FastPng>('fast-png', 'reading palette and 1/2/4-bit PNGs');
   return fastPngModule;
 }
 
 const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
-/** PNG colour type 3: indexed colour. The IHDR chunk's colour-type byte sits at offset 25. */
+/** PNG colour types 0 (gray) and 3 (indexed colour). */
+const GRAY_COLOUR_TYPE = 0;
 const PALETTE_COLOUR_TYPE = 3;
+
+/** The IHDR chunk's bit depth and colour type of PNG bytes (bytes 24 and 25 of the file), or undefined. */
+function pngHeader(bytes: Uint8Array): { depth: number; colourType: number } | undefined {
+  if (bytes.length <= 25 || !PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return undefined;
+  return { depth: bytes[24], colourType: bytes[25] };
+}
 
 /** True for PNG bytes whose IHDR says indexed colour (palette). */
 export function isPalettePng(bytes: Uint8Array): boolean {
-  return bytes.length > 25 && PNG_SIGNATURE.every((b, i) => bytes[i] === b) && bytes[25] === PALETTE_COLOUR_TYPE;
+  return pngHeader(bytes)?.colourType === PALETTE_COLOUR_TYPE;
 }
 
-/** Unpacks 1/2/4-bit indices (rows padded to whole bytes, most significant bits first) to one byte each. */
+/** Unpacks 1/2/4-bit samples (rows padded to whole bytes, most significant bits first) to one byte each. */
 function unpackIndices(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {
   if (depth === 8) return packed;
   const out = new Uint8Array(width * height);
@@ -75,6 +82,13 @@ async function decodePalettePng(bytes: Uint8Array, name: string): Promise<RawIma
     data.set(colour, i * 3);
   }
   return checkRawImage({ width: png.width, height: png.height, channels: 3, bitDepth: 8, data, palette: { colours, indices } }, name);
+}
+
+/** A 1/2/4-bit gray PNG with its values as stored (0..2^depth − 1), not scaled to 8 bits. */
+async function decodeLowBitGrayPng(bytes: Uint8Array, name: string): Promise<RawImage> {
+  const png = (await loadFastPng()).decode(bytes);
+  const data = unpackIndices(png.data as Uint8Array, png.width, png.height, png.depth);
+  return checkRawImage({ width: png.width, height: png.height, channels: 1, bitDepth: png.depth as 1 | 2 | 4, data }, name);
 }
 
 const SIXTEEN_BIT = new Set(['ushort', 'short']);
@@ -119,11 +133,15 @@ async function decodeWithSharp(bytes: Uint8Array, name: string): Promise<RawImag
 /**
  * Decodes image bytes (PNG, JPEG, TIFF, WebP); `name` (a file name) is used in messages.
  * Palette PNGs keep their palette and indices (`RawImage.palette`); other files keep their bit
- * depth (8 or 16) and channels (gray, gray+alpha, RGB, RGBA; CMYK becomes RGB).
+ * depth (1, 2, 4 or 8 for gray PNGs, else 8 or 16) and channels (gray, gray+alpha, RGB, RGBA;
+ * CMYK becomes RGB).
  * @throws CliError naming the file when it is not a readable image, or the package to install.
  */
 export async function decodeImage(bytes: Uint8Array, name: string): Promise<RawImage> {
-  return isPalettePng(bytes) ? decodePalettePng(bytes, name) : decodeWithSharp(bytes, name);
+  const png = pngHeader(bytes);
+  if (png?.colourType === PALETTE_COLOUR_TYPE) return decodePalettePng(bytes, name);
+  if (png?.colourType === GRAY_COLOUR_TYPE && png.depth < 8) return decodeLowBitGrayPng(bytes, name);
+  return decodeWithSharp(bytes, name);
 }
 
 /** Reads and decodes an image file. @throws CliError naming the file. */

@@ -4,8 +4,8 @@
  * colour) files. Made by `node/images.ts` (or, later, a browser reader); nothing here reads files.
  */
 
-/** Bits per sample: 8 (`Uint8Array` data) or 16 (`Uint16Array` data). */
-export type BitDepth = 8 | 16;
+/** Bits per sample: 1, 2, 4 or 8 (`Uint8Array` data, one sample a byte) or 16 (`Uint16Array` data). */
+export type BitDepth = 1 | 2 | 4 | 8 | 16;
 
 /** An RGB colour, each component in 0..255. */
 export type Colour = readonly [number, number, number];
@@ -23,7 +23,7 @@ export interface RawImage {
   /** 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA). */
   channels: 1 | 2 | 3 | 4;
   bitDepth: BitDepth;
-  /** `width·height·channels` samples in 0..2^bitDepth − 1. A palette file's data are its colours, expanded. */
+  /** `width·height·channels` samples in 0..2^bitDepth − 1, as stored. A palette file's data are its colours, expanded (8-bit). */
   data: Uint8Array | Uint16Array;
   /** Present only for palette files: their colour table and each pixel's index in it. */
   palette?: PaletteData;
@@ -35,9 +35,9 @@ export interface NamedImage {
   image: RawImage;
 }
 
-/** The largest sample value of the image's bit depth: 255 or 65535. */
+/** The largest sample value of the image's bit depth, 2^bitDepth − 1: 255 for 8-bit, 65535 for 16-bit. */
 export function maxSample(image: Pick<RawImage, 'bitDepth'>): number {
-  return image.bitDepth === 16 ? 65535 : 255;
+  return 2 ** image.bitDepth - 1;
 }
 
 /** Colour channels without alpha: 1 for gray (± alpha), 3 for RGB (± alpha). */
@@ -78,8 +78,8 @@ export function checkRawImage(image: RawImage, name: string): RawImage {
     fail(`must have a positive integer width and height, got ${width}×${height}`);
   }
   if (![1, 2, 3, 4].includes(channels)) fail(`must have 1 to 4 channels, got ${channels}`);
-  const arrayOk = bitDepth === 16 ? data instanceof Uint16Array : bitDepth === 8 && data instanceof Uint8Array;
-  if (!arrayOk) fail(`must hold a Uint8Array (8-bit) or Uint16Array (16-bit), got ${bitDepth}-bit ${data.constructor.name}`);
+  const arrayOk = bitDepth === 16 ? data instanceof Uint16Array : [1, 2, 4, 8].includes(bitDepth) && data instanceof Uint8Array;
+  if (!arrayOk) fail(`must hold a Uint8Array (1- to 8-bit) or Uint16Array (16-bit), got ${bitDepth}-bit ${data.constructor.name}`);
   if (data.length !== width * height * channels) {
     fail(`must hold width·height·channels = ${width * height * channels} samples, got ${data.length}`);
   }
@@ -95,7 +95,8 @@ export function checkRawImage(image: RawImage, name: string): RawImage {
 
 /**
  * An image's colour channels as floats in [0, 1], alpha dropped: each sample divided by the
- * bit depth's largest value (255 or 65535), so 16-bit data keep their full precision.
+ * bit depth's largest value (65535 for 16-bit, 255 for 8-bit, 15 for 4-bit ...), so 16-bit data
+ * keep their full precision.
  */
 export function toFloatImage(image: RawImage): Float32Array {
   const { channels, data } = image;
