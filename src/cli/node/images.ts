@@ -1,0 +1,177 @@
+/// <reference types="node" />
+/**
+ * Image files ⇄ `RawImage`s for the CLI. Decoding is done by sharp (libvips: PNG of every bit
+ * depth and colour type, interlaced or not, JPEG, TIFF, WebP); palette PNGs and 1/2/4-bit gray
+ * PNGs are read by fast-png, which keeps each pixel's palette index and low-bit values (sharp
+ * expands palettes to RGB and scales low bit depths to 8 bits). 16-bit files stay 16-bit. Both packages are optional peer dependencies, loaded on first use. Encodes 8-bit
+ * gray, RGB and RGBA PNGs for predictions and overlays. See docs/data.md for why these two.
+ */
+import { readFile } from 'node:fs/promises';
+import { CliError } from '../errors.js';
+import { checkRawImage, type Colour, type RawImage } from '../pipeline/rawImage.js';
+import { importOptional } from './optionalImport.js';
+
+/** The part of sharp's API used here (declared locally so the library's types need no sharp). */
+interface SharpImage {
+  metadata(): Promise<{ format?: string; channels?: number; depth?: string; space?: string; pages?: number }>;
+  toColourspace(space: string): SharpImage;
+  raw(options?: { depth?: string }): SharpImage;
+  png(options?: { compressionLevel?: number }): SharpImage;
+  toBuffer(options: { resolveWithObject: true }): Promise<{ data: Uint8Array; info: { width: number; height: number; channels: number } }>;
+}
+type Sharp = (input: Uint8Array, options?: { raw?: { width: number; height: number; channels: number }; limitInputPixels?: false }) => SharpImage;
+
+/** The part of fast-png's API used here. */
+interface FastPng {
+  decode(data: Uint8Array): { width: number; height: number; depth: number; channels: number; data: Uint8Array | Uint16Array; palette?: number[][] };
+}
+
+let sharpModule: Promise<Sharp> | undefined;
+let fastPngModule: Promise<FastPng> | undefined;
+
+/** sharp, imported once; a CliError naming `npm install sharp` when it is missing. */
+export function loadSharp(): Promise<Sharp> {
+  sharpModule ??= importOptional<{ default: Sharp }>('sharp', 'reading and writing images').then((m) => m.default);
+  return sharpModule;
+}
+
+function loadFastPng(): Promise<FastPng> {
+  fastPngModule ??= importOptional<FastPng>('fast-png', 'reading palette and 1/2/4-bit PNGs');
+  return fastPngModule;
+}
+
+const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+/** PNG colour types 0 (gray) and 3 (indexed colour). */
+const GRAY_COLOUR_TYPE = 0;
+const PALETTE_COLOUR_TYPE = 3;
+
+/** The IHDR chunk's bit depth and colour type of PNG bytes (bytes 24 and 25 of the file), or undefined. */
+function pngHeader(bytes: Uint8Array): { depth: number; colourType: number } | undefined {
+  if (bytes.length <= 25 || !PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return undefined;
+  return { depth: bytes[24], colourType: bytes[25] };
+}
+
+/** True for PNG bytes whose IHDR says indexed colour (palette). */
+export function isPalettePng(bytes: Uint8Array): boolean {
+  return pngHeader(bytes)?.colourType === PALETTE_COLOUR_TYPE;
+}
+
+/** Unpacks 1/2/4-bit samples (rows padded to whole bytes, most significant bits first) to one byte each. */
+function unpackIndices(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {
+  if (depth === 8) return packed;
+  const out = new Uint8Array(width * height);
+  const rowBytes = Math.ceil((width * depth) / 8);
+  const mask = (1 << depth) - 1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const bit = x * depth;
+      out[y * width + x] = (packed[y * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & mask;
+    }
+  }
+  return out;
+}
+
+async function decodePalettePng(bytes: Uint8Array, name: string): Promise<RawImage> {
+  const png = (await loadFastPng()).decode(bytes);
+  const colours: Colour[] = (png.palette ?? []).map((c) => [c[0], c[1], c[2]] as const);
+  const indices = unpackIndices(png.data as Uint8Array, png.width, png.height, png.depth);
+  const data = new Uint8Array(indices.length * 3);
+  for (let i = 0; i < indices.length; i++) {
+    const colour = colours[indices[i]];
+    if (!colour) throw new CliError(`segloss: ${name} has palette index ${indices[i]} but only ${colours.length} palette colours.`);
+    data.set(colour, i * 3);
+  }
+  return checkRawImage({ width: png.width, height: png.height, channels: 3, bitDepth: 8, data, palette: { colours, indices } }, name);
+}
+
+/** A 1/2/4-bit gray PNG with its values as stored (0..2^depth − 1), not scaled to 8 bits. */
+async function decodeLowBitGrayPng(bytes: Uint8Array, name: string): Promise<RawImage> {
+  const png = (await loadFastPng()).decode(bytes);
+  const data = unpackIndices(png.data as Uint8Array, png.width, png.height, png.depth);
+  return checkRawImage({ width: png.width, height: png.height, channels: 1, bitDepth: png.depth as 1 | 2 | 4, data }, name);
+}
+
+const SIXTEEN_BIT = new Set(['ushort', 'short']);
+
+async function decodeWithSharp(bytes: Uint8Array, name: string): Promise<RawImage> {
+  const sharp = await loadSharp();
+  const image = sharp(bytes, { limitInputPixels: false });
+  let meta;
+  try {
+    meta = await image.metadata();
+  } catch (error) {
+    throw new CliError(`segloss: cannot read ${name} as an image (PNG, JPEG, TIFF or WebP): ${(error as Error).message}`);
+  }
+  if ((meta.pages ?? 1) > 1) {
+    throw new CliError(`segloss: ${name} holds ${meta.pages} pages (frames); save each as its own image file.`);
+  }
+  const depth = meta.depth ?? 'uchar';
+  if (depth !== 'uchar' && depth !== 'char' && !SIXTEEN_BIT.has(depth)) {
+    throw new CliError(`segloss: ${name} has ${depth} samples; convert it to 8- or 16-bit integers.`);
+  }
+  const sixteen = SIXTEEN_BIT.has(depth);
+  const gray = (meta.channels ?? 3) <= 2 && meta.space !== 'cmyk';
+  // libvips works in sRGB unless told otherwise: keep gray gray and 16-bit 16-bit. Its 8-bit
+  // gray space ('b-w') drops alpha, so 8-bit gray + alpha goes through sRGB (R = G = B) and back.
+  const grayAlpha8 = gray && meta.channels === 2 && !sixteen;
+  const space = gray && !grayAlpha8 ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb';
+  const { data, info } = await image
+    .toColourspace(space)
+    .raw({ depth: sixteen ? 'ushort' : 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  let samples: Uint8Array | Uint16Array = sixteen
+    ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))
+    : new Uint8Array(data);
+  let channels = info.channels as RawImage['channels'];
+  if (grayAlpha8 && channels === 4) {
+    samples = samples.filter((_, i) => i % 4 === 0 || i % 4 === 3);
+    channels = 2;
+  }
+  return checkRawImage({ width: info.width, height: info.height, channels, bitDepth: sixteen ? 16 : 8, data: samples }, name);
+}
+
+/**
+ * Decodes image bytes (PNG, JPEG, TIFF, WebP); `name` (a file name) is used in messages.
+ * Palette PNGs keep their palette and indices (`RawImage.palette`); other files keep their bit
+ * depth (1, 2, 4 or 8 for gray PNGs, else 8 or 16) and channels (gray, gray+alpha, RGB, RGBA;
+ * CMYK becomes RGB).
+ * @throws CliError naming the file when it is not a readable image, or the package to install.
+ */
+export async function decodeImage(bytes: Uint8Array, name: string): Promise<RawImage> {
+  const png = pngHeader(bytes);
+  if (png?.colourType === PALETTE_COLOUR_TYPE) return decodePalettePng(bytes, name);
+  if (png?.colourType === GRAY_COLOUR_TYPE && png.depth < 8) return decodeLowBitGrayPng(bytes, name);
+  return decodeWithSharp(bytes, name);
+}
+
+/** Reads and decodes an image file. @throws CliError naming the file. */
+export async function readImage(file: string): Promise<RawImage> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new CliError(`segloss: cannot read ${file}: ${(error as Error).message}`);
+  }
+  return decodeImage(bytes, file);
+}
+
+/** An 8-bit image to encode: `width·height·channels` samples, channels 1 (gray), 3 (RGB) or 4 (RGBA). */
+export interface PngInput {
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+  data: Uint8Array;
+}
+
+/** Encodes an 8-bit gray, RGB or RGBA image as PNG bytes. */
+export async function encodePng(image: PngInput): Promise<Uint8Array> {
+  const { width, height, channels, data } = image;
+  if (![1, 3, 4].includes(channels) || data.length !== width * height * channels) {
+    throw new Error(`encodePng: image must be 8-bit with 1, 3 or 4 channels and width·height·channels samples, got ${channels} channels and ${data.length} samples for ${width}×${height}.`);
+  }
+  const sharp = await loadSharp();
+  let pipeline = sharp(data, { raw: { width, height, channels } });
+  if (channels === 1) pipeline = pipeline.toColourspace('b-w');
+  const { data: png } = await pipeline.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true });
+  return new Uint8Array(png);
+}

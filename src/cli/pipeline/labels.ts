@@ -1,0 +1,145 @@
+/**
+ * Masks → label maps (Int32, one label per pixel: class ids, {@link IGNORED} where ignored),
+ * with the checks that stop silent nonsense before any training: a one-line summary of the mask
+ * values found, a foreground that matches no pixel or every pixel, a multiclass value outside the
+ * classes, palette PNGs that disagree. Binary labels are 0 (background) / 1 (foreground).
+ */
+import { CliError } from '../errors.js';
+import { checkSamePalettes, maskValues, MAX_MASK_VALUE } from './maskValues.js';
+import type { Colour, NamedImage } from './rawImage.js';
+
+/** The label of an ignored pixel (mask value `ignoreIndex`, or padding): it takes no part in loss or scores. */
+export const IGNORED = -1;
+
+/** How mask values become labels. */
+export interface LabelOptions {
+  /** `'binary'`: background 0 / foreground 1; `'multiclass'`: labels 0..K−1. */
+  mode: 'binary' | 'multiclass';
+  /** Multiclass: K, the number of classes. @defaultValue the palette's length, else largest value + 1 */
+  classes?: number;
+  /** Binary: the mask value that is foreground. @defaultValue any of 1, 255, 65535 (0 is background) */
+  foreground?: number;
+  /** The mask value (class index, with a palette) read as {@link IGNORED}. @defaultValue none */
+  ignoreIndex?: number;
+  /** RGB colours in class order: colour masks are read through it. @defaultValue none (gray or palette-index masks) */
+  palette?: readonly Colour[];
+}
+
+/** Label maps of a set of masks, with what was found in them. */
+export interface LabelMaps {
+  labels: Int32Array[];
+  /** K: 2 in binary mode, the classes in multiclass mode. */
+  classes: number;
+  /** Pixel count of each mask value found (value → count), in increasing value order. */
+  counts: Map<number, number>;
+  /** One line for the user: the mask values found and their pixel counts. */
+  summary: string;
+}
+
+/** Mask values read as foreground when `foreground` is not given. */
+const DEFAULT_FOREGROUND = new Set([1, 255, MAX_MASK_VALUE]);
+
+function countValues(values: readonly Uint16Array[]): Map<number, number> {
+  const bins = new Float64Array(MAX_MASK_VALUE + 1);
+  for (const v of values) for (let i = 0; i < v.length; i++) bins[v[i]]++;
+  const counts = new Map<number, number>();
+  bins.forEach((n, value) => n > 0 && counts.set(value, n));
+  return counts;
+}
+
+const SHOWN = 12;
+
+/** `{0, 255}`, or the first values then `… (N values)`. */
+export function formatValues(values: readonly number[]): string {
+  const shown = values.slice(0, SHOWN).join(', ');
+  return values.length > SHOWN ? `{${shown}, … (${values.length} values)}` : `{${shown}}`;
+}
+
+/** `mask values: 0 (1,234 px, 78.0%), 255 (345 px, 22.0%)` over all masks given; the ignore index marked `ignored`. */
+export function summarizeValues(counts: Map<number, number>, ignoreIndex?: number): string {
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const parts = [...counts]
+    .slice(0, SHOWN)
+    .map(([v, n]) => `${v} (${n.toLocaleString('en-US')} px, ${((100 * n) / total).toFixed(1)}%${v === ignoreIndex ? ', ignored' : ''})`);
+  const more = counts.size > SHOWN ? `, and ${counts.size - SHOWN} more values` : '';
+  return `mask values: ${parts.join(', ')}${more}`;
+}
+
+function suggestForeground(counts: Map<number, number>, ignoreIndex?: number): number | undefined {
+  const values = [...counts].filter(([v]) => v !== ignoreIndex);
+  if (values.length === 2 && values.some(([v]) => v === 0)) return values.find(([v]) => v !== 0)![0];
+  return values.sort((a, b) => a[1] - b[1])[0]?.[0];
+}
+
+/**
+ * The checks on value counts that need no pixel positions; run before any training.
+ * @throws CliError when the foreground matches no pixel or every (non-ignored) pixel, when binary
+ * masks hold values other than 0 and the default foreground, or when a multiclass value lies
+ * outside 0..K−1 (and is not `ignoreIndex`).
+ */
+export function checkValues(counts: Map<number, number>, options: LabelOptions, classes: number): void {
+  const { mode, foreground, ignoreIndex } = options;
+  const values = [...counts.keys()].filter((v) => v !== ignoreIndex);
+  const found = `masks hold ${formatValues([...counts.keys()])}`;
+  if (values.length === 0) throw new CliError(`segloss: every mask pixel has the ignore index ${ignoreIndex}; nothing is left to learn.`);
+  if (mode === 'multiclass') {
+    const outside = values.filter((v) => v >= classes);
+    if (outside.length) {
+      throw new CliError(
+        `segloss: ${found}, but ${classes} classes cover 0..${classes - 1}, so ${formatValues(outside)} ${outside.length > 1 ? 'lie' : 'lies'} outside. Raise --classes, or set --ignore-index for a void label.`,
+      );
+    }
+    return;
+  }
+  if (foreground !== undefined && foreground === ignoreIndex) {
+    throw new CliError(`segloss: --foreground and --ignore-index are both ${foreground}; a value cannot be both.`);
+  }
+  const isForeground = (v: number) => (foreground === undefined ? DEFAULT_FOREGROUND.has(v) : v === foreground);
+  if (foreground === undefined) {
+    const odd = values.filter((v) => v !== 0 && !DEFAULT_FOREGROUND.has(v));
+    if (odd.length) {
+      throw new CliError(
+        `segloss: ${found}; binary masks must be 0/1 or 0/255 unless --foreground VALUE names the foreground value${ignoreIndex === undefined ? ' (and --ignore-index a void value)' : ''}.`,
+      );
+    }
+  }
+  const hits = values.filter(isForeground).length;
+  if (hits === 0 || hits === values.length) {
+    const what = foreground === undefined ? 'the default foreground (1, 255 or 65535)' : `--foreground ${foreground}`;
+    const guess = suggestForeground(counts, ignoreIndex);
+    const hint = guess !== undefined && guess !== foreground && values.length > 1 ? `; did you mean --foreground ${guess}?` : '.';
+    throw new CliError(`segloss: ${what} matches ${hits === 0 ? 'no' : 'every'} pixel: ${found}${hint}`);
+  }
+}
+
+/** Maps one mask's values to labels (values already checked by {@link checkValues}). */
+export function toLabels(values: Uint16Array, options: LabelOptions): Int32Array {
+  const { mode, foreground, ignoreIndex } = options;
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === ignoreIndex) out[i] = IGNORED;
+    else if (mode === 'multiclass') out[i] = v;
+    else out[i] = (foreground === undefined ? DEFAULT_FOREGROUND.has(v) : v === foreground) ? 1 : 0;
+  }
+  return out;
+}
+
+/**
+ * Reads every mask into a label map, after checking them together: palettes agree, the values
+ * suit the options ({@link checkValues}). Multiclass without `classes` takes the palette's length,
+ * else the largest value (other than `ignoreIndex`) + 1.
+ * @throws CliError naming the file, pixel, colour or values at fault.
+ */
+export function labelMaps(masks: readonly NamedImage[], options: LabelOptions): LabelMaps {
+  if (!options.palette) checkSamePalettes(masks);
+  const values = masks.map((m) => maskValues(m, options.palette));
+  const counts = countValues(values);
+  let classes = 2;
+  if (options.mode === 'multiclass') {
+    const largest = Math.max(...[...counts.keys()].filter((v) => v !== options.ignoreIndex));
+    classes = options.classes ?? options.palette?.length ?? Math.max(2, largest + 1);
+  }
+  checkValues(counts, options, classes);
+  return { labels: values.map((v) => toLabels(v, options)), classes, counts, summary: summarizeValues(counts, options.ignoreIndex) };
+}
