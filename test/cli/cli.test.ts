@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli/cli.js';
-import { encodePng } from '../../src/cli/png.js';
-import { syntheticDataset } from '../../src/cli/synthetic.js';
+import { run } from '../../src/cli/run.js';
+import { encodePng } from '../../src/cli/node/png.js';
+import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
 
 const root = mkdtempSync(join(tmpdir(), 'segloss-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

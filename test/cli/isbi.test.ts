@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli/cli.js';
+import { run } from '../../src/cli/run.js';
 
 // The real data set beside the repository (../shared/data, see its README): 30 EM sections,
 // membrane (mask value 0) is the foreground, about 22% of the pixels.
