@@ -8,6 +8,12 @@ import type { BackendChoice } from './options/flags.js';
 import type { ModelCard } from './report/data.js';
 import type { ProgressSink, RawImage, Tf } from './pipeline/types.js';
 
+/** Where the CLI writes: `out` for results and paths, `err` for progress and errors (a terminal or not). */
+export interface Io {
+  out: { write(text: string): unknown };
+  err: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+}
+
 export interface EnvFiles {
   isFolder(path: string): boolean;
   exists(path: string): boolean;

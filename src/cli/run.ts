@@ -7,9 +7,8 @@ import { nearest } from '../core/validate.js';
 import { compareCommand } from './commands/compare.js';
 import { evalCommand } from './commands/eval.js';
 import { trainCommand } from './commands/train.js';
-import type { Env } from './env.js';
+import type { Env, Io } from './env.js';
 import { CliError, UsageError } from './errors.js';
-import { nodeEnv, type Io } from './node/env.js';
 import { COMMANDS, MAIN_HELP, type Command } from './options/help.js';
 
 export type { Io };
@@ -20,8 +19,8 @@ const HANDLERS: Record<Command, (argv: string[], io: Io, env: Env) => Promise<nu
   eval: evalCommand,
 };
 
-/** Runs the CLI with `argv` (without node and the script). Returns the exit status. */
-export async function run(argv: string[], io: Io, env: Env = nodeEnv(io)): Promise<number> {
+/** Runs the CLI with `argv` (without node and the script) in `env`. Returns the exit status. */
+export async function run(argv: string[], io: Io, env: Env): Promise<number> {
   const [command, ...rest] = argv;
   let prefix = 'segloss';
   try {

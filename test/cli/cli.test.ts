@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nodeEnv } from '../../src/cli/node/env.js';
 import { run } from '../../src/cli/run.js';
 import { encodePng } from '../../src/cli/node/png.js';
 import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
@@ -13,7 +14,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 async function cli(...argv: string[]) {
   let out = '';
   let err = '';
-  const code = await run(argv, { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s), isTTY: false } });
+  const io = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s), isTTY: false } };
+  const code = await run(argv, io, nodeEnv(io));
   return { code, out, err };
 }
 

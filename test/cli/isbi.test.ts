@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nodeEnv } from '../../src/cli/node/env.js';
 import { run } from '../../src/cli/run.js';
 
 // The real data set beside the repository (../shared/data, see its README): 30 EM sections,
@@ -15,10 +16,12 @@ describe('segloss compare on ISBI 2012 EM', () => {
     expect(existsSync(join(ISBI, 'images')), `${ISBI} is missing: this test needs ../shared/data`).toBe(true);
     const out = join(root, 'report');
     let err = '';
+    const io = { out: { write: () => true }, err: { write: (s: string) => (err += s), isTTY: false } };
     const code = await run(
       ['compare', '--data', ISBI, '--foreground', '0', '--size', '64', '--val-split', '0.2', '--epochs', '8',
         '--losses', 'bceDiceLoss,diceLoss', '--backend', 'wasm', '--quiet', '--out', out],
-      { out: { write: () => true }, err: { write: (s: string) => (err += s), isTTY: false } },
+      io,
+      nodeEnv(io),
     );
     expect(err).toBe('');
     expect(code).toBe(0);

@@ -1,6 +1,5 @@
 /** `segloss compare`: flags → ComparePlan → orchestrate/compare → print the report's path. */
-import type { Env } from '../env.js';
-import type { Io } from '../node/env.js';
+import type { Env, Io } from '../env.js';
 import { COMPARE_FLAGS } from '../options/flags.js';
 import { helpText } from '../options/help.js';
 import { parseFlags } from '../options/parse.js';

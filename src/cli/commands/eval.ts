@@ -1,6 +1,5 @@
 /** `segloss eval`: flags → EvalPlan → orchestrate/evalModel → print the scores (and write --json). */
-import type { Env } from '../env.js';
-import type { Io } from '../node/env.js';
+import type { Env, Io } from '../env.js';
 import { EVAL_FLAGS } from '../options/flags.js';
 import { helpText } from '../options/help.js';
 import { parseFlags } from '../options/parse.js';

@@ -1,6 +1,5 @@
 /** `segloss train`: flags → TrainPlan → orchestrate/trainModel → print the model folder. */
-import type { Env } from '../env.js';
-import type { Io } from '../node/env.js';
+import type { Env, Io } from '../env.js';
 import { TRAIN_FLAGS } from '../options/flags.js';
 import { helpText } from '../options/help.js';
 import { parseFlags } from '../options/parse.js';

@@ -2,19 +2,13 @@
 /** `nodeEnv(io)`: the CLI's environment in Node, assembled from the pieces in this folder. */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Env } from '../env.js';
+import type { Env, Io } from '../env.js';
 import { CliError } from '../errors.js';
 import { checkOutFolder, isFolder, listFiles, readBytes, writeFolder } from './files.js';
 import { modelStore } from './modelStore.js';
 import { decodePng, encodePng } from './png.js';
-import { Progress, type ProgressStream } from './progress.js';
+import { Progress } from './progress.js';
 import { loadTf } from './tf.js';
-
-/** Where the CLI writes: `out` for results and paths, `err` for progress and errors. */
-export interface Io {
-  out: { write(text: string): unknown };
-  err: ProgressStream;
-}
 
 /** The Node environment; progress goes to `io.err`. */
 export function nodeEnv(io: Io): Env {

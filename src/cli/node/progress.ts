@@ -4,15 +4,12 @@
  * running loss, ETA) redrawn in place; elsewhere (logs, CI), one line per epoch. Silent when
  * quiet.
  */
+import type { Io } from '../env.js';
 import type { EpochRecord, ProgressSink, ProgressState } from '../pipeline/types.js';
 import { formatSeconds } from '../report/text.js';
 
 /** The stream progress goes to: a terminal (live line) or anything else (one line per epoch). */
-export interface ProgressStream {
-  write(text: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
+export type ProgressStream = Io['err'];
 
 export class Progress implements ProgressSink {
   private lastDraw = 0;
