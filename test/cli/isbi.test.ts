@@ -11,7 +11,9 @@ const ISBI = join(process.cwd(), '..', 'shared', 'data', 'isbi2012-em');
 const root = mkdtempSync(join(tmpdir(), 'segloss-isbi-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe('segloss compare on ISBI 2012 EM', () => {
+// The slow integration test (about 10 s on 2 cores): real data, 2 losses × 8 epochs. Tagged so
+// `npm run test:fast` (vitest --tags-filter='!integration') leaves it out.
+describe('segloss compare on ISBI 2012 EM (integration)', { tags: ['integration'] }, () => {
   it('beats the all-membrane baseline clearly on the held-out block em_24–em_29', async () => {
     expect(existsSync(join(ISBI, 'images')), `${ISBI} is missing: this test needs ../shared/data`).toBe(true);
     const out = join(root, 'report');

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dataFolder } from './dataFolder.js';
 import { nodeEnv } from '../../src/cli/node/env.js';
 import { encodePalettePng, encodePng, writePng } from '../../src/cli/node/png.js';
 import { loadFolders as loadWith } from '../../src/cli/orchestrate/loadData.js';
@@ -19,17 +20,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const gray = (w: number, h: number, fill: (i: number) => number) =>
   encodePng({ width: w, height: h, channels: 1, data: Uint8Array.from({ length: w * h }, (_, i) => fill(i)) });
 
-/** A dataset folder from {name: [imagePng, maskPng]}; either may be omitted. */
-function folder(name: string, pairs: Record<string, [Uint8Array | undefined, Uint8Array | undefined]>): string {
-  const dir = join(root, name);
-  mkdirSync(join(dir, 'images'), { recursive: true });
-  mkdirSync(join(dir, 'masks'), { recursive: true });
-  for (const [file, [image, mask]] of Object.entries(pairs)) {
-    if (image) writeFileSync(join(dir, 'images', file), image);
-    if (mask) writeFileSync(join(dir, 'masks', file), mask);
-  }
-  return dir;
-}
+/** A dataset folder `name` under the test's root from {file: [imagePng, maskPng]}. */
+const folder = (name: string, pairs: Parameters<typeof dataFolder>[1]) => dataFolder(join(root, name), pairs);
 
 describe('loadFolders()', () => {
   it('pairs images and masks by name and maps 0/255 masks to 0/1 labels', async () => {
