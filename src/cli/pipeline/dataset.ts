@@ -35,7 +35,7 @@ export function maskValues(m: RawImage, maskFile: string): Uint8Array {
   return mask;
 }
 
-/** Maps raw mask values to labels (0..K-1, -1 ignored), checking every value against the classes. */
+/** Maps raw mask values to labels (0..K-1, IGNORED), checking every value against the classes. */
 function toLabels(pair: RawPair, options: LabelOptions, classes: number): Int32Array {
   const { mode, foreground, ignoreIndex } = options;
   const out = new Int32Array(pair.mask.length);
