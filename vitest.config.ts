@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Slow end-to-end runs on ../shared/data. `npm run test:fast` leaves them out,
+    // `npm run test:integration` runs only them; `npm test` runs everything.
+    tags: [{ name: 'integration', description: 'slow end-to-end training on the real data in ../shared/data' }],
   },
 });

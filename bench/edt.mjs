@@ -5,18 +5,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { boundaryLoss, euclideanDistanceTransform, hausdorffDTLoss, signedDistanceMap } from '../dist/esm/index.js';
+import { mulberry32 } from '../dist/esm/cli/pipeline/rng.js';
 
-/** mulberry32: deterministic masks run after run. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32 from the seed itself): deterministic masks run after run. */
+const rng = mulberry32;
 
 /** 1 inside a union of `count` random balls (radii 4–16 px), 0 elsewhere. */
 function blobs(shape, count, seed) {

@@ -5,18 +5,11 @@
 // Run: npm run build && node bench/wasmAudit.mjs   (prints a markdown table)
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { mulberry32 } from '../dist/esm/cli/pipeline/rng.js';
 const { enableWasmTraining } = await import(process.env.SEGLOSS_ENTRY ?? '../dist/esm/index.js');
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32 from the seed itself): deterministic random data. */
+const rng = mulberry32;
 const rand = (shape, seed, lo = -1, hi = 1) => {
   const next = rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);

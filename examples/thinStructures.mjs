@@ -10,6 +10,7 @@
 // Options: --seeds=N (repeat with N weight seeds; default 1), --epochs=N (default 25).
 import * as tf from '@tensorflow/tfjs';
 import { clDiceLoss, combineLosses, diceLoss } from 'segloss';
+import { mulberry32 } from '../dist/esm/cli/pipeline/rng.js';
 
 const arg = (name, fallback) => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -21,17 +22,8 @@ const N_TEST = 16;
 const EPOCHS = arg('epochs', 25);
 const SEEDS = arg('seeds', 1);
 
-/** mulberry32: a small deterministic PRNG, so every run draws the same data. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32 from the seed itself): every run draws the same data. */
+const rng = mulberry32;
 const gauss = (r) => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
 
 /** Distance from (x, y) to the segment a–b. */

@@ -2,6 +2,7 @@
  * Masks and predictions as plain arrays (row-major, H × W), with no tfjs: presets, the
  * prediction sliders (grow/shrink, shift, blur, confidence, noise) and the sweeps.
  */
+import { mulberry32 } from '../../src/cli/pipeline/rng';
 
 /** A binary or soft image, row-major. */
 export interface Grid {
@@ -146,17 +147,8 @@ export function gaussianBlur(g: Grid, sigma: number): Grid {
   return { H: g.H, W: g.W, data: pass(pass(g.data, true), false) };
 }
 
-/** A small seeded generator (mulberry32) so that the noise is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (mulberry32 from `seed` itself), so that the noise is reproducible. */
+export const rng: (seed: number) => () => number = mulberry32;
 
 /** Standard normal samples by Box–Muller. */
 export function gaussianNoise(n: number, seed: number): Float32Array {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /// <reference types="node" />
-/** The `segloss` executable: see `segloss --help` and docs/cli.md. */
-import { run } from './cli.js';
+/** The `segloss` executable (see `segloss --help` and docs/cli.md): the CLI's only use of `process`. */
+import { nodeEnv } from './node/env.js';
+import { run } from './run.js';
 
-run(process.argv.slice(2)).then(
+const io = { out: process.stdout, err: process.stderr };
+run(process.argv.slice(2), io, nodeEnv(io)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -2,9 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli/cli.js';
-import { encodePng } from '../../src/cli/png.js';
-import { syntheticDataset } from '../../src/cli/synthetic.js';
+import { nodeEnv } from '../../src/cli/node/env.js';
+import { run } from '../../src/cli/run.js';
+import { encodePng } from '../../src/cli/node/png.js';
+import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
+import { dataFolder, samplesFolder } from './dataFolder.js';
 
 const root = mkdtempSync(join(tmpdir(), 'segloss-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -13,14 +15,17 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 async function cli(...argv: string[]) {
   let out = '';
   let err = '';
-  const code = await run(argv, { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s), isTTY: false } });
+  const io = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s), isTTY: false } };
+  const code = await run(argv, io, nodeEnv(io));
   return { code, out, err };
 }
 
-/** The CLI's smallest training run: 8 synthetic images 16×16, one epoch, cpu. */
-const TINY = ['--synthetic-count', '8', '--size', '16', '--epochs', '1', '--batch-size', '4', '--backend', 'cpu', '--quiet'];
+/** The CLI's smallest training run: 16×16 images, one epoch, quiet, on `backend`. */
+const tinyRun = (backend = 'cpu') => ['--size', '16', '--epochs', '1', '--batch-size', '4', '--backend', backend, '--quiet'];
+/** The same on 8 synthetic images. */
+const TINY = ['--synthetic-count', '8', ...tinyRun()];
 /** The same for a --data folder (no synthetic-set options). */
-const TINY_DATA = TINY.slice(2);
+const TINY_DATA = tinyRun();
 
 describe('segloss --help', () => {
   it('lists the commands', async () => {
@@ -80,10 +85,7 @@ describe('segloss bad command lines', () => {
   });
 
   it('stops on bad data before training, naming the file', async () => {
-    const dir = join(root, 'bad');
-    mkdirSync(join(dir, 'images'), { recursive: true });
-    mkdirSync(join(dir, 'masks'), { recursive: true });
-    writeFileSync(join(dir, 'images', 'x.png'), encodePng({ width: 2, height: 2, channels: 1, data: new Uint8Array(4) }));
+    const dir = dataFolder(join(root, 'bad'), { 'x.png': [encodePng({ width: 2, height: 2, channels: 1, data: new Uint8Array(4) }), undefined] });
     const out = join(root, 'bad-report');
     const { code, err } = await cli('compare', '--data', dir, '--out', out, ...TINY_DATA);
     expect(code).toBe(1);
@@ -147,7 +149,7 @@ describe('segloss compare', () => {
   it('trains every loss from the same initial weights on the same batches', async () => {
     // The same loss twice gives identical histories only if weights and batch order are seeded.
     const out = join(root, 'twice');
-    await cli('compare', '--losses', 'bceLoss,bceLoss', '--out', out, ...TINY.slice(0, -3), '--backend', 'wasm', '--quiet');
+    await cli('compare', '--losses', 'bceLoss,bceLoss', '--out', out, '--synthetic-count', '8', ...tinyRun('wasm'));
     const [a, b] = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).losses;
     expect(b.label).toBe('bceLoss#2');
     expect(b.history[0].loss).toBe(a.history[0].loss);
@@ -159,18 +161,8 @@ describe('segloss train and eval', () => {
   it('round-trip a saved model: eval on the held-out folder reproduces the training scores', async () => {
     // A folder dataset written from synthetic samples: 6 training and 2 held-out pairs.
     const samples = syntheticDataset({ count: 8, size: 16, fgFraction: 0.1, seed: 5, classes: 2 });
-    const write = (dir: string, list: typeof samples) => {
-      mkdirSync(join(dir, 'images'), { recursive: true });
-      mkdirSync(join(dir, 'masks'), { recursive: true });
-      for (const s of list) {
-        const image = Uint8Array.from(s.image, (v) => Math.round(v * 255));
-        const mask = Uint8Array.from(s.mask, (v) => v * 255);
-        writeFileSync(join(dir, 'images', `${s.name}.png`), encodePng({ width: 16, height: 16, channels: 1, data: image }));
-        writeFileSync(join(dir, 'masks', `${s.name}.png`), encodePng({ width: 16, height: 16, channels: 1, data: mask }));
-      }
-    };
-    write(join(root, 'tr'), samples.slice(0, 6));
-    write(join(root, 'va'), samples.slice(6));
+    samplesFolder(join(root, 'tr'), samples.slice(0, 6), 16);
+    samplesFolder(join(root, 'va'), samples.slice(6), 16);
     const model = join(root, 'model');
     const trained = await cli('train', '--data', join(root, 'tr'), '--val', join(root, 'va'), '--loss', 'bceDiceLoss', '--out', model, ...TINY_DATA);
     expect(trained.err).toBe('');

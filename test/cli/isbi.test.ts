@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli/cli.js';
+import { nodeEnv } from '../../src/cli/node/env.js';
+import { run } from '../../src/cli/run.js';
 
 // The real data set beside the repository (../shared/data, see its README): 30 EM sections,
 // membrane (mask value 0) is the foreground, about 22% of the pixels.
@@ -10,15 +11,19 @@ const ISBI = join(process.cwd(), '..', 'shared', 'data', 'isbi2012-em');
 const root = mkdtempSync(join(tmpdir(), 'segloss-isbi-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe('segloss compare on ISBI 2012 EM', () => {
+// The slow integration test (about 10 s on 2 cores): real data, 2 losses × 8 epochs. Tagged so
+// `npm run test:fast` (vitest --tags-filter='!integration') leaves it out.
+describe('segloss compare on ISBI 2012 EM (integration)', { tags: ['integration'] }, () => {
   it('beats the all-membrane baseline clearly on the held-out block em_24–em_29', async () => {
     expect(existsSync(join(ISBI, 'images')), `${ISBI} is missing: this test needs ../shared/data`).toBe(true);
     const out = join(root, 'report');
     let err = '';
+    const io = { out: { write: () => true }, err: { write: (s: string) => (err += s), isTTY: false } };
     const code = await run(
       ['compare', '--data', ISBI, '--foreground', '0', '--size', '64', '--val-split', '0.2', '--epochs', '8',
         '--losses', 'bceDiceLoss,diceLoss', '--backend', 'wasm', '--quiet', '--out', out],
-      { out: { write: () => true }, err: { write: (s: string) => (err += s), isTTY: false } },
+      io,
+      nodeEnv(io),
     );
     expect(err).toBe('');
     expect(code).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePng, encodePalettePng, encodePng, writePng, type RawImage } from '../../src/cli/png.js';
+import { decodePng, encodePalettePng, encodePng, writePng, type RawImage } from '../../src/cli/node/png.js';
 
 /** Deterministic bytes 0..255 for image contents. */
 function bytes(n: number, seed = 1): Uint8Array {

@@ -1,16 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { mulberry32 } from '../../src/cli/pipeline/rng.js';
 
-/** A small deterministic PRNG (mulberry32), so tests do not depend on tfjs's seeding. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * The project's one seeded PRNG (mulberry32, src/cli/pipeline/rng.ts) started from `seed`
+ * itself, so tests do not depend on tfjs's seeding. (The CLI's `rng` mixes its seeds first.)
+ */
+export const rng: (seed: number) => () => number = mulberry32;
 
 /** Normal-ish logits in about [-3, 3]. */
 export function randomLogits(shape: number[], seed: number): tf.Tensor {

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
-import type { ImagePair } from '../pipeline/dataset.js';
+import type { ImagePair } from '../pipeline/buildDataset.js';
 import { pairFiles } from '../pipeline/pairing.js';
 import { parsePalette, type Palette } from '../pipeline/palette.js';
 import { readImage } from './images.js';

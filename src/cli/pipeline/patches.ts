@@ -6,7 +6,7 @@
  * inside it, the rest padded (image 0, label {@link IGNORED}, so padding takes no part in the loss).
  * Everything depends only on the seed.
  */
-import { rng } from '../rng.js';
+import { rng } from './rng.js';
 import { IGNORED } from './labels.js';
 import { resampleLabels, resampleMap, scaledSize } from './resample.js';
 

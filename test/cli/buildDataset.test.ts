@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPairs, readPalette } from '../../src/cli/node/readPairs.js';
-import { buildDataset } from '../../src/cli/pipeline/dataset.js';
+import { buildDataset } from '../../src/cli/pipeline/buildDataset.js';
 import { checkImages } from '../../src/cli/pipeline/imageChecks.js';
 import { IGNORED } from '../../src/cli/pipeline/labels.js';
 import type { RawImage } from '../../src/cli/pipeline/rawImage.js';

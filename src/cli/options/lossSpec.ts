@@ -4,10 +4,11 @@
  * Option values are numbers, `true`/`false`/`null`, words or 'quoted strings', and `[lists]`.
  * The options are checked by the loss factory itself, so its own messages reach the user.
  */
-import * as segloss from '../index.js';
-import type { LossFn } from '../types.js';
-import { nearest } from '../core/validate.js';
-import { CliError } from './errors.js';
+import * as segloss from '../../index.js';
+import type { LossFn, Mode } from '../../types.js';
+import { nearest } from '../../core/validate.js';
+import { UsageError } from '../errors.js';
+import type { TaskMode } from '../pipeline/types.js';
 
 export interface LossSpec {
   /** The factory name, e.g. `focalLoss`. */
@@ -18,7 +19,8 @@ export interface LossSpec {
   label: string;
 }
 
-type Factory = (options?: Record<string, unknown>) => LossFn;
+/** A loss factory as the package exports it, with the modes it declares. */
+type Factory = ((options?: Record<string, unknown>) => LossFn) & { modes: readonly Mode[] };
 
 /** Every loss factory the package exports, by name (new losses appear here automatically). */
 export function lossFactories(): Record<string, Factory> {
@@ -39,7 +41,7 @@ class Reader {
     while (/\s/.test(this.peek())) this.pos++;
   }
   error(what: string): never {
-    throw new CliError(`segloss: --losses ${what} at character ${this.pos + 1} of '${this.text}'.`, true);
+    throw new UsageError(`--losses ${what} at character ${this.pos + 1} of '${this.text}'.`);
   }
   expect(ch: string): void {
     this.skipSpace();
@@ -91,7 +93,7 @@ class Reader {
   }
 }
 
-/** Parses the `--losses` text and builds each loss once, so bad names and options fail at once. */
+/** Parses the `--losses` text into specs, checking the syntax and the loss names (buildLoss checks the options). */
 export function parseLosses(text: string): LossSpec[] {
   const r = new Reader(text);
   const specs: LossSpec[] = [];
@@ -102,10 +104,7 @@ export function parseLosses(text: string): LossSpec[] {
     const name = r.word();
     if (!names.includes(name)) {
       const hint = nearest(name, names);
-      throw new CliError(
-        `segloss: --losses has unknown loss '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}; available: ${names.join(', ')}.`,
-        true,
-      );
+      throw new UsageError(`--losses has unknown loss '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}; available: ${names.join(', ')}.`);
     }
     const options: Record<string, unknown> = {};
     r.skipSpace();
@@ -140,36 +139,26 @@ export function parseLosses(text: string): LossSpec[] {
 
 /** Task settings the CLI passes to every loss, unless the user's options set them. */
 export interface TaskOptions {
-  mode: 'binary' | 'multiclass';
-  /** Set when some pixels are ignored (the CLI's internal label -1). */
+  mode: TaskMode;
+  /** Set when some pixels are ignored (the CLI's label IGNORED). */
   ignoreIndex?: number;
 }
 
 /**
- * Builds the loss: the user's options plus `mode` and `ignoreIndex` for the task. A loss that
- * has no `mode` option (Lovász hinge is binary-only, Lovász softmax multiclass-only) is built
- * without it; its own checks then reject a task it cannot do.
+ * Builds the loss: the user's options over the task's `mode` (and `ignoreIndex`). A loss whose
+ * declared `modes` lack the task's mode is refused here, naming the mode it needs; every other
+ * option error is the factory's own message.
  */
 export function buildLoss(spec: LossSpec, task: TaskOptions): LossFn {
   const factory = lossFactories()[spec.name];
-  const extra: Record<string, unknown> = { mode: task.mode };
-  if (task.ignoreIndex !== undefined) extra.ignoreIndex = task.ignoreIndex;
-  const attempt = (opts: Record<string, unknown>) => factory({ ...opts, ...spec.options });
+  if (!factory.modes.includes(task.mode)) {
+    const usable = factory.modes.filter((m) => m !== 'multilabel');
+    throw new UsageError(`--losses ${spec.label}: ${spec.name} does not take --mode ${task.mode}; it takes --mode ${usable.join(' or ')}.`);
+  }
+  const taskOptions = { mode: task.mode, ...(task.ignoreIndex !== undefined ? { ignoreIndex: task.ignoreIndex } : {}) };
   try {
-    try {
-      return attempt(extra);
-    } catch (error) {
-      if (!/unknown option 'mode'/.test((error as Error).message)) throw error;
-      const { mode: _mode, ...rest } = extra;
-      if (task.mode === 'binary' && /softmax/i.test(spec.name)) {
-        throw new Error(`${spec.name}: multiclass only; use --mode multiclass, or lovaszHingeLoss for a binary task.`);
-      }
-      if (task.mode === 'multiclass' && /hinge/i.test(spec.name)) {
-        throw new Error(`${spec.name}: binary only; use lovaszSoftmaxLoss for --mode multiclass.`);
-      }
-      return attempt(rest);
-    }
+    return factory({ ...taskOptions, ...spec.options });
   } catch (error) {
-    throw new CliError(`segloss: --losses ${spec.label}: ${(error as Error).message}`, true);
+    throw new UsageError(`--losses ${spec.label}: ${(error as Error).message}`);
   }
 }

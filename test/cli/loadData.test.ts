@@ -1,10 +1,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFolders, resizeImage, resizeLabels, splitTail } from '../../src/cli/data.js';
-import { encodePalettePng, encodePng, writePng } from '../../src/cli/png.js';
-import { syntheticDataset } from '../../src/cli/synthetic.js';
+import { dataFolder } from './dataFolder.js';
+import { nodeEnv } from '../../src/cli/node/env.js';
+import { encodePalettePng, encodePng, writePng } from '../../src/cli/node/png.js';
+import { loadFolders as loadWith } from '../../src/cli/orchestrate/loadData.js';
+import { resizeImage, resizeLabels } from '../../src/cli/pipeline/dataset.js';
+import { splitTail } from '../../src/cli/pipeline/split.js';
+import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
+import { IGNORED, type LabelOptions } from '../../src/cli/pipeline/types.js';
+
+const env = nodeEnv({ out: { write: () => true }, err: { write: () => true } });
+const loadFolders = (dirs: string[], size: number, label: LabelOptions) => loadWith(env, dirs, size, label);
 
 const root = mkdtempSync(join(tmpdir(), 'segloss-data-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -12,90 +20,81 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const gray = (w: number, h: number, fill: (i: number) => number) =>
   encodePng({ width: w, height: h, channels: 1, data: Uint8Array.from({ length: w * h }, (_, i) => fill(i)) });
 
-/** A dataset folder from {name: [imagePng, maskPng]}; either may be omitted. */
-function folder(name: string, pairs: Record<string, [Uint8Array | undefined, Uint8Array | undefined]>): string {
-  const dir = join(root, name);
-  mkdirSync(join(dir, 'images'), { recursive: true });
-  mkdirSync(join(dir, 'masks'), { recursive: true });
-  for (const [file, [image, mask]] of Object.entries(pairs)) {
-    if (image) writeFileSync(join(dir, 'images', file), image);
-    if (mask) writeFileSync(join(dir, 'masks', file), mask);
-  }
-  return dir;
-}
+/** A dataset folder `name` under the test's root from {file: [imagePng, maskPng]}. */
+const folder = (name: string, pairs: Parameters<typeof dataFolder>[1]) => dataFolder(join(root, name), pairs);
 
 describe('loadFolders()', () => {
-  it('pairs images and masks by name and maps 0/255 masks to 0/1 labels', () => {
+  it('pairs images and masks by name and maps 0/255 masks to 0/1 labels', async () => {
     const dir = folder('ok', {
       'a.png': [gray(4, 4, (i) => i * 16), gray(4, 4, (i) => (i < 8 ? 0 : 255))],
       'b.png': [gray(4, 4, () => 255), gray(4, 4, () => 0)],
     });
-    const [d] = loadFolders([dir], 4, { mode: 'binary' });
+    const [d] = await loadFolders([dir], 4, { mode: 'binary' });
     expect(d.samples.map((s) => s.name)).toEqual(['a', 'b']);
     expect(Array.from(d.samples[0].mask)).toEqual(Array.from({ length: 16 }, (_, i) => (i < 8 ? 0 : 1)));
     expect(d.samples[0].image[5]).toBeCloseTo((5 * 16) / 255, 6);
     expect(d.channels).toBe(1);
   });
 
-  it('uses --foreground to choose the foreground value and --ignore-index for -1 labels', () => {
+  it('uses --foreground to choose the foreground value and --ignore-index for IGNORED labels', async () => {
     const dir = folder('fg', { 'a.png': [gray(2, 2, () => 9), gray(2, 2, (i) => [0, 255, 7, 0][i])] });
-    const [d] = loadFolders([dir], 2, { mode: 'binary', foreground: 0, ignoreIndex: 7 });
-    expect(Array.from(d.samples[0].mask)).toEqual([1, 0, -1, 1]);
+    const [d] = await loadFolders([dir], 2, { mode: 'binary', foreground: 0, ignoreIndex: 7 });
+    expect(Array.from(d.samples[0].mask)).toEqual([1, 0, IGNORED, 1]);
   });
 
-  it('reads multiclass palette masks as indices and infers K from the largest label', () => {
+  it('reads multiclass palette masks as indices and infers K from the largest label', async () => {
     const palette = Uint8Array.from({ length: 12 }, (_, i) => i * 20);
     const dir = folder('mc', { 'a.png': [gray(2, 2, () => 1), encodePalettePng(2, 2, Uint8Array.from([0, 1, 3, 2]), palette)] });
-    const [d] = loadFolders([dir], 2, { mode: 'multiclass' });
+    const [d] = await loadFolders([dir], 2, { mode: 'multiclass' });
     expect(d.classes).toBe(4);
     expect(Array.from(d.samples[0].mask)).toEqual([0, 1, 3, 2]);
   });
 
-  it('reports a missing folder by name', () => {
-    expect(() => loadFolders([join(root, 'nope')], 4, { mode: 'binary' })).toThrow(/nope does not exist/);
+  it('reports a missing folder by name', async () => {
+    await expect(loadFolders([join(root, 'nope')], 4, { mode: 'binary' })).rejects.toThrow(/nope does not exist/);
     const dir = join(root, 'nomasks');
     mkdirSync(join(dir, 'images'), { recursive: true });
-    expect(() => loadFolders([dir], 4, { mode: 'binary' })).toThrow(/nomasks\/masks is missing/);
+    await expect(loadFolders([dir], 4, { mode: 'binary' })).rejects.toThrow(/nomasks\/masks is missing/);
   });
 
-  it('reports an image without a mask and a mask without an image, naming the file', () => {
+  it('reports an image without a mask and a mask without an image, naming the file', async () => {
     const a = folder('unpaired1', { 'a.png': [gray(2, 2, () => 0), undefined] });
-    expect(() => loadFolders([a], 2, { mode: 'binary' })).toThrow(/unpaired1\/images\/a\.png has no mask/);
+    await expect(loadFolders([a], 2, { mode: 'binary' })).rejects.toThrow(/unpaired1\/images\/a\.png has no mask/);
     const b = folder('unpaired2', { 'b.png': [undefined, gray(2, 2, () => 0)] });
-    expect(() => loadFolders([b], 2, { mode: 'binary' })).toThrow(/unpaired2\/masks\/b\.png has no image/);
+    await expect(loadFolders([b], 2, { mode: 'binary' })).rejects.toThrow(/unpaired2\/masks\/b\.png has no image/);
   });
 
-  it('reports an image and mask of different sizes, naming the mask', () => {
+  it('reports an image and mask of different sizes, naming the mask', async () => {
     const dir = folder('sizes', { 'a.png': [gray(4, 4, () => 0), gray(4, 3, () => 0)] });
-    expect(() => loadFolders([dir], 4, { mode: 'binary' })).toThrow(/sizes\/masks\/a\.png is 4×3 but its image .*a\.png is 4×4/);
+    await expect(loadFolders([dir], 4, { mode: 'binary' })).rejects.toThrow(/sizes\/masks\/a\.png is 4×3 but its image .*a\.png is 4×4/);
   });
 
-  it('reports mask values outside the classes, naming the file, value and pixel', () => {
+  it('reports mask values outside the classes, naming the file, value and pixel', async () => {
     const dir = folder('values', { 'a.png': [gray(3, 1, () => 0), gray(3, 1, (i) => [0, 1, 5][i])] });
-    expect(() => loadFolders([dir], 4, { mode: 'multiclass', classes: 3 })).toThrow(
+    await expect(loadFolders([dir], 4, { mode: 'multiclass', classes: 3 })).rejects.toThrow(
       /values\/masks\/a\.png holds mask value 5 at pixel \(2, 0\), outside the 3 classes 0\.\.2/,
     );
-    expect(() => loadFolders([dir], 4, { mode: 'binary' })).toThrow(/values\/masks\/a\.png holds mask value 5 .*--foreground/);
+    await expect(loadFolders([dir], 4, { mode: 'binary' })).rejects.toThrow(/values\/masks\/a\.png holds mask value 5 .*--foreground/);
   });
 
-  it('reports an unreadable or interlaced PNG, naming the file', () => {
+  it('reports an unreadable or interlaced PNG, naming the file', async () => {
     const dir = folder('broken', { 'a.png': [Uint8Array.from([1, 2, 3, 4]), gray(2, 2, () => 0)] });
-    expect(() => loadFolders([dir], 2, { mode: 'binary' })).toThrow(/broken\/images\/a\.png: cannot read PNG: not a PNG/);
+    await expect(loadFolders([dir], 2, { mode: 'binary' })).rejects.toThrow(/broken\/images\/a\.png: cannot read PNG: not a PNG/);
     const interlaced = writePng(2, 2, 8, 0, new Uint8Array(6), { interlace: true });
     const dir2 = folder('interlaced', { 'a.png': [gray(2, 2, () => 0), interlaced] });
-    expect(() => loadFolders([dir2], 2, { mode: 'binary' })).toThrow(/interlaced\/masks\/a\.png: cannot read PNG: interlaced/);
+    await expect(loadFolders([dir2], 2, { mode: 'binary' })).rejects.toThrow(/interlaced\/masks\/a\.png: cannot read PNG: interlaced/);
   });
 
-  it('rejects a colour mask whose channels differ', () => {
+  it('rejects a colour mask whose channels differ', async () => {
     const rgb = encodePng({ width: 1, height: 1, channels: 3, data: Uint8Array.from([1, 2, 3]) });
     const dir = folder('colour', { 'a.png': [gray(1, 1, () => 0), rgb] });
-    expect(() => loadFolders([dir], 2, { mode: 'multiclass' })).toThrow(/colour\/masks\/a\.png is a colour mask/);
+    await expect(loadFolders([dir], 2, { mode: 'multiclass' })).rejects.toThrow(/colour\/masks\/a\.png is a colour mask/);
   });
 
-  it('makes every image RGB when any image is RGB', () => {
+  it('makes every image RGB when any image is RGB', async () => {
     const rgb = encodePng({ width: 1, height: 1, channels: 3, data: Uint8Array.from([255, 0, 51]) });
     const dir = folder('mixed', { 'a.png': [rgb, gray(1, 1, () => 0)], 'b.png': [gray(1, 1, () => 102), gray(1, 1, () => 0)] });
-    const [d] = loadFolders([dir], 1, { mode: 'binary' });
+    const [d] = await loadFolders([dir], 1, { mode: 'binary' });
     expect(d.channels).toBe(3);
     expect(Array.from(d.samples[0].image)).toEqual([1, 0, 0.2].map((v) => Math.fround(v)));
     expect(Array.from(d.samples[1].image)).toEqual([0.4, 0.4, 0.4].map((v) => Math.fround(v)));

@@ -5,7 +5,7 @@
  * loss the same initial weights.
  */
 import type * as TF from '@tensorflow/tfjs';
-import type { Tf } from './tf.js';
+import type { Tf } from './types.js';
 
 export interface UNetConfig {
   size: number;

@@ -5,15 +5,9 @@
  * colour types (16-bit samples are scaled to 8 bits); encodes 8-bit gray, RGB and RGBA.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
+import type { RawImage } from '../pipeline/types.js';
 
-/** A decoded image: 8-bit samples, row-major, `channels` interleaved samples per pixel. */
-export interface RawImage {
-  width: number;
-  height: number;
-  /** 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA). */
-  channels: 1 | 2 | 3 | 4;
-  data: Uint8Array;
-}
+export type { RawImage };
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 

@@ -4,30 +4,18 @@
  * running loss, ETA) redrawn in place; elsewhere (logs, CI), one line per epoch. Silent when
  * quiet.
  */
+import type { Io } from '../env.js';
+import type { EpochRecord, ProgressSink, ProgressState } from '../pipeline/types.js';
+import { formatSeconds } from '../report/text.js';
 
-export interface ProgressState {
-  label: string;
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  loss: number;
-  /** Seconds left for this loss, or undefined before the first batch. */
-  eta?: number;
-}
+/** The stream progress goes to: a terminal (live line) or anything else (one line per epoch). */
+export type ProgressStream = Io['err'];
 
-export function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  if (s < 60) return `${Math.round(s)}s`;
-  const m = Math.floor(s / 60);
-  return `${m}m${String(Math.round(s - 60 * m)).padStart(2, '0')}s`;
-}
-
-export class Progress {
+export class Progress implements ProgressSink {
   private lastDraw = 0;
   private live = false;
   constructor(
-    private readonly stream: NodeJS.WriteStream,
+    private readonly stream: ProgressStream,
     private readonly quiet: boolean,
   ) {}
 
@@ -51,9 +39,11 @@ export class Progress {
   }
 
   /** Ends an epoch: on a terminal the live line stays; elsewhere one summary line is printed. */
-  epochDone(summary: string): void {
-    if (this.quiet) return;
-    if (!this.tty) this.stream.write(`${summary}\n`);
+  epochDone(label: string, epochs: number, r: EpochRecord): void {
+    if (this.quiet || this.tty) return;
+    this.stream.write(
+      `${label}  epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(4)}  val loss ${r.valLoss.toFixed(4)}  val Dice ${r.valDice.toFixed(3)}  (${formatSeconds(r.seconds)})\n`,
+    );
   }
 
   /** Prints a permanent line (ending any live line first). */

@@ -6,7 +6,7 @@
  * Deterministic by seed.
  */
 import { rng } from './rng.js';
-import type { Sample } from './data.js';
+import type { Sample } from './types.js';
 
 export interface SyntheticOptions {
   count: number;

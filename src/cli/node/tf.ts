@@ -5,15 +5,10 @@
  * peer dependencies, so a missing one is reported with the command that installs it.
  * `@tensorflow/tfjs-node` is used automatically when installed and `--backend auto`.
  */
-import type * as TF from '@tensorflow/tfjs';
-import { enableWasmTraining } from '../index.js';
-import { CliError } from './errors.js';
-
-export type Tf = typeof TF;
-
-/** Backends the CLI accepts. `auto`: tfjs-node if installed, else wasm. */
-export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+import { enableWasmTraining } from '../../index.js';
+import { CliError } from '../errors.js';
+import type { BackendChoice } from '../options/flags.js';
+import type { Tf } from '../pipeline/types.js';
 
 function isMissing(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
@@ -40,14 +35,14 @@ export async function loadTf(choice: BackendChoice): Promise<{ tf: Tf; backend: 
     }
     if (choice === 'tensorflow') {
       throw new CliError(
-        "segloss: --backend tensorflow needs the optional package '@tensorflow/tfjs-node'; install it with `npm install @tensorflow/tfjs-node`.",
+        "--backend tensorflow needs the optional package '@tensorflow/tfjs-node'; install it with `npm install @tensorflow/tfjs-node`.",
       );
     }
   }
   const tf = (await importOptional('@tensorflow/tfjs')) as Tf | undefined;
   if (!tf) {
     throw new CliError(
-      "segloss: the CLI needs the optional peer dependency '@tensorflow/tfjs' (layers and gradients); install it with `npm install @tensorflow/tfjs@^4`.",
+      "the CLI needs the optional peer dependency '@tensorflow/tfjs' (layers and gradients); install it with `npm install @tensorflow/tfjs@^4`.",
     );
   }
   tf.enableProdMode(); // fewer debug checks, and no "install tfjs-node" banner from the cpu backend
@@ -56,14 +51,14 @@ export async function loadTf(choice: BackendChoice): Promise<{ tf: Tf; backend: 
     const wasm = await importOptional('@tensorflow/tfjs-backend-wasm');
     if (!wasm) {
       throw new CliError(
-        "segloss: --backend wasm needs the optional peer dependency '@tensorflow/tfjs-backend-wasm'; install it with `npm install @tensorflow/tfjs-backend-wasm@^4`, or use --backend cpu (much slower).",
+        "--backend wasm needs the optional peer dependency '@tensorflow/tfjs-backend-wasm'; install it with `npm install @tensorflow/tfjs-backend-wasm@^4`, or use --backend cpu (much slower).",
       );
     }
     // tfjs-backend-wasm 4.22 lacks conv filter gradients and has a wrong MaxPoolGrad: patch them.
     enableWasmTraining();
   }
   const ok = await tf.setBackend(name);
-  if (!ok) throw new CliError(`segloss: could not initialise the ${name} backend.`);
+  if (!ok) throw new CliError(`could not initialise the ${name} backend.`);
   await tf.ready();
   return { tf, backend: name };
 }

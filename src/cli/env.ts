@@ -1,0 +1,62 @@
+/**
+ * The environment the CLI's orchestration runs in: files, images, saved models, progress,
+ * tfjs and the clock. `node/env.ts` implements it for Node; nothing above `node/` touches Node
+ * itself, so a browser environment (File, ImageBitmap, IndexedDB, canvas) can replace it.
+ */
+import type { io } from '@tensorflow/tfjs';
+import type { BackendChoice } from './options/flags.js';
+import type { ModelCard } from './report/data.js';
+import type { ProgressSink, RawImage, Tf } from './pipeline/types.js';
+
+/** Where the CLI writes: `out` for results and paths, `err` for progress and errors (a terminal or not). */
+export interface Io {
+  out: { write(text: string): unknown };
+  err: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+}
+
+export interface EnvFiles {
+  isFolder(path: string): boolean;
+  exists(path: string): boolean;
+  /** The plain, visible files in `dir` (names only, unsorted). */
+  list(dir: string): string[];
+  join(...parts: string[]): string;
+  /** The absolute form of `path` (as results and messages show it). */
+  resolve(path: string): string;
+  /** Refuses (UsageError) an `out` that holds anything but an earlier output with `marker`. */
+  checkOutFolder(out: string, marker: string): void;
+  /** Writes `files` into `out` atomically, replacing only an earlier output; returns its absolute path. */
+  writeFolder(out: string, files: Record<string, string | Uint8Array>, marker: string): string;
+  writeText(path: string, text: string): void;
+}
+
+export interface EnvImages {
+  /**
+   * Decodes an image file; `paletteIndices` returns a palette image's indices (for masks).
+   * Today's decoder reads PNG (any bit depth, scaled to 8 bits); another can be plugged in.
+   */
+  decode(path: string, options?: { paletteIndices?: boolean }): Promise<RawImage>;
+  /** An 8-bit image as a `data:image/png;base64,...` URI. */
+  pngDataUri(image: RawImage): string;
+}
+
+/** Saved models: tfjs IOHandlers for `model.json` + `weights.bin`, plus the `segloss.json` card. */
+export interface EnvModels {
+  /** Reads and checks the card of a saved model folder (every file present, valid JSON). */
+  readCard(dir: string): ModelCard;
+  /** A handler that saves a model with `card` into `out` (atomically). */
+  saver(out: string, card: ModelCard): io.IOHandler;
+  /** A handler that loads the model saved in `dir`. */
+  loader(dir: string): io.IOHandler;
+}
+
+export interface Env {
+  files: EnvFiles;
+  images: EnvImages;
+  models: EnvModels;
+  /** Progress output for a training run (silent when `quiet`). */
+  progress(quiet: boolean): ProgressSink;
+  /** Imports tfjs and selects the backend. */
+  loadTf(choice: BackendChoice): Promise<{ tf: Tf; backend: string }>;
+  /** The current time (results' `createdAt`). */
+  now(): Date;
+}

@@ -1,0 +1,65 @@
+/// <reference types="node" />
+/**
+ * The file system as the CLI uses it: list and read data folders, and write output folders
+ * atomically (into a temporary sibling first, renamed into place at the end, so an interrupted
+ * run leaves nothing half-written) without ever replacing a folder segloss did not write.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CliError, UsageError } from '../errors.js';
+
+/** Whether `path` is an existing folder. */
+export function isFolder(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
+/** The plain, visible files in `dir` (names only, unsorted). */
+export function listFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => !f.startsWith('.') && statSync(join(dir, f)).isFile());
+}
+
+/** The bytes of `file`; a failure names the file. */
+export function readBytes(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Refuses to replace a folder that holds anything but an earlier output of the same kind. */
+export function checkOutFolder(out: string, marker: string): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new UsageError(`--out ${out} exists and is not a folder.`);
+  const names = readdirSync(out);
+  if (names.length > 0 && !names.includes(marker)) {
+    throw new UsageError(`--out ${out} is a non-empty folder without ${marker}; choose another --out (segloss only replaces its own output).`);
+  }
+}
+
+/**
+ * Writes `files` into `out` atomically: into a temporary sibling first, then swapped in with
+ * renames (an older output there is replaced only at the end).
+ */
+export function writeFolder(out: string, files: Record<string, string | Uint8Array>, marker: string): string {
+  const target = resolve(out);
+  checkOutFolder(target, marker);
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(target)}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
+    if (existsSync(target)) {
+      const old = join(parent, `.${basename(target)}.old-${process.pid}`);
+      renameSync(target, old);
+      renameSync(tmp, target);
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(tmp, target);
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+  return target;
+}

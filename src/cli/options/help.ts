@@ -1,0 +1,67 @@
+/** The `--help` texts, generated from the flag table plus each command's summary and examples. */
+import { COMPARE_FLAGS, EVAL_FLAGS, TRAIN_FLAGS, flagName, type FlagTable } from './flags.js';
+
+export const COMMANDS = ['compare', 'train', 'eval'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+interface CommandHelp {
+  summary: string;
+  usage: string;
+  flags: FlagTable;
+  notes: string;
+}
+
+export const COMMAND_HELP: Record<Command, CommandHelp> = {
+  compare: {
+    summary: 'Train the same small U-Net once per loss and compare them on held-out images.',
+    usage: 'segloss compare [--data DIR] [--losses LIST] [options]',
+    flags: COMPARE_FLAGS,
+    notes: `Loss options: --losses 'diceLoss,focalLoss{gamma:1.5,alpha:0.25},tverskyLoss{alpha:0.3,beta:0.7}'
+  Values: numbers, true/false/null, words or 'quoted strings', [lists]. mode and ignoreIndex
+  are set from --mode and --ignore-index. Quote the list in the shell.
+
+Examples:
+  segloss compare                                   # built-in synthetic set
+  segloss compare --data ./my-data --size 128 --foreground 255
+  segloss compare --data ./em --foreground 0 --val-split 0.2 --losses diceLoss,lovaszHingeLoss`,
+  },
+  train: {
+    summary: 'Train the U-Net with one loss and save it (model.json + weights.bin + segloss.json).',
+    usage: 'segloss train [--data DIR] [--loss SPEC] [options]',
+    flags: TRAIN_FLAGS,
+    notes: `Example:
+  segloss train --data ./my-data --loss 'focalLoss{gamma:2}' --out my-model
+  segloss eval --model my-model --data ./my-test-data`,
+  },
+  eval: {
+    summary: 'Load a model saved by `segloss train` and report Dice, IoU, precision and recall.',
+    usage: 'segloss eval --model DIR [--data DIR] [options]',
+    flags: EVAL_FLAGS,
+    notes: 'Size, mode, classes, foreground and ignore index come from the model folder (segloss.json).',
+  },
+};
+
+export const MAIN_HELP = `segloss — which loss for my segmentation problem?
+
+Usage: segloss <command> [options]
+
+Commands:
+  compare   ${COMMAND_HELP.compare.summary}
+  train     ${COMMAND_HELP.train.summary}
+  eval      ${COMMAND_HELP.eval.summary}
+
+Run \`segloss <command> --help\` for a command's options and defaults.
+TensorFlow.js is an optional peer dependency: npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm`;
+
+/** The `--help` text of a command: every flag with its default. */
+export function helpText(command: Command): string {
+  const spec = COMMAND_HELP[command];
+  const rows = Object.entries(spec.flags).map(([key, def]) => {
+    const short = def.kind === 'boolean' && def.short ? `-${def.short}, ` : '    ';
+    const flag = `${short}--${flagName(key)}${def.kind === 'boolean' ? '' : ` ${def.value}`}`;
+    const shown = def.shown ?? (def.kind !== 'boolean' && def.default !== undefined ? String(def.default) : undefined);
+    return [flag, `${def.help}${shown !== undefined ? ` (default: ${shown})` : ''}`];
+  });
+  const w = Math.max(...rows.map((r) => r[0].length)) + 2;
+  return `${spec.summary}\n\nUsage: ${spec.usage}\n\nOptions:\n${rows.map(([a, b]) => `  ${a.padEnd(w)}${b}`).join('\n')}\n\n${spec.notes}`;
+}

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { describe, expect, it } from 'vitest';
+import { allForeground, createScorer, foregroundFraction } from '../../src/cli/pipeline/score.js';
+import { splitTail } from '../../src/cli/pipeline/split.js';
+import { IGNORED, type Dataset } from '../../src/cli/pipeline/types.js';
+
+const dataset = (...masks: number[][]): Dataset => ({
+  size: 2,
+  channels: 1,
+  classes: 2,
+  samples: masks.map((m, i) => ({ name: `s${i}`, image: new Float32Array(m.length), mask: Int32Array.from(m) })),
+});
+
+describe('baselines and fractions', () => {
+  it('allForeground() scores predicting foreground on every valid pixel', () => {
+    // tp = 1 (the one 1), fp = 2 (the two 0s), fn = 0; the IGNORED pixel takes no part:
+    // Dice = 2·1 / (2·1 + 2) = 0.5, IoU = precision = 1/3, recall = 1.
+    const s = allForeground(dataset([1, 0, 0, IGNORED]));
+    expect(s).toEqual({ dice: 0.5, iou: 1 / 3, precision: 1 / 3, recall: 1 });
+  });
+
+  it('foregroundFraction() counts non-background among valid pixels', () => {
+    expect(foregroundFraction(dataset([1, 0, 0, IGNORED], [2, 0, IGNORED, IGNORED]))).toBe(2 / 5);
+  });
+});
+
+describe('createScorer()', () => {
+  it('accumulates batches and ignores IGNORED pixels (binary: foreground scores)', () => {
+    const scorer = createScorer('binary');
+    // Batch 1: truth [1, 0], logits [+, +] → tp 1, fp 1. Batch 2: truth [1, IGNORED], logits [-, +] → fn 1.
+    tf.tidy(() => {
+      scorer.update(tf.tensor4d([1, 0], [1, 1, 2, 1]), tf.tensor4d([3, 3], [1, 1, 2, 1]));
+      scorer.update(tf.tensor4d([1, IGNORED], [1, 1, 2, 1]), tf.tensor4d([-3, 3], [1, 1, 2, 1]));
+    });
+    const s = scorer.result();
+    // tp 1, fp 1, fn 1: Dice = 2/4, IoU = 1/3, precision = recall = 1/2.
+    expect(s.dice).toBeCloseTo(0.5, 6);
+    expect(s.iou).toBeCloseTo(1 / 3, 6);
+    expect(s.precision).toBeCloseTo(0.5, 6);
+    expect(s.recall).toBeCloseTo(0.5, 6);
+  });
+});
+
+describe('splitTail()', () => {
+  it('holds out round(n·fraction) samples, at least one and leaving one', () => {
+    const d = dataset([0], [0], [0], [0]);
+    expect(splitTail(d, 0.25).map((x) => x.samples.length)).toEqual([3, 1]);
+    expect(splitTail(d, 0.01).map((x) => x.samples.length)).toEqual([3, 1]);
+    expect(splitTail(d, 0.99).map((x) => x.samples.length)).toEqual([1, 3]);
+    expect(() => splitTail(dataset([0]), 0.5)).toThrow('need at least 2 image/mask pairs to hold some out for validation, got 1.');
+  });
+});
