@@ -1,0 +1,125 @@
+/**
+ * Binary morphology of the surface metrics on flat row-major 0/1 masks of any number of axes,
+ * with everything outside the grid counting as background. Each operation is a pass per axis,
+ * O(N) per pass, so O(N·d) for N elements in d dimensions.
+ */
+
+/** Calls `line(base, stride, n)` for every line of the grid along `axis`. */
+function forEachLine(shape: readonly number[], axis: number, line: (base: number, stride: number, n: number) => void): void {
+  const total = shape.reduce((a, b) => a * b, 1);
+  const n = shape[axis];
+  let stride = 1;
+  for (let a = axis + 1; a < shape.length; a++) stride *= shape[a];
+  const block = n * stride;
+  for (let start = 0; start < total; start += block) {
+    for (let off = 0; off < stride; off++) line(start + off, stride, n);
+  }
+}
+
+/**
+ * 1-D erosion of radius r along `axis`, outside = background: `dst[i]` (when `intersect`,
+ * `dst[i] &`) is 1 iff `src` is 1 at the 2r + 1 positions i − r … i + r of its line and they all
+ * lie inside the grid. A forward sweep records the distance to the last 0 on the left (a 0 sits
+ * just before the line), a backward sweep the distance to the next 0 on the right.
+ */
+function erodeAxis(src: Uint8Array, dst: Uint8Array, shape: readonly number[], axis: number, r: number, intersect: boolean): void {
+  const left = new Int32Array(shape[axis]);
+  forEachLine(shape, axis, (base, stride, n) => {
+    let last = -1;
+    for (let q = 0, i = base; q < n; q++, i += stride) {
+      if (src[i] === 0) last = q;
+      left[q] = q - last;
+    }
+    let next = n;
+    for (let q = n - 1, i = base + (n - 1) * stride; q >= 0; q--, i -= stride) {
+      if (src[i] === 0) next = q;
+      const keep = left[q] > r && next - q > r ? 1 : 0;
+      dst[i] = intersect ? dst[i] & keep : keep;
+    }
+  });
+}
+
+/**
+ * ∂M: the elements of M with a neighbour along some axis that is outside M or outside the grid
+ * (M minus its erosion by the cross-shaped element). Returns the 0/1 boundary and its size.
+ */
+export function boundary(mask: Uint8Array, shape: readonly number[]): { edge: Uint8Array; count: number } {
+  const interior = mask.slice();
+  for (let axis = 0; axis < shape.length; axis++) erodeAxis(mask, interior, shape, axis, 1, true);
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) {
+    const e = mask[i] & (interior[i] ^ 1);
+    interior[i] = e;
+    count += e;
+  }
+  return { edge: interior, count };
+}
+
+/**
+ * Boundary IoU's band: M minus its erosion by the full 3×3(×3) square repeated `r` times,
+ * i.e. by the (2r + 1)-wide cube, which is one 1-D erosion of radius r per axis in turn.
+ */
+export function innerBand(mask: Uint8Array, shape: readonly number[], r: number): Uint8Array {
+  let eroded = mask;
+  for (let axis = 0; axis < shape.length; axis++) {
+    const next = new Uint8Array(mask.length);
+    erodeAxis(eroded, next, shape, axis, r, false);
+    eroded = next;
+  }
+  const band = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) band[i] = mask[i] & (eroded[i] ^ 1);
+  return band;
+}
+
+/** A box of the grid: `lo[a] ≤ coordinate < hi[a]` along each axis a. */
+export interface Box {
+  lo: number[];
+  hi: number[];
+}
+
+/**
+ * The smallest box holding every 1 of `a` or `b`, or null if both are all 0. The surface
+ * metrics only look at boundary elements, which lie inside it, and everything outside it is
+ * background either way, so they may run on the crop instead of the whole grid.
+ */
+export function unionBox(a: Uint8Array, b: Uint8Array, shape: readonly number[]): Box | null {
+  const d = shape.length;
+  const lo = shape.slice();
+  const hi = shape.map(() => 0);
+  const x = shape.map(() => 0);
+  let found = false;
+  for (let i = 0; i < a.length; i++) {
+    if ((a[i] | b[i]) !== 0) {
+      found = true;
+      for (let k = 0; k < d; k++) {
+        if (x[k] < lo[k]) lo[k] = x[k];
+        if (x[k] >= hi[k]) hi[k] = x[k] + 1;
+      }
+    }
+    for (let k = d - 1; k >= 0; k--) {
+      if (++x[k] < shape[k]) break;
+      x[k] = 0;
+    }
+  }
+  return found ? { lo, hi } : null;
+}
+
+/** The elements of `src` inside `box`, row-major over the box's shape. */
+export function crop(src: Uint8Array, shape: readonly number[], box: Box): Uint8Array {
+  const d = shape.length;
+  const size = box.hi.map((h, k) => h - box.lo[k]);
+  const out = new Uint8Array(size.reduce((p, s) => p * s, 1));
+  const strides = shape.map((_, k) => shape.slice(k + 1).reduce((p, s) => p * s, 1));
+  const x = box.lo.slice(0, d - 1);
+  const rowLength = size[d - 1];
+  for (let o = 0; o < out.length; o += rowLength) {
+    let start = box.lo[d - 1];
+    for (let k = 0; k < d - 1; k++) start += x[k] * strides[k];
+    out.set(src.subarray(start, start + rowLength), o);
+    for (let k = d - 2; k >= 0; k--) {
+      if (++x[k] < box.hi[k]) break;
+      x[k] = box.lo[k];
+    }
+  }
+  return out;
+}
