@@ -17,12 +17,11 @@ function forEachLine(shape: readonly number[], axis: number, line: (base: number
 }
 
 /**
- * 1-D erosion of radius r along `axis`, outside = background: `dst[i]` (when `intersect`,
- * `dst[i] &`) is 1 iff `src` is 1 at the 2r + 1 positions i − r … i + r of its line and they all
+ * 1-D erosion of radius r along `axis`, outside = background: `dst[i]` is 1 iff `src` is 1 at the 2r + 1 positions i − r … i + r of its line and they all
  * lie inside the grid. A forward sweep records the distance to the last 0 on the left (a 0 sits
  * just before the line), a backward sweep the distance to the next 0 on the right.
  */
-function erodeAxis(src: Uint8Array, dst: Uint8Array, shape: readonly number[], axis: number, r: number, intersect: boolean): void {
+function erodeAxis(src: Uint8Array, dst: Uint8Array, shape: readonly number[], axis: number, r: number): void {
   const left = new Int32Array(shape[axis]);
   forEachLine(shape, axis, (base, stride, n) => {
     let last = -1;
@@ -33,26 +32,41 @@ function erodeAxis(src: Uint8Array, dst: Uint8Array, shape: readonly number[], a
     let next = n;
     for (let q = n - 1, i = base + (n - 1) * stride; q >= 0; q--, i -= stride) {
       if (src[i] === 0) next = q;
-      const keep = left[q] > r && next - q > r ? 1 : 0;
-      dst[i] = intersect ? dst[i] & keep : keep;
+      dst[i] = left[q] > r && next - q > r ? 1 : 0;
     }
   });
 }
 
 /**
  * ∂M: the elements of M with a neighbour along some axis that is outside M or outside the grid
- * (M minus its erosion by the cross-shaped element). Returns the 0/1 boundary and its size.
+ * (M minus its erosion by the cross-shaped element). One pass in scan order with the element's
+ * coordinates kept up to date; only elements of M look at their 2·d neighbours. Returns the 0/1
+ * boundary and its size.
  */
 export function boundary(mask: Uint8Array, shape: readonly number[]): { edge: Uint8Array; count: number } {
-  const interior = mask.slice();
-  for (let axis = 0; axis < shape.length; axis++) erodeAxis(mask, interior, shape, axis, 1, true);
+  const d = shape.length;
+  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((p, s) => p * s, 1));
+  const x = new Int32Array(d);
+  const edge = new Uint8Array(mask.length);
   let count = 0;
   for (let i = 0; i < mask.length; i++) {
-    const e = mask[i] & (interior[i] ^ 1);
-    interior[i] = e;
-    count += e;
+    if (mask[i] !== 0) {
+      let onEdge = false;
+      for (let a = 0; a < d && !onEdge; a++) {
+        const s = strides[a];
+        onEdge = x[a] === 0 || x[a] === shape[a] - 1 || mask[i - s] === 0 || mask[i + s] === 0;
+      }
+      if (onEdge) {
+        edge[i] = 1;
+        count++;
+      }
+    }
+    for (let a = d - 1; a >= 0; a--) {
+      if (++x[a] < shape[a]) break;
+      x[a] = 0;
+    }
   }
-  return { edge: interior, count };
+  return { edge, count };
 }
 
 /**
@@ -63,7 +77,7 @@ export function innerBand(mask: Uint8Array, shape: readonly number[], r: number)
   let eroded = mask;
   for (let axis = 0; axis < shape.length; axis++) {
     const next = new Uint8Array(mask.length);
-    erodeAxis(eroded, next, shape, axis, r, false);
+    erodeAxis(eroded, next, shape, axis, r);
     eroded = next;
   }
   const band = new Uint8Array(mask.length);

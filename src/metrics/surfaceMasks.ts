@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { prepare } from '../core/normalize.js';
+import { checkPrediction, checkTarget, failOnLabels, toLastPerm } from '../core/normalize.js';
 import { checkClassOptions } from '../core/reduce.js';
 import { defaultClasses, spacingFor } from '../losses/signedDistanceMap.js';
 import { predictionCut } from './confusionStats.js';
@@ -24,49 +24,81 @@ export interface SurfaceMasks {
   read(b: number, c: number, G: Uint8Array, P: Uint8Array): void;
 }
 
+/** Checks class-index data as the losses' input layer does: integral, and in [0, C) unless ignored. */
+function checkLabels(fn: string, data: ArrayLike<number>, C: number, ignoreIndex: number | undefined): void {
+  let nonIntegral = 0;
+  let lo = 3e38;
+  let hi = -3e38;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isInteger(v)) nonIntegral++;
+    if (v === ignoreIndex) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  failOnLabels(fn, nonIntegral, lo, hi, C, ignoreIndex);
+}
+
 /**
- * Validates the tensors (the input layer of the losses), builds G and P on the backend and reads
- * them back with one `dataSync`. Must run inside `tf.tidy`.
+ * Validates the tensors (the checks of the losses' input layer) and reads what G and P need
+ * back from the backend (`dataSync`); any tensor it makes is an intermediate, so call it inside
+ * `tf.tidy`. Then per image and class, in JavaScript:
  *
- * - binary / multilabel: one int32 code per element, 2·[yTrue > 0.5] + [p ≥ threshold], 0 where
- *   the target equals `ignoreIndex`;
- * - multiclass: two int32 labels per pixel, the argmax over C and the target class, −1 where
- *   the target equals `ignoreIndex`.
+ * - binary / multilabel: G = yTrue > 0.5, P = yPred ≥ the threshold's cut (p ≥ threshold,
+ *   evaluated on the logit when `fromLogits`), both 0 where yTrue equals `ignoreIndex`; reads
+ *   yTrue and yPred (after a transpose when channels first).
+ * - multiclass: G = (label = c), P = (argmax over C = c), both 0 where an index label equals
+ *   `ignoreIndex`; reads the argmax of yPred (one op on the backend) and the labels (index
+ *   targets, checked here) or the argmax of one-hot targets.
  */
 export function readSurfaceMasks(fn: string, yTrue: unknown, yPred: unknown, o: ParsedSurface): SurfaceMasks {
-  const { x, t, m, labels, B, C, spatial } = prepare(fn, yTrue, yPred, o);
+  const xShape = checkPrediction(fn, yPred, o.mode, o.dataFormat);
+  const x = yPred as Tensor;
+  const kind = checkTarget(fn, yTrue, x, xShape, o);
+  const y = yTrue as Tensor;
+  const B = xShape[0];
+  const C = xShape[xShape.length - 1];
+  const spatial = xShape.slice(1, -1);
   checkClassOptions(fn, C, { classes: o.classes });
   const kept = o.classes ? [...o.classes] : defaultClasses(o.mode, C);
   const spacing = spacingFor(fn, o.spacing, spatial);
   const N = spatial.reduce((a, b) => a * b, 1);
+  const ignore = o.ignoreIndex === undefined ? undefined : Math.fround(o.ignoreIndex); // compared with float32 data
+  const toLast = (t: Tensor) => (o.dataFormat === 'channelsFirst' && t.rank === x.rank ? tf.transpose(t, toLastPerm(t.rank)) : t);
 
   if (o.mode === 'multiclass') {
-    const valid = tf.cast(tf.reshape(m, [B, N]), 'bool');
-    const none = tf.fill([B, N], -1, 'int32');
-    const pred = tf.where(valid, tf.reshape(tf.argMax(x, -1), [B, N]), none);
-    const target = tf.where(valid, tf.reshape(labels as Tensor, [B, N]), none);
-    const data = tf.stack([pred, target], -1).dataSync(); // [B, N, 2]
+    const pred = tf.argMax(toLast(x), -1).dataSync(); // [B, N]
+    let target: ArrayLike<number>; // [B, N]
+    if (kind === 'dense') target = tf.argMax(toLast(y), -1).dataSync();
+    else {
+      target = y.dataSync(); // [B, ...spatial] or [B, ...spatial, 1]: the same flat order
+      checkLabels(fn, target, C, ignore);
+    }
+    const ignored = kind === 'index' ? ignore : undefined; // one-hot targets have no ignored pixel
     return {
       B, spatial, N, kept, spacing,
       read(b, c, G, P) {
-        for (let i = 0, j = 2 * b * N; i < N; i++, j += 2) {
-          P[i] = data[j] === c ? 1 : 0;
-          G[i] = data[j + 1] === c ? 1 : 0;
+        for (let i = 0, j = b * N; i < N; i++, j++) {
+          const label = target[j];
+          const valid = label !== ignored;
+          G[i] = label === c && valid ? 1 : 0;
+          P[i] = pred[j] === c && valid ? 1 : 0;
         }
       },
     };
   }
 
-  const positive = tf.logicalAnd(tf.greaterEqual(x, predictionCut(o.threshold, o.fromLogits)), tf.cast(m, 'bool'));
-  const code = tf.add(tf.mul(tf.cast(tf.greater(t, 0.5), 'int32'), 2), tf.cast(positive, 'int32')); // t is 0 where ignored
-  const data = code.dataSync(); // [B, N, C]
+  const cut = predictionCut(o.threshold, o.fromLogits);
+  const xs = toLast(x).dataSync(); // [B, N, C]
+  const ts = toLast(y).dataSync();
   return {
     B, spatial, N, kept, spacing,
     read(b, c, G, P) {
       for (let i = 0, j = b * N * C + c; i < N; i++, j += C) {
-        const v = data[j];
-        G[i] = v >> 1;
-        P[i] = v & 1;
+        const t = ts[j];
+        const valid = t !== ignore;
+        G[i] = t > 0.5 && valid ? 1 : 0;
+        P[i] = xs[j] >= cut && valid ? 1 : 0;
       }
     },
   };
