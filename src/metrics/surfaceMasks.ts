@@ -64,6 +64,7 @@ export function readSurfaceMasks(fn: string, yTrue: unknown, yPred: unknown, o: 
   const spacing = spacingFor(fn, o.spacing, spatial);
   const N = spatial.reduce((a, b) => a * b, 1);
   const ignore = o.ignoreIndex === undefined ? undefined : Math.fround(o.ignoreIndex); // compared with float32 data
+  const base = { B, spatial, N, kept, spacing };
   const toLast = (t: Tensor) => (o.dataFormat === 'channelsFirst' && t.rank === x.rank ? tf.transpose(t, toLastPerm(t.rank)) : t);
 
   if (o.mode === 'multiclass') {
@@ -76,7 +77,7 @@ export function readSurfaceMasks(fn: string, yTrue: unknown, yPred: unknown, o: 
     }
     const ignored = kind === 'index' ? ignore : undefined; // one-hot targets have no ignored pixel
     return {
-      B, spatial, N, kept, spacing,
+      ...base,
       read(b, c, G, P) {
         for (let i = 0, j = b * N; i < N; i++, j++) {
           const label = target[j];
@@ -92,7 +93,7 @@ export function readSurfaceMasks(fn: string, yTrue: unknown, yPred: unknown, o: 
   const xs = toLast(x).dataSync(); // [B, N, C]
   const ts = toLast(y).dataSync();
   return {
-    B, spatial, N, kept, spacing,
+    ...base,
     read(b, c, G, P) {
       for (let i = 0, j = b * N * C + c; i < N; i++, j += C) {
         const t = ts[j];
