@@ -39,29 +39,30 @@ function erodeAxis(src: Uint8Array, dst: Uint8Array, shape: readonly number[], a
 
 /**
  * ∂M: the elements of M with a neighbour along some axis that is outside M or outside the grid
- * (M minus its erosion by the cross-shaped element). One pass in scan order with the element's
- * coordinates kept up to date; only elements of M look at their 2·d neighbours. Returns the 0/1
- * boundary and its size.
+ * (M minus its erosion by the cross-shaped element). One pass, row by row along the last axis
+ * (a row on the grid's border along another axis is boundary wherever it is in M); only
+ * elements of M look at their 2·d neighbours. Returns the 0/1 boundary and its size.
  */
 export function boundary(mask: Uint8Array, shape: readonly number[]): { edge: Uint8Array; count: number } {
   const d = shape.length;
-  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((p, s) => p * s, 1));
-  const x = new Int32Array(d);
+  const n = shape[d - 1];
+  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((p, s) => p * s, 1)).slice(0, d - 1);
+  const x = new Int32Array(Math.max(d - 1, 0)); // the row's coordinates along the other axes
   const edge = new Uint8Array(mask.length);
   let count = 0;
-  for (let i = 0; i < mask.length; i++) {
-    if (mask[i] !== 0) {
-      let onEdge = false;
-      for (let a = 0; a < d && !onEdge; a++) {
-        const s = strides[a];
-        onEdge = x[a] === 0 || x[a] === shape[a] - 1 || mask[i - s] === 0 || mask[i + s] === 0;
-      }
+  for (let start = 0; start < mask.length; start += n) {
+    let borderRow = false;
+    for (let a = 0; a < d - 1; a++) if (x[a] === 0 || x[a] === shape[a] - 1) borderRow = true;
+    for (let q = 0, i = start; q < n; q++, i++) {
+      if (mask[i] === 0) continue;
+      let onEdge = borderRow || q === 0 || q === n - 1 || mask[i - 1] === 0 || mask[i + 1] === 0;
+      for (let a = 0; a < d - 1 && !onEdge; a++) onEdge = mask[i - strides[a]] === 0 || mask[i + strides[a]] === 0;
       if (onEdge) {
         edge[i] = 1;
         count++;
       }
     }
-    for (let a = d - 1; a >= 0; a--) {
+    for (let a = d - 2; a >= 0; a--) {
       if (++x[a] < shape[a]) break;
       x[a] = 0;
     }
@@ -98,19 +99,32 @@ export interface Box {
  */
 export function unionBox(a: Uint8Array, b: Uint8Array, shape: readonly number[]): Box | null {
   const d = shape.length;
+  const n = shape[d - 1];
   const lo = shape.slice();
   const hi = shape.map(() => 0);
-  const x = shape.map(() => 0);
+  const x = shape.map(() => 0); // coordinates of the current row's first element (x[d − 1] = 0)
   let found = false;
-  for (let i = 0; i < a.length; i++) {
-    if ((a[i] | b[i]) !== 0) {
+  // Row by row along the last axis: the first and last 1 of a row bound that axis; a row with
+  // any 1 bounds the other axes at its own coordinates.
+  for (let start = 0; start < a.length; start += n) {
+    let first = -1;
+    let last = -1;
+    for (let q = 0; q < n; q++) {
+      if ((a[start + q] | b[start + q]) !== 0) {
+        if (first < 0) first = q;
+        last = q;
+      }
+    }
+    if (first >= 0) {
       found = true;
-      for (let k = 0; k < d; k++) {
+      if (first < lo[d - 1]) lo[d - 1] = first;
+      if (last >= hi[d - 1]) hi[d - 1] = last + 1;
+      for (let k = 0; k < d - 1; k++) {
         if (x[k] < lo[k]) lo[k] = x[k];
         if (x[k] >= hi[k]) hi[k] = x[k] + 1;
       }
     }
-    for (let k = d - 1; k >= 0; k--) {
+    for (let k = d - 2; k >= 0; k--) {
       if (++x[k] < shape[k]) break;
       x[k] = 0;
     }
