@@ -1,7 +1,7 @@
 /**
  * Binary morphology of the surface metrics on flat row-major 0/1 masks of any number of axes,
- * with everything outside the grid counting as background. Each operation is a pass per axis,
- * O(N) per pass, so O(N·d) for N elements in d dimensions.
+ * with everything outside the grid counting as background. Each operation is O(N·d) for N
+ * elements in d dimensions: one scan (boundary, box) or one linear pass per axis (band).
  */
 
 /** Calls `line(base, stride, n)` for every line of the grid along `axis`. */
@@ -17,8 +17,8 @@ function forEachLine(shape: readonly number[], axis: number, line: (base: number
 }
 
 /**
- * 1-D erosion of radius r along `axis`, outside = background: `dst[i]` is 1 iff `src` is 1 at the 2r + 1 positions i − r … i + r of its line and they all
- * lie inside the grid. A forward sweep records the distance to the last 0 on the left (a 0 sits
+ * 1-D erosion of radius r along `axis`, outside = background: `dst[i]` is 1 iff `src` is 1 at
+ * the 2r + 1 positions i − r … i + r of its line and they all lie inside the grid. A forward sweep records the distance to the last 0 on the left (a 0 sits
  * just before the line), a backward sweep the distance to the next 0 on the right.
  */
 function erodeAxis(src: Uint8Array, dst: Uint8Array, shape: readonly number[], axis: number, r: number): void {
