@@ -67,13 +67,17 @@ function timeJs(shape, target, prediction, reps) {
   };
   const value = run(); // warm-up (JIT)
   const times = [];
+  const cpu = [];
   for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     run();
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
   tf.dispose([yTrue, yPred]);
-  return { value, ms: median(times) };
+  return { value, ms: median(times), cpuMs: median(cpu) };
 }
 
 const PY = `
@@ -93,10 +97,12 @@ def hd95(g, p):
     d_gp = distance_transform_edt(~ep)[eg]
     return max(np.percentile(d_pg, 95), np.percentile(d_gp, 95))
 value = hd95(g, p)
-times = []
+times, cpu = [], []
 for _ in range(reps):
-    t0 = time.perf_counter(); hd95(g, p); times.append((time.perf_counter() - t0) * 1000)
-print(json.dumps({"value": float(value), "ms": float(np.median(times)), "scipy": __import__("scipy").__version__}))
+    t0, c0 = time.perf_counter(), time.process_time()
+    hd95(g, p)
+    times.append((time.perf_counter() - t0) * 1000); cpu.append((time.process_time() - c0) * 1000)
+print(json.dumps({"value": float(value), "ms": float(np.median(times)), "cpuMs": float(np.median(cpu)), "scipy": __import__("scipy").__version__}))
 `;
 
 function scipyAvailable() {
@@ -106,6 +112,10 @@ function scipyAvailable() {
   } catch {
     return false;
   }
+}
+
+function scipyVersion() {
+  return execFileSync(PYTHON, ['-c', 'import scipy; print(scipy.__version__)'], { encoding: 'utf8' }).trim();
 }
 
 function timeScipy(dir, name, shape, target, prediction, reps) {
@@ -120,8 +130,8 @@ await tf.setBackend('cpu');
 await tf.ready();
 const haveScipy = scipyAvailable();
 const dir = mkdtempSync(join(tmpdir(), 'segloss-surface-'));
-console.log(`HD95 benchmark: median wall time of one image pair, Node ${process.version} (tfjs cpu backend), ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at start.`);
-console.log(haveScipy ? `scipy: ${PYTHON}, same masks, MONAI's recipe (see the header of bench/surface.mjs).` : `scipy: skipped (${PYTHON} has no scipy; try apt-get install -y python3-scipy).`);
+console.log(`HD95 benchmark: median wall time (and CPU time of the process, steadier on a busy machine) of one image pair, Node ${process.version} (tfjs cpu backend), ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at start.`);
+console.log(haveScipy ? `scipy ${scipyVersion()}: ${PYTHON}, same masks, MONAI's recipe (see the header of bench/surface.mjs).` : `scipy: skipped (${PYTHON} has no scipy; try apt-get install -y python3-scipy).`);
 console.log('MONAI: not installable here (needs torch); it computes HD95 with the scipy calls of the scipy column.\n');
 console.log('| masks | elements | foreground | segloss hausdorffDistance | scipy (MONAI recipe) | segloss / scipy | HD95 segloss | HD95 scipy |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -135,10 +145,11 @@ try {
     const fg = target.reduce((a, b) => a + b, 0) / n;
     const js = timeJs(shape, target, prediction, reps);
     const py = haveScipy ? timeScipy(dir, name.replace(/\W/g, ''), shape, target, prediction, reps) : undefined;
+    const time = (t) => `${t.ms.toFixed(1)} ms (${t.cpuMs.toFixed(1)} ms CPU)`;
     const cells = py
-      ? [`${py.ms.toFixed(1)} ms`, `${(js.ms / py.ms).toFixed(2)}×`, js.value.toFixed(4), py.value.toFixed(4)]
+      ? [time(py), `${(js.ms / py.ms).toFixed(2)}× (${(js.cpuMs / py.cpuMs).toFixed(2)}× CPU)`, js.value.toFixed(4), py.value.toFixed(4)]
       : ['skipped', '–', js.value.toFixed(4), 'skipped'];
-    console.log(`| ${name} | ${n} | ${(100 * fg).toFixed(1)} % | ${js.ms.toFixed(1)} ms | ${cells.join(' | ')} |`);
+    console.log(`| ${name} | ${n} | ${(100 * fg).toFixed(1)} % | ${time(js)} | ${cells.join(' | ')} |`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
