@@ -42,4 +42,10 @@ export {
 } from './metrics/scores.js';
 export { toMetric, type MetricFn, type MetricOptions } from './metrics/metricFn.js';
 export { createConfusionAccumulator, type ConfusionAccumulator } from './metrics/accumulator.js';
+export type { SurfaceDistanceOptions, SurfaceMetricOptions, SurfaceReduction } from './metrics/surfaceOptions.js';
+export { hausdorffDistance, type HausdorffDistanceOptions } from './metrics/hausdorffDistance.js';
+export { averageSurfaceDistance, type AverageSurfaceDistanceOptions } from './metrics/averageSurfaceDistance.js';
+export { normalizedSurfaceDice, type NormalizedSurfaceDiceOptions } from './metrics/normalizedSurfaceDice.js';
+export { boundaryIoU, type BoundaryIoUOptions } from './metrics/boundaryIoU.js';
+export { createSurfaceAccumulator, type SurfaceAccumulator, type SurfaceMetricFn } from './metrics/surfaceAccumulator.js';
 export { disableWasmTraining, enableWasmTraining } from './wasm/enableWasmTraining.js';

@@ -65,7 +65,7 @@ function float32AtLeast(v: number): number {
  * The cut on yPred itself: p ≥ threshold with p = sigmoid(x) is x ≥ logit(threshold), computed
  * in float64 here, so no sigmoid is evaluated and no float32 rounding of p moves the cut.
  */
-function predictionCut(threshold: number, fromLogits: boolean): number {
+export function predictionCut(threshold: number, fromLogits: boolean): number {
   if (!fromLogits) return float32AtLeast(threshold);
   if (threshold <= 0) return -Infinity;
   if (threshold >= 1) return Infinity;
