@@ -20,3 +20,11 @@ export function channelsFirstPerm(rank: number): number[] {
 export function channelsLastPerm(rank: number): number[] {
   return [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
 }
+
+/** The value of `loss(yTrue, yPred)` (first entry) and the gradient of its sum at yPred, from one forward pass. */
+export function valueAndGradOf(loss: LossFn, yTrue: tf.Tensor, yPred: tf.Tensor): { value: number; grad: Float32Array } {
+  return tf.tidy(() => {
+    const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => tf.sum(loss(yTrue, x)))(yPred);
+    return { value: value.dataSync()[0], grad: grad.dataSync() as Float32Array };
+  });
+}

@@ -10,7 +10,6 @@ import { randomLabels, randomMask, rng } from '../helpers/random.js';
 import { expectNoLeak } from '../helpers/expectNoLeak.js';
 import { describeLossBattery } from '../helpers/lossBattery.js';
 
-
 /** A vertical line, 1 pixel wide, in column `col` of an n×n image, rows listed in `rows`. */
 function line(n: number, col: number, rows: number[]): tf.Tensor {
   const v = new Float32Array(n * n);

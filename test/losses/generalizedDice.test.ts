@@ -10,7 +10,6 @@ import { randomLabels, randomLogits, randomMask } from '../helpers/random.js';
 import { expectNoLeak } from '../helpers/expectNoLeak.js';
 import { describeLossBattery } from '../helpers/lossBattery.js';
 
-
 describeLossBattery('generalizedDiceLoss', (o = {}) => generalizedDiceLoss(o), {
   modes: ['binary', 'multiclass', 'multilabel'],
   // One group, the batch: 'none' is a scalar.

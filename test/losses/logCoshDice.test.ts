@@ -11,7 +11,6 @@ import { randomLabels, randomLogits, randomMask } from '../helpers/random.js';
 import { expectNoLeak } from '../helpers/expectNoLeak.js';
 import { describeLossBattery } from '../helpers/lossBattery.js';
 
-
 describeLossBattery('logCoshDiceLoss', (o = {}) => logCoshDiceLoss(o), {
   modes: ['binary', 'multiclass', 'multilabel'],
   none: (shape) => [shape[shape.length - 1]],

@@ -14,7 +14,6 @@ import { randomLogits, randomMask, rng } from '../helpers/random.js';
 import { expectNoLeak } from '../helpers/expectNoLeak.js';
 import { describeLossBattery } from '../helpers/lossBattery.js';
 
-
 describeLossBattery('lovaszHingeLoss', (o = {}) => lovaszHingeLoss(o), {
   modes: ['binary'],
   // Random logits put ties and kinks within a finite-difference step: see the test below that avoids them.

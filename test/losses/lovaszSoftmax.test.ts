@@ -15,7 +15,6 @@ import { randomLabels, randomLogits } from '../helpers/random.js';
 import { expectNoLeak } from '../helpers/expectNoLeak.js';
 import { describeLossBattery } from '../helpers/lossBattery.js';
 
-
 /** Smallest gap between two errors |fg − p_c| of the same class within each group. */
 function minErrorGap(labels: ArrayLike<number>, logits: ArrayLike<number>, C: number, groupSize: number): number {
   let gap = Infinity;

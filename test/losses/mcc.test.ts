@@ -10,7 +10,6 @@ import { randomLogits, randomMask } from '../helpers/random.js';
 import { expectNoLeak } from '../helpers/expectNoLeak.js';
 import { describeLossBattery } from '../helpers/lossBattery.js';
 
-
 /** 1 − MCC of counts with eps added to each, in float64. */
 function mccClosedForm(tp: number, tn: number, fp: number, fn: number, e = 1e-5): number {
   const [TP, TN, FP, FN] = [tp + e, tn + e, fp + e, fn + e];
