@@ -1,12 +1,15 @@
 /**
- * Property-based tests (fast-check) over random shapes, modes and options of the core losses.
+ * Property-based tests (fast-check) over random shapes, modes, soft targets and options of the
+ * losses. Only randomized properties live here; the deterministic checks of each loss are in its
+ * file under test/losses, most of them in the shared battery (test/helpers/lossBattery.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as segloss from '../src/index.js';
-import { toFirstPerm } from '../src/core/normalize.js';
 import { useBackend } from './helpers/backends.js';
+import { expectClose } from './helpers/expectClose.js';
+import { channelsFirstPerm } from './helpers/lossValue.js';
 import { rng } from './helpers/random.js';
 
 type Factory = (options?: Record<string, unknown>) => segloss.LossFn;
@@ -138,7 +141,7 @@ describe('properties of the core losses', () => {
         const perImageLosses: readonly string[] = [...REGION, 'generalizedDiceLoss', 'mccLoss', 'logCoshDiceLoss', 'lovaszHingeLoss', 'lovaszSoftmaxLoss'];
         const options = perImageLosses.includes(p.name) ? { perImage } : {};
         const reversed = evaluate(p, options, (x, t) => [tf.reverse(x, 0), tf.reverse(t, 0)]);
-        expect(reversed).toBeCloseTo(evaluate(p, options), 5);
+        expectClose(reversed, evaluate(p, options));
       }),
       RUNS,
     );
@@ -148,10 +151,10 @@ describe('properties of the core losses', () => {
     fc.assert(
       fc.property(problem([...ALL, ...MORE]), (p) => {
         const first = evaluate(p, { dataFormat: 'channelsFirst' }, (x, t) => [
-          tf.transpose(x, toFirstPerm(x.rank)),
-          p.mode === 'multiclass' ? t : tf.transpose(t, toFirstPerm(t.rank)),
+          tf.transpose(x, channelsFirstPerm(x.rank)),
+          p.mode === 'multiclass' ? t : tf.transpose(t, channelsFirstPerm(t.rank)),
         ]);
-        expect(first).toBeCloseTo(evaluate(p), 5);
+        expectClose(first, evaluate(p));
       }),
       RUNS,
     );
@@ -165,7 +168,7 @@ describe('properties of the core losses', () => {
         const w = Array.from({ length: C }, () => 0.1 + r());
         const a = evaluate(p, { classWeights: w });
         const b = evaluate(p, { classWeights: w.map((v) => v * k) });
-        expect(b).toBeCloseTo(a, 5);
+        expectClose(b, a);
       }),
       RUNS,
     );

@@ -5,22 +5,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signedDistanceMap } from '../../src/index.js';
-import { toFirstPerm } from '../../src/core/normalize.js';
 import { BACKENDS, useBackend } from '../helpers/backends.js';
 import { expectClose } from '../helpers/expectClose.js';
+import { freeTensorsAfterEach } from '../helpers/freeTensorsAfterEach.js';
+import { channelsFirstPerm } from '../helpers/lossValue.js';
 import { randomLabels, randomMask } from '../helpers/random.js';
 
 const EXACT = { rtol: 1e-6, atol: 1e-6 };
 
 describe.each(BACKENDS)('signedDistanceMap() on %s', (backend) => {
   beforeAll(() => useBackend(backend));
+  freeTensorsAfterEach();
 
   it('runs its documented example', () => {
     const yTrue = tf.tensor3d([0, 1, 1, 0, 0], [1, 5, 1]);
     const phi = signedDistanceMap(yTrue);
     expect(phi.shape).toEqual([1, 5, 1]);
     expectClose(phi, [1, 0, 0, 1, 2], EXACT);
-    tf.dispose([yTrue, phi]);
   });
 
   it('is the linear ramp k − c for a half-plane G = {c ≥ k}, scaled by the spacing', () => {
@@ -31,14 +32,12 @@ describe.each(BACKENDS)('signedDistanceMap() on %s', (backend) => {
     const ramp = (h: number) => Array.from({ length: H * W }, (_, i) => (i % W < k ? (k - (i % W)) * h : 1 - ((i % W) - k + 1) * h));
     expectClose(signedDistanceMap(yTrue), ramp(1), EXACT);
     expectClose(signedDistanceMap(yTrue, { spacing: [5, 0.5] }), ramp(0.5), EXACT);
-    tf.dispose(yTrue);
   });
 
   it('gives the distance grid around a single pixel and 0 on it', () => {
     const yTrue = tf.tensor4d(Array.from({ length: 30 }, (_, i) => (i === 8 ? 1 : 0)), [1, 5, 6, 1]);
     const want = Array.from({ length: 30 }, (_, i) => Math.hypot(Math.floor(i / 6) - 1, (i % 6) - 2));
     expectClose(signedDistanceMap(yTrue), want, EXACT);
-    tf.dispose(yTrue);
   });
 
   it('is 0 for an empty and for a full target, image by image', () => {
@@ -48,7 +47,6 @@ describe.each(BACKENDS)('signedDistanceMap() on %s', (backend) => {
     expect([...phi.slice(0, 24)]).toEqual(new Array(24).fill(0));
     expect(phi[24]).toBe(0);
     expect(phi[25]).toBe(1);
-    tf.dispose(yTrue);
   });
 
   it('handles 1, 2 and 3 spatial dimensions', () => {
@@ -66,12 +64,11 @@ describe.each(BACKENDS)('signedDistanceMap() on %s', (backend) => {
 
   it('reads channelsFirst targets and still returns channels last', () => {
     const last = randomMask([2, 5, 6, 3], 7, 0.4);
-    const first = tf.transpose(last, toFirstPerm(4));
+    const first = tf.transpose(last, channelsFirstPerm(4));
     const a = signedDistanceMap(last, { mode: 'multilabel' });
     const b = signedDistanceMap(first, { mode: 'multilabel', dataFormat: 'channelsFirst' });
     expect(b.shape).toEqual([2, 5, 6, 3]);
     expectClose(b, a, EXACT);
-    tf.dispose([last, first, a, b]);
   });
 
   it('gives the same map for index targets (with numClasses) and their one-hot form', () => {
@@ -81,10 +78,9 @@ describe.each(BACKENDS)('signedDistanceMap() on %s', (backend) => {
     const a = signedDistanceMap(labels, { mode: 'multiclass', numClasses: 3 });
     const b = signedDistanceMap(oneHot, { mode: 'multiclass' });
     const c = signedDistanceMap(trailing, { mode: 'multiclass', numClasses: 3 });
-    const d = signedDistanceMap(tf.transpose(oneHot, toFirstPerm(4)), { mode: 'multiclass', dataFormat: 'channelsFirst' });
+    const d = signedDistanceMap(tf.transpose(oneHot, channelsFirstPerm(4)), { mode: 'multiclass', dataFormat: 'channelsFirst' });
     expect(a.shape).toEqual([2, 6, 5, 2]); // default classes [1, 2]
     for (const other of [b, c, d]) expectClose(other, a, EXACT);
-    tf.dispose([labels, oneHot, trailing, a, b, c, d]);
   });
 
   it('multiclass maps are the binary maps of each label, in the order of `classes`', () => {
@@ -97,7 +93,6 @@ describe.each(BACKENDS)('signedDistanceMap() on %s', (backend) => {
       expectClose(got, want, EXACT);
       tf.dispose([binary, want, got]);
     }
-    tf.dispose([labels, both]);
   });
 
   it('thresholds soft targets at 0.5', () => {
@@ -106,7 +101,6 @@ describe.each(BACKENDS)('signedDistanceMap() on %s', (backend) => {
     const a = signedDistanceMap(soft);
     const b = signedDistanceMap(hard);
     expectClose(a, b, EXACT);
-    tf.dispose([soft, hard, a, b]);
   });
 
   it('leaves exactly one new tensor (its result), also after an error', () => {
@@ -115,16 +109,16 @@ describe.each(BACKENDS)('signedDistanceMap() on %s', (backend) => {
     for (let i = 0; i < 10; i++) signedDistanceMap(yTrue).dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(() => signedDistanceMap(yTrue, { spacing: [1, 1, 1] })).toThrow();
-    const first = tf.transpose(yTrue, toFirstPerm(4));
+    const first = tf.transpose(yTrue, channelsFirstPerm(4));
     const mid = tf.memory().numTensors;
     expect(() => signedDistanceMap(first, { dataFormat: 'channelsFirst', spacing: [1] })).toThrow();
     expect(tf.memory().numTensors).toBe(mid);
-    tf.dispose([yTrue, first]);
   });
 });
 
 describe('signedDistanceMap() errors', () => {
   beforeAll(() => useBackend('cpu'));
+  freeTensorsAfterEach();
 
   it('names the function, the argument, what was expected and what came', () => {
     const mask = tf.zeros([1, 4, 4, 1]);
@@ -141,6 +135,5 @@ describe('signedDistanceMap() errors', () => {
     expect(() => signedDistanceMap(tf.zeros([4, 4]))).toThrow(/^signedDistanceMap: yTrue must have rank >= 3/);
     expect(() => signedDistanceMap(mask, { spacng: [1, 1] } as never)).toThrow(/^signedDistanceMap: unknown option 'spacng' \(did you mean 'spacing'\?\)/);
     expect(() => signedDistanceMap([1, 2] as never)).toThrow(/^signedDistanceMap: yTrue must be a tf.Tensor/);
-    tf.dispose([mask, labels]);
   });
 });
