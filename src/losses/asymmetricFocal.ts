@@ -52,11 +52,10 @@ const KEYS = [...UNIFIED_FOCAL_KEYS, 'delta', 'gamma'] as const;
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
  * import { asymmetricFocalLoss } from 'segloss';
- * const loss = asymmetricFocalLoss();
  * // one foreground pixel predicted at p = 0.5, three background pixels at p = 0
  * const yTrue = tf.tensor4d([1, 0, 0, 0], [1, 2, 2, 1]);
  * const probs = tf.tensor4d([0.5, 0, 0, 0], [1, 2, 2, 1]);
- * asymmetricFocalLoss({ fromLogits: false })(yTrue, probs).print(); // ≈ 0.7·ln 2 / 4 ≈ 0.1213
+ * asymmetricFocalLoss({ fromLogits: false })(yTrue, probs).print(); // 0.7·ln 2 / 4 ≈ 0.1213
  * ```
  * @throws Error on unknown options, δ outside [0, 1], γ < 0, or tensors of the wrong shape
  * for the mode (C = 1 in `'binary'` mode, C ≥ 2 in `'multiclass'` mode).

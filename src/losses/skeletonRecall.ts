@@ -7,7 +7,7 @@ import { tubedSkeletonOf } from '../core/skeletonize.js';
 import { checkBoolean, checkKeys, checkNumber, fail, shapeText } from '../core/validate.js';
 
 /** Options of {@link skeletonRecallLoss}. */
-export interface SkeletonRecallLossOptions extends Omit<CommonOptions, 'mode' | 'ignoreIndex'> {
+export interface SkeletonRecallLossOptions extends Omit<CommonOptions, 'mode'> {
   /**
    * `'binary'` (C = 1, sigmoid; foreground where yTrue > 0.5) or `'multiclass'` (C ≥ 2, softmax;
    * classes 1…C−1 each get their own tube, class 0 is the background).
@@ -26,7 +26,7 @@ export interface SkeletonRecallLossOptions extends Omit<CommonOptions, 'mode' | 
   perImage?: boolean;
 }
 
-const KEYS = ['mode', 'fromLogits', 'dataFormat', 'smooth', 'perImage'] as const;
+const KEYS = ['mode', 'fromLogits', 'dataFormat', 'ignoreIndex', 'smooth', 'perImage'] as const;
 
 /**
  * Skeleton Recall loss: the soft recall of the target's tubed skeleton, so that every thin
@@ -35,7 +35,8 @@ const KEYS = ['mode', 'fromLogits', 'dataFormat', 'smooth', 'perImage'] as const
  * With S_c the tube of class c from {@link tubedSkeleton} (binary: C = 1; multiclass: classes
  * 1…C−1) and p the probabilities: recall_c = (Σ p_c·S_c + smooth) / max(Σ S_c + smooth, 1e-8),
  * sums over the batch (or per image with `perImage`); loss = 1 − the mean of recall_c over
- * classes (and images).
+ * classes (and images). Pixels whose yTrue is `ignoreIndex` count as background for the
+ * skeleton, so they are never on a tube.
  *
  * **When to use:** thin, tubular structures (vessels, nerves, roads, cracks, neurites) whose
  * connectivity matters, added to a region loss — the paper uses Dice + CE + w·skeleton recall,

@@ -64,7 +64,7 @@ const KEYS = [...UNIFIED_FOCAL_KEYS, 'weight', 'delta', 'gamma'] as const;
  * const loss = unifiedFocalLoss({ mode: 'multiclass' });
  * const labels = tf.tensor3d([0, 1, 2, 0], [1, 2, 2], 'int32');
  * const logits = tf.tensor4d([4, 0, 0, 0, 4, 0, 0, 0, 4, 4, 0, 0], [1, 2, 2, 3]);
- * loss(labels, logits).print(); // ≈ 0.083
+ * loss(labels, logits).print(); // ≈ 0.079
  * ```
  * @throws Error on unknown options, λ, δ or γ outside [0, 1], or tensors of the wrong shape for
  * the mode.
