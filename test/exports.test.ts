@@ -16,7 +16,11 @@ const PUBLIC_API = [
   'METRIC_REDUCTIONS',
   'MODES',
   'REDUCTIONS',
+  'UNIFIED_FOCAL_REDUCTIONS',
+  'WASSERSTEIN_WEIGHTINGS',
   'accuracy',
+  'asymmetricFocalLoss',
+  'asymmetricFocalTverskyLoss',
   'bceDiceLoss',
   'bceLoss',
   'boundaryLoss',
@@ -35,6 +39,7 @@ const PUBLIC_API = [
   'focalLoss',
   'focalTverskyLoss',
   'generalizedDiceLoss',
+  'generalizedWassersteinDiceLoss',
   'hausdorffDTLoss',
   'iouScore',
   'jaccardLoss',
@@ -45,10 +50,13 @@ const PUBLIC_API = [
   'precision',
   'recall',
   'signedDistanceMap',
+  'skeletonRecallLoss',
   'specificity',
   'squaredEuclideanDistanceTransform',
   'toMetric',
+  'tubedSkeleton',
   'tverskyLoss',
+  'unifiedFocalLoss',
 ];
 
 describe('the public API', () => {

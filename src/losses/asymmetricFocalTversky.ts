@@ -57,7 +57,7 @@ const KEYS = [...UNIFIED_FOCAL_KEYS, 'delta', 'gamma'] as const;
  * import { asymmetricFocalTverskyLoss } from 'segloss';
  * const yTrue = tf.tensor4d([1, 1, 0, 0], [1, 2, 2, 1]);
  * const logits = tf.tensor4d([8, 8, -8, -8], [1, 2, 2, 1]);
- * asymmetricFocalTverskyLoss()(yTrue, logits).print(); // ≈ 0.068: 1 − TI ≈ 3e-4, but (3e-4)^0.25 ≈ 0.135
+ * asymmetricFocalTverskyLoss()(yTrue, logits).print(); // 1 − TI is 3e-4 per class, but (3e-4)^0.25 is 0.135: mean ≈ 0.068
  * ```
  * @throws Error on unknown options, δ or γ outside [0, 1], or tensors of the wrong shape for
  * the mode.

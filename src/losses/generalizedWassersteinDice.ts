@@ -94,7 +94,7 @@ function normalizedMatrix(fn: string, value: unknown): number[][] {
  * const loss = generalizedWassersteinDiceLoss({ distanceMatrix: [[0, 1, 1], [1, 0, 0.2], [1, 0.2, 0]] });
  * const labels = tf.tensor3d([1, 1, 0, 0], [1, 2, 2], 'int32');
  * const confused = tf.tensor4d([0, 0, 9, 0, 0, 9, 9, 0, 0, 9, 0, 0], [1, 2, 2, 3]); // 1 read as 2
- * loss(labels, confused).print(); // ≈ 0.11 (≈ 1 if every distance were 1)
+ * loss(labels, confused).print(); // all distances 1 would give ≈ 1.0; these give ≈ 0.11
  * ```
  * @throws Error on unknown options, a missing, non-square, negative or non-zero-diagonal
  * `distanceMatrix`, a matrix whose size is not yPred's C, or tensors of the wrong shape.
