@@ -61,42 +61,67 @@ export function parseDelta(fn: string, value: unknown, fallback: number): number
 }
 
 /**
- * The family's tensors, channels last and flattened to `[B, N, K]`: `p` the clamped
- * probabilities (K = 2, [1 − p, p], in binary mode; K = C in multiclass mode, class 0 the
- * background), `t` the one-hot (or soft) targets times the valid mask, `m` the valid mask
- * `[B, N, 1]`.
+ * The family's tensors, channels last and flattened: `x` the prediction `[B, N, C]` (logits or
+ * probabilities), `t` the one-hot (or soft) targets times the valid mask `[B, N, K]` (K = 2,
+ * [1 − t, t], in binary mode; K = C in multiclass mode, class 0 the background), `m` the valid
+ * mask `[B, N, 1]`.
  */
 export interface FocalFamilyInputs {
-  p: Tensor;
+  x: Tensor;
   t: Tensor;
   m: Tensor;
-  B: number;
 }
 
 /** Validates the tensors and builds {@link FocalFamilyInputs}. */
 export function focalFamilyInputs(fn: string, yTrue: Tensor, yPred: Tensor, o: ParsedUnifiedFocal): FocalFamilyInputs {
   const prepared = prepare(fn, yTrue, yPred, o);
-  const { x, B, C } = prepared;
+  const { B, C } = prepared;
   const flat = (v: Tensor, k: number) => tf.reshape(v, [B, -1, k]);
-  const m = flat(prepared.m, 1);
-  let p: Tensor;
-  let t: Tensor;
-  if (o.mode === 'multiclass') {
-    p = o.fromLogits ? tf.softmax(x, -1) : x;
-    t = tf.mul(prepared.t, prepared.m);
-  } else {
-    // sigmoid(−x) is 1 − sigmoid(x) without the cancellation of 1 − q near q = 1.
-    p = o.fromLogits ? tf.concat([tf.sigmoid(tf.neg(x)), tf.sigmoid(x)], -1) : tf.concat([tf.sub(1, x), x], -1);
-    t = tf.mul(tf.concat([tf.sub(1, prepared.t), prepared.t], -1), prepared.m);
-  }
-  const K = o.mode === 'multiclass' ? C : 2;
-  return { p: flat(tf.clipByValue(p, o.eps, 1 - o.eps), K), t: flat(t, K), m, B };
+  const t =
+    o.mode === 'multiclass'
+      ? tf.mul(prepared.t, prepared.m)
+      : tf.mul(tf.concat([tf.sub(1, prepared.t), prepared.t], -1), prepared.m);
+  return { x: flat(prepared.x, C), t: flat(t, o.mode === 'multiclass' ? C : 2), m: flat(prepared.m, 1) };
 }
 
-/** Splits `[B, N, K]` into the background column `[B, N, 1]` and the foreground `[B, N, K − 1]`. */
-function splitBackground(v: Tensor): [Tensor, Tensor] {
-  const [B, N, K] = v.shape;
-  return [tf.slice(v, [0, 0, 0], [B, N, 1]), tf.slice(v, [0, 0, 1], [B, N, K - 1])];
+/**
+ * The probabilities q `[B, N, K]` of x `[B, N, C]`: softmax (multiclass) or [1 − p, p] with
+ * p = sigmoid(x) (binary; sigmoid(−x) is 1 − p without the cancellation near p = 1), or x itself
+ * with `fromLogits: false`. Not yet clamped.
+ */
+export function familyProbabilities(x: Tensor, o: Pick<ParsedUnifiedFocal, 'mode' | 'fromLogits'>): Tensor {
+  if (o.mode === 'multiclass') return o.fromLogits ? tf.softmax(x, -1) : x;
+  return o.fromLogits ? tf.concat([tf.sigmoid(tf.neg(x)), tf.sigmoid(x)], -1) : tf.concat([tf.sub(1, x), x], -1);
+}
+
+/** The clamped probabilities p and the targets and mask the two terms read. */
+export interface FocalFamilyTerms {
+  p: Tensor;
+  t: Tensor;
+  m: Tensor;
+}
+
+/*
+ * No slice along the class axis here: on the cpu backend a strided slice of a big tensor costs
+ * more than the whole loss. The background column is picked by a product with a one-hot class
+ * vector and a sum over the (innermost) class axis, and sums over pixels are products with a
+ * row of ones (a batched matMul), which needs no transpose.
+ */
+
+/** The class-0 indicator `[1, 1, K]` (1 for the background, 0 for the foreground). */
+export function backgroundVector(K: number): Tensor {
+  return tf.reshape(tf.oneHot([0], K), [1, 1, K]).toFloat();
+}
+
+/** Column 0 of `[B, N, K]`, as `[B, N, 1]`. */
+export function backgroundColumn(v: Tensor): Tensor {
+  return tf.sum(tf.mul(v, backgroundVector(v.shape[2]!)), -1, true);
+}
+
+/** Σ over pixels of `[B, N, K]`, as `[B, 1, K]`. */
+export function pixelSums(v: Tensor): Tensor {
+  const [B, N] = v.shape;
+  return tf.matMul(tf.ones([B!, 1, N!]), v);
 }
 
 /**
@@ -104,39 +129,45 @@ function splitBackground(v: Tensor): [Tensor, Tensor] {
  * returns Σ m·ℓ / Σ m over the batch (`'mean'`) or per image (`'none'`, `[B]`), the count
  * clamped to ≥ 1 so an all-ignored input gives 0.
  */
-export function asymmetricFocalTerm(inputs: FocalFamilyInputs, delta: number, gamma: number, reduction: UnifiedFocalReduction): Tensor {
+export function asymmetricFocalTerm(inputs: FocalFamilyTerms, delta: number, gamma: number, reduction: UnifiedFocalReduction): Tensor {
   const { p, t, m } = inputs;
-  const [p0, pf] = splitBackground(p);
-  const [t0, tf_] = splitBackground(t);
   // t already carries the mask m, so the sums below skip ignored pixels.
-  const back = tf.mul(tf.mul(tf.pow(tf.sub(1, p0), gamma), tf.mul(t0, tf.log(p0))), -(1 - delta));
-  const fore = tf.mul(tf.sum(tf.mul(tf_, tf.log(pf)), -1, true), -delta);
-  const perPixel = tf.add(back, fore);
+  const crossEntropy = tf.mul(t, tf.log(p)); // t·log p, [B, N, K]
+  const ce0 = backgroundColumn(crossEntropy);
+  const ceAll = tf.sum(crossEntropy, -1, true);
+  const back = tf.mul(tf.mul(tf.pow(tf.sub(1, backgroundColumn(p)), gamma), ce0), -(1 - delta));
+  const perPixel = tf.sub(back, tf.mul(tf.sub(ceAll, ce0), delta)); // [B, N, 1]
   if (reduction === 'mean') return tf.div(tf.sum(perPixel), tf.maximum(tf.sum(m), 1));
   return tf.div(tf.sum(perPixel, [1, 2]), tf.maximum(tf.sum(m, [1, 2]), 1));
 }
 
 /**
- * Asymmetric focal Tversky term: per image and class TP = Σ m·t·p, FN = Σ m·t·(1 − p),
- * FP = Σ m·(1 − t)·p, TI = (TP + eps) / (TP + δ·FN + (1 − δ)·FP + eps); per image the mean over
- * classes of 1 − TI₀ and max(1 − TI_c, eps)^(1 − γ) (c ≥ 1). Returns the batch mean or `[B]`.
+ * Tversky index per image and class, `[B, 1, K]`, and its denominator: TP = Σ m·t·p,
+ * FN = Σ m·t·(1 − p), FP = Σ m·(1 − t)·p, TI = (TP + eps) / (TP + δ·FN + (1 − δ)·FP + eps), where
+ * the denominator is δ·Σ t + (1 − δ)·Σ m·p + eps (TP cancels; t carries m).
+ */
+export function tverskyIndex(inputs: FocalFamilyTerms, delta: number, eps: number): { TP: Tensor; D: Tensor; TI: Tensor } {
+  const { p, t, m } = inputs;
+  const TP = pixelSums(tf.mul(t, p));
+  const D = tf.add(tf.add(tf.mul(pixelSums(t), delta), tf.mul(pixelSums(tf.mul(m, p)), 1 - delta)), eps);
+  return { TP, D, TI: tf.div(tf.add(TP, eps), D) };
+}
+
+/**
+ * Asymmetric focal Tversky term: per image the mean over classes of 1 − TI₀ (background) and
+ * max(1 − TI_c, eps)^(1 − γ) (c ≥ 1), with TI from {@link tverskyIndex}. Returns the batch mean
+ * or `[B]`.
  */
 export function asymmetricFocalTverskyTerm(
-  inputs: FocalFamilyInputs,
+  inputs: FocalFamilyTerms,
   delta: number,
   gamma: number,
   eps: number,
   reduction: UnifiedFocalReduction,
 ): Tensor {
-  const { p, t, m } = inputs;
-  const TP = tf.sum(tf.mul(t, p), 1);
-  const FN = tf.sub(tf.sum(t, 1), TP); // Σ m·t·(1 − p) = Σ m·t − TP (t carries m)
-  const FP = tf.sub(tf.sum(tf.mul(m, p), 1), TP); // Σ m·(1 − t)·p = Σ m·p − TP
-  const denominator = tf.add(tf.add(tf.add(TP, tf.mul(FN, delta)), tf.mul(FP, 1 - delta)), eps);
-  const TI = tf.div(tf.add(TP, eps), denominator); // [B, K]
-  const [B, K] = TI.shape;
-  const back = tf.sub(1, tf.slice(TI, [0, 0], [B, 1]));
-  const fore = tf.pow(tf.maximum(tf.sub(1, tf.slice(TI, [0, 1], [B, K - 1])), eps), 1 - gamma);
-  const perImage = tf.mean(tf.concat([back, fore], 1), 1);
+  const miss = tf.sub(1, tverskyIndex(inputs, delta, eps).TI); // [B, 1, K]
+  const isBack = backgroundVector(miss.shape[2]!);
+  const fore = tf.pow(tf.maximum(miss, eps), 1 - gamma);
+  const perImage = tf.mean(tf.add(tf.mul(miss, isBack), tf.mul(fore, tf.sub(1, isBack))), [1, 2]);
   return reduction === 'mean' ? tf.mean(perImage) : perImage;
 }

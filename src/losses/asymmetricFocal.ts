@@ -1,7 +1,7 @@
 import type { LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
+import { focalFamilyLoss } from '../core/focalFamilyLoss.js';
 import {
-  asymmetricFocalTerm,
   focalFamilyInputs,
   parseDelta,
   parseUnifiedFocal,
@@ -50,8 +50,7 @@ const KEYS = [...UNIFIED_FOCAL_KEYS, 'delta', 'gamma'] as const;
  *
  * @example
  * ```ts
- * import * as tf from '@tensorflow/tfjs-core';
- * import { asymmetricFocalLoss } from 'segloss';
+ *  * import { asymmetricFocalLoss } from 'segloss';
  * // one foreground pixel predicted at p = 0.5, three background pixels at p = 0
  * const yTrue = tf.tensor4d([1, 0, 0, 0], [1, 2, 2, 1]);
  * const probs = tf.tensor4d([0.5, 0, 0, 0], [1, 2, 2, 1]);
@@ -69,7 +68,7 @@ export function asymmetricFocalLoss(options: AsymmetricFocalLossOptions = {}): L
     delta: parseDelta(fn, options.delta, 0.7),
     gamma: checkNumber(fn, 'gamma', options.gamma, 2, { min: 0 }),
   });
-  return defineLoss(fn, (yTrue, yPred) => asymmetricFocalTerm(focalFamilyInputs(fn, yTrue, yPred, o), o.delta, o.gamma, o.reduction));
+  return defineLoss(fn, (yTrue, yPred) => focalFamilyLoss(focalFamilyInputs(fn, yTrue, yPred, o), o, { delta: o.delta, gamma: o.gamma, tversky: 0, focal: 1 }));
 }
 /** The modes asymmetricFocalLoss accepts (the CLI reads this). */
 asymmetricFocalLoss.modes = ['binary', 'multiclass'] as const satisfies readonly Mode[];

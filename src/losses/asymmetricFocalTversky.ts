@@ -1,7 +1,7 @@
 import type { LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
+import { focalFamilyLoss } from '../core/focalFamilyLoss.js';
 import {
-  asymmetricFocalTverskyTerm,
   focalFamilyInputs,
   parseDelta,
   parseUnifiedFocal,
@@ -53,8 +53,7 @@ const KEYS = [...UNIFIED_FOCAL_KEYS, 'delta', 'gamma'] as const;
  *
  * @example
  * ```ts
- * import * as tf from '@tensorflow/tfjs-core';
- * import { asymmetricFocalTverskyLoss } from 'segloss';
+ *  * import { asymmetricFocalTverskyLoss } from 'segloss';
  * const yTrue = tf.tensor4d([1, 1, 0, 0], [1, 2, 2, 1]);
  * const logits = tf.tensor4d([8, 8, -8, -8], [1, 2, 2, 1]);
  * asymmetricFocalTverskyLoss()(yTrue, logits).print(); // 1 − TI is 3e-4 per class, but (3e-4)^0.25 is 0.135: mean ≈ 0.068
@@ -71,9 +70,7 @@ export function asymmetricFocalTverskyLoss(options: AsymmetricFocalTverskyLossOp
     delta: parseDelta(fn, options.delta, 0.7),
     gamma: checkNumber(fn, 'gamma', options.gamma, 0.75, { min: 0, max: 1 }),
   });
-  return defineLoss(fn, (yTrue, yPred) =>
-    asymmetricFocalTverskyTerm(focalFamilyInputs(fn, yTrue, yPred, o), o.delta, o.gamma, o.eps, o.reduction),
-  );
+  return defineLoss(fn, (yTrue, yPred) => focalFamilyLoss(focalFamilyInputs(fn, yTrue, yPred, o), o, { delta: o.delta, gamma: o.gamma, tversky: 1, focal: 0 }));
 }
 /** The modes asymmetricFocalTverskyLoss accepts (the CLI reads this). */
 asymmetricFocalTverskyLoss.modes = ['binary', 'multiclass'] as const satisfies readonly Mode[];

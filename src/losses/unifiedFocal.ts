@@ -1,9 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
+import { focalFamilyLoss } from '../core/focalFamilyLoss.js';
 import {
-  asymmetricFocalTerm,
-  asymmetricFocalTverskyTerm,
   focalFamilyInputs,
   parseDelta,
   parseUnifiedFocal,
@@ -59,8 +57,7 @@ const KEYS = [...UNIFIED_FOCAL_KEYS, 'weight', 'delta', 'gamma'] as const;
  *
  * @example
  * ```ts
- * import * as tf from '@tensorflow/tfjs-core';
- * import { unifiedFocalLoss } from 'segloss';
+ *  * import { unifiedFocalLoss } from 'segloss';
  * const loss = unifiedFocalLoss({ mode: 'multiclass' });
  * const labels = tf.tensor3d([0, 1, 2, 0], [1, 2, 2], 'int32');
  * const logits = tf.tensor4d([4, 0, 0, 0, 4, 0, 0, 0, 4, 4, 0, 0], [1, 2, 2, 3]);
@@ -79,12 +76,9 @@ export function unifiedFocalLoss(options: UnifiedFocalLossOptions = {}): LossFn 
     delta: parseDelta(fn, options.delta, 0.6),
     gamma: checkNumber(fn, 'gamma', options.gamma, 0.5, { min: 0, max: 1 }),
   });
-  return defineLoss(fn, (yTrue, yPred) => {
-    const inputs = focalFamilyInputs(fn, yTrue, yPred, o);
-    const tversky = asymmetricFocalTverskyTerm(inputs, o.delta, o.gamma, o.eps, o.reduction);
-    const focal = asymmetricFocalTerm(inputs, o.delta, o.gamma, o.reduction);
-    return tf.add(tf.mul(tversky, o.weight), tf.mul(focal, 1 - o.weight));
-  });
+  return defineLoss(fn, (yTrue, yPred) =>
+    focalFamilyLoss(focalFamilyInputs(fn, yTrue, yPred, o), o, { delta: o.delta, gamma: o.gamma, tversky: o.weight, focal: 1 - o.weight }),
+  );
 }
 /** The modes unifiedFocalLoss accepts (the CLI reads this). */
 unifiedFocalLoss.modes = ['binary', 'multiclass'] as const satisfies readonly Mode[];
