@@ -77,11 +77,32 @@ export function focalFamilyInputs(fn: string, yTrue: Tensor, yPred: Tensor, o: P
   const prepared = prepare(fn, yTrue, yPred, o);
   const { B, C } = prepared;
   const flat = (v: Tensor, k: number) => tf.reshape(v, [B, -1, k]);
-  const t =
-    o.mode === 'multiclass'
-      ? tf.mul(prepared.t, prepared.m)
-      : tf.mul(tf.concat([tf.sub(1, prepared.t), prepared.t], -1), prepared.m);
+  // Multiclass index targets already carry the mask; binary targets get it here.
+  const t = o.mode === 'multiclass' ? prepared.t : twoColumns(tf.mul(tf.sub(1, prepared.t), prepared.m), tf.mul(prepared.t, prepared.m));
   return { x: flat(prepared.x, C), t: flat(t, o.mode === 'multiclass' ? C : 2), m: flat(prepared.m, 1) };
+}
+
+/*
+ * No strided slice, concat along the class axis or broadcast over a big tensor here: on the cpu
+ * backend each of those costs more than the whole loss (they walk element by element through
+ * index arithmetic). Columns are picked and placed with small matrix products instead (matMul
+ * is a tight loop on every backend).
+ */
+
+/** `v` as a matrix `[rows, K]`. */
+function rows(v: Tensor): Tensor {
+  return tf.reshape(v, [-1, v.shape[v.rank - 1]!]);
+}
+
+/** `[a, b]` along a new last axis of size 2, for a and b of shape `[..., 1]`. */
+export function twoColumns(a: Tensor, b: Tensor): Tensor {
+  const placed = tf.add(tf.matMul(rows(a), tf.tensor2d([[1, 0]])), tf.matMul(rows(b), tf.tensor2d([[0, 1]])));
+  return tf.reshape(placed, [...a.shape.slice(0, -1), 2]);
+}
+
+/** `v` `[..., K]` times the matrix `M` `[K, L]`, as `[..., L]`. */
+export function timesMatrix(v: Tensor, M: Tensor): Tensor {
+  return tf.reshape(tf.matMul(rows(v), M), [...v.shape.slice(0, -1), M.shape[1]!]);
 }
 
 /**
@@ -91,7 +112,7 @@ export function focalFamilyInputs(fn: string, yTrue: Tensor, yPred: Tensor, o: P
  */
 export function familyProbabilities(x: Tensor, o: Pick<ParsedUnifiedFocal, 'mode' | 'fromLogits'>): Tensor {
   if (o.mode === 'multiclass') return o.fromLogits ? tf.softmax(x, -1) : x;
-  return o.fromLogits ? tf.concat([tf.sigmoid(tf.neg(x)), tf.sigmoid(x)], -1) : tf.concat([tf.sub(1, x), x], -1);
+  return o.fromLogits ? twoColumns(tf.sigmoid(tf.neg(x)), tf.sigmoid(x)) : twoColumns(tf.sub(1, x), x);
 }
 
 /** The clamped probabilities p and the targets and mask the two terms read. */
@@ -101,27 +122,20 @@ export interface FocalFamilyTerms {
   m: Tensor;
 }
 
-/*
- * No slice along the class axis here: on the cpu backend a strided slice of a big tensor costs
- * more than the whole loss. The background column is picked by a product with a one-hot class
- * vector and a sum over the (innermost) class axis, and sums over pixels are products with a
- * row of ones (a batched matMul), which needs no transpose.
- */
-
-/** The class-0 indicator `[1, 1, K]` (1 for the background, 0 for the foreground). */
+/** The class-0 indicator `[K, 1]` (1 for the background, 0 for the foreground). */
 export function backgroundVector(K: number): Tensor {
-  return tf.reshape(tf.oneHot([0], K), [1, 1, K]).toFloat();
+  return tf.tensor2d(Array.from({ length: K }, (_, k) => (k === 0 ? 1 : 0)), [K, 1]);
 }
 
 /** Column 0 of `[B, N, K]`, as `[B, N, 1]`. */
 export function backgroundColumn(v: Tensor): Tensor {
-  return tf.sum(tf.mul(v, backgroundVector(v.shape[2]!)), -1, true);
+  return timesMatrix(v, backgroundVector(v.shape[2]!));
 }
 
-/** Σ over pixels of `[B, N, K]`, as `[B, 1, K]`. */
-export function pixelSums(v: Tensor): Tensor {
+/** Σ over pixels of `[B, N, K]` weighted by `w` `[B, N, 1]` (default 1), as `[B, 1, K]`. */
+export function pixelSums(v: Tensor, w?: Tensor): Tensor {
   const [B, N] = v.shape;
-  return tf.matMul(tf.ones([B!, 1, N!]), v);
+  return tf.matMul(w ? tf.reshape(w, [B!, 1, N!]) : tf.ones([B!, 1, N!]), v);
 }
 
 /**
@@ -134,7 +148,7 @@ export function asymmetricFocalTerm(inputs: FocalFamilyTerms, delta: number, gam
   // t already carries the mask m, so the sums below skip ignored pixels.
   const crossEntropy = tf.mul(t, tf.log(p)); // t·log p, [B, N, K]
   const ce0 = backgroundColumn(crossEntropy);
-  const ceAll = tf.sum(crossEntropy, -1, true);
+  const ceAll = tf.sum(crossEntropy, -1, true); // innermost-axis sum: no broadcast
   const back = tf.mul(tf.mul(tf.pow(tf.sub(1, backgroundColumn(p)), gamma), ce0), -(1 - delta));
   const perPixel = tf.sub(back, tf.mul(tf.sub(ceAll, ce0), delta)); // [B, N, 1]
   if (reduction === 'mean') return tf.div(tf.sum(perPixel), tf.maximum(tf.sum(m), 1));
@@ -149,7 +163,7 @@ export function asymmetricFocalTerm(inputs: FocalFamilyTerms, delta: number, gam
 export function tverskyIndex(inputs: FocalFamilyTerms, delta: number, eps: number): { TP: Tensor; D: Tensor; TI: Tensor } {
   const { p, t, m } = inputs;
   const TP = pixelSums(tf.mul(t, p));
-  const D = tf.add(tf.add(tf.mul(pixelSums(t), delta), tf.mul(pixelSums(tf.mul(m, p)), 1 - delta)), eps);
+  const D = tf.add(tf.add(tf.mul(pixelSums(t), delta), tf.mul(pixelSums(p, m), 1 - delta)), eps);
   return { TP, D, TI: tf.div(tf.add(TP, eps), D) };
 }
 
@@ -165,8 +179,8 @@ export function asymmetricFocalTverskyTerm(
   eps: number,
   reduction: UnifiedFocalReduction,
 ): Tensor {
-  const miss = tf.sub(1, tverskyIndex(inputs, delta, eps).TI); // [B, 1, K]
-  const isBack = backgroundVector(miss.shape[2]!);
+  const miss = tf.sub(1, tverskyIndex(inputs, delta, eps).TI); // [B, 1, K], small
+  const isBack = tf.reshape(backgroundVector(miss.shape[2]!), [1, 1, -1]);
   const fore = tf.pow(tf.maximum(miss, eps), 1 - gamma);
   const perImage = tf.mean(tf.add(tf.mul(miss, isBack), tf.mul(fore, tf.sub(1, isBack))), [1, 2]);
   return reduction === 'mean' ? tf.mean(perImage) : perImage;

@@ -10,6 +10,7 @@ import {
   asymmetricFocalTerm,
   backgroundColumn,
   backgroundVector,
+  timesMatrix,
   tverskyIndex,
   asymmetricFocalTverskyTerm,
   familyProbabilities,
@@ -31,14 +32,15 @@ export interface FocalFamilyMix {
  * p₀ ≤ 1 − eps keeps (1 − p₀)^(γ−1) finite.
  */
 function focalSlope(p: Tensor, t: Tensor, delta: number, gamma: number): Tensor {
-  const isBack = backgroundVector(p.shape[2]!);
+  const K = p.shape[2]!;
   const p0 = backgroundColumn(p);
   const q0 = tf.sub(1, p0);
   const powered = tf.pow(q0, gamma);
   const bracket = tf.sub(tf.mul(tf.mul(tf.div(powered, q0), tf.log(p0)), gamma), tf.div(powered, p0));
   const back = tf.mul(tf.mul(backgroundColumn(t), bracket), 1 - delta); // [B, N, 1]
-  const fore = tf.mul(tf.div(t, p), tf.mul(tf.sub(1, isBack), -delta)); // zero in column 0
-  return tf.add(fore, tf.mul(back, isBack));
+  // −δ·t/p in the foreground columns and `back` in column 0, placed by small matrices.
+  const foreOnly = tf.diag(tf.tensor1d(Array.from({ length: K }, (_, k) => (k === 0 ? 0 : -delta))));
+  return tf.add(timesMatrix(tf.div(t, p), foreOnly), timesMatrix(back, tf.transpose(backgroundVector(K))));
 }
 
 /**
@@ -49,14 +51,16 @@ function focalSlope(p: Tensor, t: Tensor, delta: number, gamma: number): Tensor 
  */
 function tverskySlope(p: Tensor, t: Tensor, m: Tensor, delta: number, gamma: number, eps: number): Tensor {
   const K = p.shape[2]!;
-  const isBack = backgroundVector(K);
-  const { TP, D, TI } = tverskyIndex({ p, t, m }, delta, eps); // [B, 1, K]
+  const isBack = tf.reshape(backgroundVector(K), [1, 1, K]);
+  const { TP, D, TI } = tverskyIndex({ p, t, m }, delta, eps); // [B, 1, K], small
   const miss = tf.sub(1, TI);
   const foreSlope = tf.mul(tf.mul(tf.pow(tf.maximum(miss, eps), -gamma), tf.cast(tf.greaterEqual(miss, eps), 'float32')), -(1 - gamma));
   const slope = tf.div(tf.add(tf.neg(isBack), tf.mul(foreSlope, tf.sub(1, isBack))), K); // ∂value/∂TI
   const A = tf.div(slope, D);
   const Cm = tf.mul(tf.div(tf.mul(A, tf.add(TP, eps)), D), -(1 - delta));
-  return tf.add(tf.mul(A, t), tf.mul(Cm, m));
+  // A·t per image as t times diag(A_b) (batched matMul), and m·Cm as an outer product.
+  const diagA = tf.mul(tf.reshape(A, [-1, K, 1]), tf.reshape(tf.eye(K), [1, K, K]));
+  return tf.add(tf.matMul(t, diagA), tf.matMul(m, Cm));
 }
 
 /**
@@ -95,9 +99,10 @@ export function focalFamilyLoss(inputs: FocalFamilyInputs, o: ParsedUnifiedFocal
       const gq = tf.mul(g, tf.cast(tf.logicalAnd(tf.greaterEqual(q, o.eps), tf.lessEqual(q, 1 - o.eps)), 'float32'));
       let dx: Tensor;
       if (o.mode === 'multiclass') {
-        dx = o.fromLogits ? tf.mul(q, tf.sub(gq, tf.sum(tf.mul(gq, q), -1, true))) : gq;
+        // q·(gq − Σ_k gq·q), the Σ spread back over K by a product with a row of ones.
+        dx = o.fromLogits ? tf.mul(q, tf.sub(gq, timesMatrix(tf.sum(tf.mul(gq, q), -1, true), tf.ones([1, q.shape[2]!])))) : gq;
       } else {
-        const diff = tf.sum(tf.mul(gq, tf.tensor3d([-1, 1], [1, 1, 2])), -1, true); // q = [1 − s, s]: ∂/∂s = g₁ − g₀
+        const diff = timesMatrix(gq, tf.tensor2d([[-1], [1]])); // q = [1 − s, s]: ∂/∂s = g₁ − g₀
         dx = o.fromLogits ? tf.mul(diff, tf.mul(tf.sigmoid(xs), tf.sigmoid(tf.neg(xs)))) : diff;
       }
       return [dx, tf.zerosLike(ts), tf.zerosLike(ms)];
