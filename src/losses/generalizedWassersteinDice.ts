@@ -120,17 +120,19 @@ export function generalizedWassersteinDiceLoss(options: GeneralizedWassersteinDi
       fail(fn, `option 'distanceMatrix' must be ${prepared.C}×${prepared.C} to match yPred's C = ${prepared.C}, got ${C}×${C}.`);
     }
     const { x, B } = prepared;
-    // One-hot labels times the valid mask: an ignored pixel has no row of M and no weight α.
-    const t = tf.mul(tf.cast(tf.oneHot(tf.reshape(prepared.labels!, [-1]), C), 'float32'), tf.reshape(prepared.m, [-1, 1]));
-    const p = tf.reshape(o.fromLogits ? tf.softmax(x, -1) : x, [-1, C]);
+    // One-hot labels; an ignored pixel gets the label C, whose one-hot row is all zeros (no row
+    // of M, no weight α). No broadcasting over the pixels: on cpu that walks element by element.
+    const given = tf.reshape(prepared.labels!, [-1]);
+    const labels = tf.where(tf.cast(tf.reshape(prepared.m, [-1]), 'bool'), given, tf.fill(given.shape, C, 'int32'));
+    const t = tf.reshape(tf.cast(tf.oneHot(labels, C), 'float32'), [B, -1, C]);
+    const p = tf.reshape(o.fromLogits ? tf.softmax(x, -1) : x, [B, -1, C]);
     // Row g_i of M for every pixel (one-hot times M: a matmul, no gather), then W_i = Σ_l M(g_i, l)·p_il.
-    const W = tf.reshape(tf.sum(tf.mul(tf.matMul(t, tf.tensor2d(M)), p), -1), [B, -1]);
-    const tImage = tf.reshape(t, [B, -1, C]);
+    const W = tf.sum(tf.mul(tf.matMul(t, tf.reshape(tf.tensor2d(M), [1, C, C]).tile([B, 1, 1])), p), -1); // [B, N]
     const alpha =
       o.weighting === 'GDL'
-        ? tf.div(1, tf.add(tf.sum(tImage, 1, true), 1)) // [B, 1, C]: 1/(N_c + 1) per image
-        : tf.reshape(tf.tensor1d(alphaDefault), [1, 1, C]);
-    const a = tf.sum(tf.mul(tImage, alpha), -1); // α_{g_i}, [B, N]
+        ? tf.reshape(tf.div(1, tf.add(tf.sum(t, 1), 1)), [B, C, 1]) // 1/(N_c + 1) per image
+        : tf.reshape(tf.tensor1d(alphaDefault), [1, C, 1]).tile([B, 1, 1]);
+    const a = tf.reshape(tf.matMul(t, alpha), [B, -1]); // α_{g_i}, [B, N]
     const TP = tf.sum(tf.mul(a, tf.sub(1, W)), 1);
     const D = o.weighting === 'GDL' ? tf.sum(tf.mul(a, tf.sub(2, W)), 1) : tf.add(tf.mul(TP, 2), tf.sum(W, 1));
     const L = tf.sub(1, tf.div(tf.add(tf.mul(TP, 2), o.smooth), tf.add(D, o.smooth)));
