@@ -77,8 +77,9 @@ export function focalFamilyLoss(inputs: FocalFamilyInputs, o: ParsedUnifiedFocal
     save([x, t, m]);
     const { p } = terms(x);
     const parts: Tensor[] = [];
-    if (mix.tversky !== 0) parts.push(tf.mul(asymmetricFocalTverskyTerm({ p, t, m }, delta, gamma, o.eps, o.reduction), mix.tversky));
-    if (mix.focal !== 0) parts.push(tf.mul(asymmetricFocalTerm({ p, t, m }, delta, gamma, o.reduction), mix.focal));
+    // Each term in its own scope, so its full-size intermediates are freed before the next.
+    if (mix.tversky !== 0) parts.push(tf.tidy(() => tf.mul(asymmetricFocalTverskyTerm({ p, t, m }, delta, gamma, o.eps, o.reduction), mix.tversky)));
+    if (mix.focal !== 0) parts.push(tf.tidy(() => tf.mul(asymmetricFocalTerm({ p, t, m }, delta, gamma, o.reduction), mix.focal)));
     const value = parts.length === 1 ? parts[0] : tf.add(parts[0], parts[1]);
     const gradFunc = (dy: Tensor, saved: Tensor[]) => {
       const [xs, ts, ms] = saved;
@@ -86,15 +87,16 @@ export function focalFamilyLoss(inputs: FocalFamilyInputs, o: ParsedUnifiedFocal
       const B = xs.shape[0];
       // dy per image, [B, 1, 1] ('none') or a scalar ('mean').
       const dyImage = o.reduction === 'none' ? tf.reshape(dy, [B, 1, 1]) : dy;
-      let g = tf.zeros(ps.shape);
+      const slopes: Tensor[] = [];
       if (mix.tversky !== 0) {
         const perImage = o.reduction === 'none' ? mix.tversky : mix.tversky / B;
-        g = tf.add(g, tf.mul(tverskySlope(ps, ts, ms, delta, gamma, o.eps), tf.mul(dyImage, perImage)));
+        slopes.push(tf.tidy(() => tf.mul(tverskySlope(ps, ts, ms, delta, gamma, o.eps), tf.mul(dyImage, perImage))));
       }
       if (mix.focal !== 0) {
         const Z = tf.maximum(o.reduction === 'none' ? tf.sum(ms, [1, 2], true) : tf.sum(ms), 1);
-        g = tf.add(g, tf.mul(focalSlope(ps, ts, delta, gamma), tf.div(tf.mul(dyImage, mix.focal), Z)));
+        slopes.push(tf.tidy(() => tf.mul(focalSlope(ps, ts, delta, gamma), tf.div(tf.mul(dyImage, mix.focal), Z))));
       }
+      const g = slopes.length === 1 ? slopes[0] : tf.add(slopes[0], slopes[1]);
       // Through the clamp (its gradient passes where eps ≤ q ≤ 1 − eps) and the activation.
       const gq = tf.mul(g, tf.cast(tf.logicalAnd(tf.greaterEqual(q, o.eps), tf.lessEqual(q, 1 - o.eps)), 'float32'));
       let dx: Tensor;

@@ -84,13 +84,16 @@ export function skeletonRecallLoss(options: SkeletonRecallLossOptions = {}): Los
     const multiclass = o.mode === 'multiclass';
     const labels = multiclass ? prepared.labels! : tf.cast(tf.greater(prepared.t, 0.5), 'int32');
     const tube = tf.tensor3d(tubedSkeletonOf(labels.dataSync(), B, H, W), [B, H, W], 'int32');
-    const K = multiclass ? C - 1 : 1;
-    const foreground = (v: tf.Tensor) => (multiclass ? tf.slice(v, [0, 0, 0, 1], [B, H, W, K]) : v);
-    const S = multiclass ? foreground(tf.oneHot(tube, C)) : tf.reshape(tube, [B, H, W, 1]);
-    const Sf = tf.cast(S, 'float32');
-    const p = foreground(activate(x, o.mode, o.fromLogits));
-    let inter = tf.sum(tf.mul(p, Sf), [1, 2]); // [B, K]
-    let total = tf.sum(Sf, [1, 2]);
+    // Full C channels and sums over pixels as a batched matMul: no strided slice or transpose of
+    // a big tensor (slow on cpu); the background column is dropped from the small [B, C] sums.
+    const S = multiclass ? tf.cast(tf.oneHot(tube, C), 'float32') : tf.cast(tf.reshape(tube, [B, H, W, 1]), 'float32');
+    const p = activate(x, o.mode, o.fromLogits);
+    const K = multiclass ? C : 1;
+    const ones = tf.ones([B, 1, H * W]);
+    const sums = (v: tf.Tensor) => tf.reshape(tf.matMul(ones, tf.reshape(v, [B, H * W, K])), [B, K]);
+    const foreground = (v: tf.Tensor) => (multiclass ? tf.slice(v, [0, 1], [B, K - 1]) : v);
+    let inter = foreground(sums(tf.mul(p, S))); // [B, K − 1] (binary: [B, 1])
+    let total = foreground(sums(S));
     if (!o.perImage) {
       inter = tf.sum(inter, 0);
       total = tf.sum(total, 0);
