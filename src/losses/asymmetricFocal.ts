@@ -50,7 +50,8 @@ const KEYS = [...UNIFIED_FOCAL_KEYS, 'delta', 'gamma'] as const;
  *
  * @example
  * ```ts
- *  * import { asymmetricFocalLoss } from 'segloss';
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { asymmetricFocalLoss } from 'segloss';
  * // one foreground pixel predicted at p = 0.5, three background pixels at p = 0
  * const yTrue = tf.tensor4d([1, 0, 0, 0], [1, 2, 2, 1]);
  * const probs = tf.tensor4d([0.5, 0, 0, 0], [1, 2, 2, 1]);

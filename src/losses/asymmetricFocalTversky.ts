@@ -53,7 +53,8 @@ const KEYS = [...UNIFIED_FOCAL_KEYS, 'delta', 'gamma'] as const;
  *
  * @example
  * ```ts
- *  * import { asymmetricFocalTverskyLoss } from 'segloss';
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { asymmetricFocalTverskyLoss } from 'segloss';
  * const yTrue = tf.tensor4d([1, 1, 0, 0], [1, 2, 2, 1]);
  * const logits = tf.tensor4d([8, 8, -8, -8], [1, 2, 2, 1]);
  * asymmetricFocalTverskyLoss()(yTrue, logits).print(); // 1 − TI is 3e-4 per class, but (3e-4)^0.25 is 0.135: mean ≈ 0.068

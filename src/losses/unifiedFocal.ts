@@ -57,7 +57,8 @@ const KEYS = [...UNIFIED_FOCAL_KEYS, 'weight', 'delta', 'gamma'] as const;
  *
  * @example
  * ```ts
- *  * import { unifiedFocalLoss } from 'segloss';
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { unifiedFocalLoss } from 'segloss';
  * const loss = unifiedFocalLoss({ mode: 'multiclass' });
  * const labels = tf.tensor3d([0, 1, 2, 0], [1, 2, 2], 'int32');
  * const logits = tf.tensor4d([4, 0, 0, 0, 4, 0, 0, 0, 4, 4, 0, 0], [1, 2, 2, 3]);
