@@ -77,9 +77,9 @@ function normalizedMatrix(fn: string, value: unknown): number[][] {
  * regions, tissue types, ordinal grades), where a plain Dice punishes every confusion equally.
  * With M = 1 − identity (all distances 1) it is a generalized Dice over the foreground.
  *
- * **Differs from MONAI:** the same formula as MONAI's `GeneralizedWassersteinDiceLoss`, per
- * image (MONAI sums over the batch only through its reduction); `fromLogits: false` and
- * `channelsFirst` are accepted; index targets only (one-hot targets are read via their argmax).
+ * **Differs from MONAI:** the same per-image formula as MONAI's `GeneralizedWassersteinDiceLoss`
+ * (`weighting_mode` `'default'` / `'GDL'`); here also `fromLogits: false`, channels-last input and
+ * `ignoreIndex`. Index targets (one-hot targets are read through their argmax).
  *
  * **Reference:** Fidon, Li, Garcia-Peraza-Herrera, Ekanayake, Kitchen, Ourselin and Vercauteren,
  * "Generalised Wasserstein Dice Score for Imbalanced Multi-class Segmentation using Holistic
