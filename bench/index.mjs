@@ -36,7 +36,10 @@ if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
 const BACKENDS = (process.env.BACKENDS ?? 'cpu,wasm').split(',');
 const QUICK = process.env.QUICK === '1';
 const ONLY = process.env.ONLY?.split(',');
-const CASES = JSON.parse(readFileSync(join(here, 'perf-cases.json'), 'utf8')).filter((c) => !ONLY || ONLY.includes(c.fn));
+// perf-cases-v13.json: the v1.3 losses (no fused kernels: "fusedKernels": false skips the composite column).
+const CASES = ['perf-cases.json', 'perf-cases-v13.json']
+  .flatMap((file) => JSON.parse(readFileSync(join(here, file), 'utf8')))
+  .filter((c) => !ONLY || ONLY.includes(c.fn));
 const TORCH_REF = resolve(process.env.TORCH_REF ?? join(here, '..', '..', 'shared', 'reference'));
 const results = { date: new Date().toISOString(), machine: machine(), cases: [], growth: [] };
 
@@ -49,7 +52,8 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const label = (c) => `${c.fn}${Object.keys(c.options).length ? ' ' + JSON.stringify(c.options) : ''} [${c.shape}]`;
+const shortOptions = (o) => JSON.stringify(o, (k, v) => (k === 'distanceMatrix' ? `${v.length}×${v.length}` : v));
+const label = (c) => `${c.fn}${Object.keys(c.options).length ? ' ' + shortOptions(c.options) : ''} [${c.shape}]`;
 
 /** Inputs of a case: logits ~ N(0, 3²), binary targets with 10 % positives or uniform labels. */
 function inputs(c, seed = 1) {
@@ -128,9 +132,12 @@ async function main() {
       const loss = segloss[c.fn](c.options);
       setFusedKernels(true);
       const fused = await measure(loss, yTrue, yPred);
-      setFusedKernels(false);
-      const composite = await measure(loss, yTrue, yPred);
-      setFusedKernels(true);
+      let composite = fused;
+      if (c.fusedKernels !== false) {
+        setFusedKernels(false);
+        composite = await measure(loss, yTrue, yPred);
+        setFusedKernels(true);
+      }
       const naiveFn = naiveFor(c);
       const naive = naiveFn ? await measure(naiveFn, yTrue, yPred) : undefined;
       tf.dispose([yTrue, yPred]);

@@ -26,6 +26,20 @@ export { signedDistanceMap, type SignedDistanceMapOptions } from './losses/signe
 export { boundaryLoss, type BoundaryLossOptions } from './losses/boundary.js';
 export { hausdorffDTLoss, type HausdorffDTLossOptions } from './losses/hausdorffDT.js';
 
+// v1.3 losses
+export { asymmetricFocalLoss, type AsymmetricFocalLossOptions } from './losses/asymmetricFocal.js';
+export { asymmetricFocalTverskyLoss, type AsymmetricFocalTverskyLossOptions } from './losses/asymmetricFocalTversky.js';
+export { unifiedFocalLoss, type UnifiedFocalLossOptions } from './losses/unifiedFocal.js';
+export { UNIFIED_FOCAL_REDUCTIONS, type UnifiedFocalCommonOptions, type UnifiedFocalReduction } from './core/focalFamily.js';
+export {
+  generalizedWassersteinDiceLoss,
+  WASSERSTEIN_WEIGHTINGS,
+  type GeneralizedWassersteinDiceLossOptions,
+  type WassersteinWeighting,
+} from './losses/generalizedWassersteinDice.js';
+export { skeletonRecallLoss, type SkeletonRecallLossOptions } from './losses/skeletonRecall.js';
+export { tubedSkeleton, type TubedSkeletonOptions } from './losses/tubedSkeleton.js';
+
 export { confusionStats, type ConfusionStats, type ConfusionStatsOptions } from './metrics/confusionStats.js';
 export {
   accuracy,

@@ -89,3 +89,24 @@ describe('TSDoc @example blocks', () => {
     });
   });
 });
+
+describe('examples/thinStructures.mjs', () => {
+  it('trains with Dice, clDice and skeleton recall for one epoch and reports Dice, skeleton recall and time per step', () => {
+    // One epoch (4 steps per loss) keeps this short; the numbers are only checked for form and range.
+    const out = execFileSync(process.execPath, [join(root, 'examples', 'thinStructures.mjs'), '--epochs=1'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const rows = [...out.matchAll(/^\| (.+?) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| (\d+) \|$/gm)];
+    expect(rows.map((r) => r[1])).toEqual(['diceLoss', 'diceLoss + 0.5·clDiceLoss', 'bceDiceLoss', 'bceDiceLoss + skeletonRecallLoss']);
+    for (const [, , dice, recall, precision, ms] of rows) {
+      for (const v of [dice, recall, precision]) {
+        expect(Number(v)).toBeGreaterThanOrEqual(0);
+        expect(Number(v)).toBeLessThanOrEqual(1);
+      }
+      expect(Number(ms)).toBeGreaterThan(0);
+    }
+    expect(out).toMatch(/1 epochs \(4 steps\), batch 8/);
+  }, 600_000);
+});

@@ -16,7 +16,11 @@ const PUBLIC_API = [
   'METRIC_REDUCTIONS',
   'MODES',
   'REDUCTIONS',
+  'UNIFIED_FOCAL_REDUCTIONS',
+  'WASSERSTEIN_WEIGHTINGS',
   'accuracy',
+  'asymmetricFocalLoss',
+  'asymmetricFocalTverskyLoss',
   'averageSurfaceDistance',
   'bceDiceLoss',
   'bceLoss',
@@ -38,6 +42,7 @@ const PUBLIC_API = [
   'focalLoss',
   'focalTverskyLoss',
   'generalizedDiceLoss',
+  'generalizedWassersteinDiceLoss',
   'hausdorffDTLoss',
   'hausdorffDistance',
   'iouScore',
@@ -50,10 +55,13 @@ const PUBLIC_API = [
   'precision',
   'recall',
   'signedDistanceMap',
+  'skeletonRecallLoss',
   'specificity',
   'squaredEuclideanDistanceTransform',
   'toMetric',
+  'tubedSkeleton',
   'tverskyLoss',
+  'unifiedFocalLoss',
 ];
 
 describe('the public API', () => {

@@ -298,6 +298,95 @@ export const LOSS_SPECS: LossSpec[] = [
       },
     },
   },
+  {
+    fn: 'asymmetricFocalLoss',
+    color: '#e7969c',
+    defaultOn: false,
+    options: [
+      { key: 'delta', kind: 'number', default: 0.7, min: 0, max: 1, step: 0.05 },
+      { key: 'gamma', kind: 'number', default: 2, min: 0, max: 5, step: 0.25 },
+    ],
+    formula: 'L = mean of (1 − δ)·(1 − p₀)^γ·(−t₀ log p₀) + δ·(−t₁ log p₁),  p₀ = 1 − p background, p₁ = p foreground',
+    text: {
+      en: {
+        summary: 'Cross-entropy in which only the background is focal-suppressed by (1 − p₀)^γ, while the rare foreground keeps its full weight δ.',
+        when: 'Strong foreground/background imbalance where plain focal loss also weakens the foreground; usually inside the unified focal loss.',
+      },
+      zh: {
+        summary: '只对背景用 (1 − p₀)^γ 做焦点抑制的交叉熵，稀有的前景保留完整权重 δ。',
+        when: '前景/背景严重不平衡、普通 focal 损失也削弱前景时使用；通常作为统一 focal 损失的一部分。',
+      },
+    },
+  },
+  {
+    fn: 'asymmetricFocalTverskyLoss',
+    color: '#7b4173',
+    defaultOn: false,
+    options: [
+      { key: 'delta', kind: 'number', default: 0.7, min: 0, max: 1, step: 0.05 },
+      { key: 'gamma', kind: 'number', default: 0.75, min: 0, max: 1, step: 0.05 },
+    ],
+    formula: 'L = mean over {background, foreground} of 1 − TI₀ and (1 − TI₁)^(1 − γ),  TI = TP / (TP + δ·FN + (1 − δ)·FP)',
+    text: {
+      en: {
+        summary: 'Tversky loss per image where only the foreground is focal-enhanced by the exponent 1 − γ; the background term stays linear.',
+        when: 'Small structures where Dice or Tversky stall; usually inside the unified focal loss.',
+      },
+      zh: {
+        summary: '按图像计算的 Tversky 损失，只有前景项用指数 1 − γ 做焦点增强，背景项保持线性。',
+        when: '小结构、Dice 或 Tversky 停滞时使用；通常作为统一 focal 损失的一部分。',
+      },
+    },
+  },
+  {
+    fn: 'unifiedFocalLoss',
+    color: '#ad494a',
+    defaultOn: false,
+    options: [
+      { key: 'weight', kind: 'number', default: 0.5, min: 0, max: 1, step: 0.05 },
+      { key: 'delta', kind: 'number', default: 0.6, min: 0, max: 1, step: 0.05 },
+      { key: 'gamma', kind: 'number', default: 0.5, min: 0, max: 1, step: 0.05 },
+    ],
+    formula: 'L = λ·asymmetric focal Tversky(δ, γ) + (1 − λ)·asymmetric focal(δ, γ)',
+    text: {
+      en: {
+        summary: 'The weighted sum of the two asymmetric losses above with shared δ and γ: a region term and a pixel term in one, with three robust hyper-parameters.',
+        when: 'Class-imbalanced segmentation where you would otherwise tune a Dice + cross-entropy combination.',
+      },
+      zh: {
+        summary: '上面两个非对称损失以共享的 δ、γ 加权求和：一个区域项加一个像素项，只有三个稳健的超参数。',
+        when: '类别不平衡的分割，本来需要调 Dice + 交叉熵组合的场合。',
+      },
+    },
+  },
+  {
+    fn: 'skeletonRecallLoss',
+    color: '#5254a3',
+    defaultOn: false,
+    options: [perImage],
+    formula: 'L = 1 − (Σ p·S + s) / (Σ S + s),  S = skeleton of the target, dilated twice (a tube)',
+    text: {
+      en: {
+        summary: 'Soft recall of the target\'s skeleton, thickened into a thin tube: every branch of the target must be covered, however thin. The skeleton is computed once on the CPU and carries no gradient.',
+        when: 'Thin structures whose connectivity matters (vessels, roads, cracks), added to Dice; much cheaper than clDice.',
+      },
+      zh: {
+        summary: '真值骨架（膨胀成细管）的软召回率：真值的每个分支无论多细都必须被覆盖。骨架在 CPU 上计算一次，不带梯度。',
+        when: '连通性重要的细结构（血管、道路、裂缝），与 Dice 相加；比 clDice 便宜得多。',
+      },
+    },
+  },
+];
+
+/** Losses that need several classes, so this binary page lists them with one line but cannot compute them. */
+export const MULTICLASS_ONLY: { fn: string; text: Record<Lang, string> }[] = [
+  {
+    fn: 'generalizedWassersteinDiceLoss',
+    text: {
+      en: 'multiclass Dice where confusing similar classes costs less, through a class distance matrix (Fidon et al. 2017).',
+      zh: '多类 Dice，借助类别距离矩阵，使混淆相近类别的代价更小（Fidon 等，2017）。',
+    },
+  },
 ];
 
 type Factory = (options?: Record<string, unknown>) => LossFn;
@@ -311,6 +400,11 @@ export function factoryOf(fn: string): Factory | undefined {
 /** The specs of the losses this build of segloss exports. */
 export function availableLosses(): LossSpec[] {
   return LOSS_SPECS.filter((s) => factoryOf(s.fn) !== undefined);
+}
+
+/** The multiclass-only losses this build of segloss exports. */
+export function availableMulticlassOnly(): typeof MULTICLASS_ONLY {
+  return MULTICLASS_ONLY.filter((m) => factoryOf(m.fn) !== undefined);
 }
 
 /** The default option values of a loss, as the page starts. */

@@ -2,7 +2,7 @@
 import { evaluate, initBackend, liveTensors, softwareRenderer, makeBatch, values, type Batch, type LossChoice, type LossResult } from './compute';
 import { drawChart, drawGradient, drawGrey, drawOutline } from './draw';
 import { UI } from './i18n';
-import { availableLosses, defaultOptions, type Lang, type LossSpec } from './losses';
+import { availableLosses, availableMulticlassOnly, defaultOptions, type Lang, type LossSpec } from './losses';
 import {
   diskOfFraction,
   fractionSweepValues,
@@ -156,6 +156,18 @@ function buildCards(): void {
   applyLanguage();
 }
 
+/** One line per multiclass-only loss, below the cards (this page is binary, so they get no card). */
+function renderMulticlassOnly(): void {
+  let box = document.querySelector<HTMLElement>('#multiclass-only');
+  if (!box) {
+    box = Object.assign(document.createElement('div'), { id: 'multiclass-only', className: 'legend' });
+    box.dataset.testid = 'multiclass-only';
+    $('#cards').after(box);
+  }
+  const items = availableMulticlassOnly().map((m) => `<li><code>${m.fn}</code>: ${m.text[app.lang]}</li>`);
+  box.innerHTML = items.length ? `<b>${t('multiclassOnly')}</b><ul>${items.join('')}</ul>` : '';
+}
+
 function applyLanguage(): void {
   document.documentElement.lang = app.lang === 'en' ? 'en' : 'zh-CN';
   document.querySelectorAll<HTMLElement>('[data-i18n]').forEach((e) => (e.textContent = t(e.dataset.i18n!)));
@@ -168,6 +180,7 @@ function applyLanguage(): void {
     card.querySelector('.summary')!.textContent = spec.text[app.lang].summary;
     card.querySelector('.when')!.textContent = spec.text[app.lang].when;
   }
+  renderMulticlassOnly();
   renderResults();
   if (window.__segloss_state) window.__segloss_state.lang = app.lang;
 }

@@ -258,6 +258,15 @@ describe('playground page', () => {
     await expect.poll(() => summary.textContent()).toBe(english);
   });
 
+  it('lists the multiclass-only losses below the cards with one line each, in English and Chinese', async () => {
+    const list = page.getByTestId('multiclass-only');
+    expect(await list.textContent()).toMatch(/generalizedWassersteinDiceLoss: multiclass Dice .*distance matrix/);
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => list.textContent()).toMatch(/generalizedWassersteinDiceLoss: .*距离矩阵/);
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+  });
+
   it('paints the target with the brush, erases it with the eraser, and paints a drawn prediction', async () => {
     await andWait(() => page.getByTestId('preset-empty').click());
     const canvas = page.getByTestId('truth-canvas');
