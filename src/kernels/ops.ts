@@ -6,13 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
-import type { DataFormat, Mode } from '../types.js';
+import type { ParsedCommon } from '../core/options.js';
 import { checkPrediction, checkTarget, failOnLabels, type TargetKind } from '../core/normalize.js';
 import type { RegionSums } from '../core/regionStats.js';
 import { fusedAvailable } from './register.js';
 import { simdKernelsFor } from './simd/simdKernels.js';
-import { SIGMOID_ROWS, SIGMOID_STATS, SIGMOID_STATS_GRAD, type SigmoidAttrs } from './sigmoidStats.js';
-import { SOFTMAX_ROWS, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, type SoftmaxAttrs } from './softmaxStats.js';
+import { SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, type SigmoidAttrs, type SoftmaxAttrs } from './kernelNames.js';
 import { LOVASZ_HINGE, LOVASZ_ROWS, ROW_SCALE, type LovaszHingeAttrs } from './lovaszRows.js';
 import { LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD, type LovaszSoftmaxAttrs } from './lovaszSoftmax.js';
 
@@ -35,12 +34,7 @@ export interface FusedInputs {
  * path, or null when the fused path cannot run (backend without the kernels, switched off, a
  * yTrue dtype the kernels do not read).
  */
-export function fusedInputs(
-  fn: string,
-  yTrue: unknown,
-  yPred: unknown,
-  options: { mode: Mode; dataFormat: DataFormat; ignoreIndex?: number; fromLogits: boolean },
-): FusedInputs | null {
+export function fusedInputs(fn: string, yTrue: unknown, yPred: unknown, options: ParsedCommon): FusedInputs | null {
   if (!fusedAvailable()) return null;
   const xShape = checkPrediction(fn, yPred, options.mode, options.dataFormat);
   const kind = checkTarget(fn, yTrue, yPred as Tensor, xShape, options);
@@ -117,6 +111,7 @@ export type SigmoidTerms = Partial<Omit<SigmoidAttrs, 'B' | 'C' | 'S' | 'fromLog
 
 /** Sums `[6, B, C]` (rows I, P, T, N, BCE, FOCAL) of a binary/multilabel prediction, with gradient. */
 export function sigmoidSums(inp: FusedInputs, terms: SigmoidTerms): Tensor {
+  // A term not asked for gets neutral values, which the kernels never read (the losses own the defaults).
   const attrs: SigmoidAttrs = {
     B: inp.B,
     C: inp.C,
@@ -132,9 +127,9 @@ export function sigmoidSums(inp: FusedInputs, terms: SigmoidTerms): Tensor {
     wNeg: terms.wNeg ?? 1,
     smoothing: terms.smoothing ?? 0,
     wantFocal: terms.wantFocal ?? false,
-    gamma: terms.gamma ?? 2,
+    gamma: terms.gamma ?? 0,
     hasAlpha: terms.hasAlpha ?? false,
-    alpha: terms.alpha ?? 0.25,
+    alpha: terms.alpha ?? 0,
     keepP: inp.fromLogits && !(terms.wantFocal ?? false),
   };
   const { yTrue, yPred } = inp;
@@ -176,6 +171,7 @@ export type SoftmaxTerms = Partial<Omit<SoftmaxAttrs, 'B' | 'C' | 'S' | 'fromLog
  * Index labels are checked as the input layer does (one small read of three numbers).
  */
 export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): Tensor {
+  // A term not asked for gets neutral values, which the kernels never read (the losses own the defaults).
   const attrs: SoftmaxAttrs = {
     B: inp.B,
     C: inp.C,
@@ -191,7 +187,7 @@ export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): 
     ceWeights: terms.ceWeights ?? [],
     smoothing: terms.smoothing ?? 0,
     wantFocal: terms.wantFocal ?? false,
-    gamma: terms.gamma ?? 2,
+    gamma: terms.gamma ?? 0,
     focalAlpha: terms.focalAlpha ?? [],
   };
   const { yTrue, yPred } = inp;
@@ -283,11 +279,6 @@ export function row(sums: Tensor, k: number): Tensor {
   return tf.reshape(tf.slice(sums, [k, 0, 0], [1, B, C]), [B, C]);
 }
 
-/** Rows k.. of sums summed over everything: a scalar. */
-export function total(sums: Tensor, k: number): Tensor {
-  return tf.sum(row(sums, k));
-}
-
 /** I, P, T from fused sums, per image `[B, C]` or over the batch `[C]` (few ops: sum, slice, unstack). */
 export function regionSumsFrom(sums: Tensor, perImage: boolean): RegionSums {
   const [K, B, C] = sums.shape;
@@ -295,5 +286,3 @@ export function regionSumsFrom(sums: Tensor, perImage: boolean): RegionSums {
   const [I, P, T] = tf.unstack(K === 3 ? grouped : perImage ? tf.slice(grouped, [0, 0, 0], [3, B, C]) : tf.slice(grouped, [0, 0], [3, C]));
   return { I, P, T };
 }
-
-export { SIGMOID_ROWS, SOFTMAX_ROWS };

@@ -5,8 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_BACKENDS, supportsDirectAccess } from './access.js';
-import { SIGMOID_STATS, SIGMOID_STATS_GRAD, sigmoidStatsBackward, sigmoidStatsForward } from './sigmoidStats.js';
-import { SOFTMAX_STATS, SOFTMAX_STATS_GRAD, softmaxStatsBackward, softmaxStatsForward } from './softmaxStats.js';
+import { SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD } from './kernelNames.js';
+import { sigmoidStatsBackward, sigmoidStatsForward } from './sigmoidStats.js';
+import { softmaxStatsBackward, softmaxStatsForward } from './softmaxStats.js';
 import { LOVASZ_HINGE, LOVASZ_ROWS, ROW_SCALE, lovaszHingeForward, lovaszRowsForward, rowScale } from './lovaszRows.js';
 import { LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD, lovaszSoftmaxBackward, lovaszSoftmaxForward } from './lovaszSoftmax.js';
 

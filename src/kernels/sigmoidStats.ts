@@ -20,41 +20,7 @@ import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-c
 import { allocate, isCpu, view } from './access.js';
 import { fastExp, fastSigmoid, log1pUnit, softplus } from './fastMath.js';
 import { gammaMode, SimdArena, simdKernelsFor, type SimdKernels } from './simd/simdKernels.js';
-
-export const SIGMOID_STATS = 'SeglossSigmoidStats';
-export const SIGMOID_STATS_GRAD = 'SeglossSigmoidStatsGrad';
-
-/** Rows of the sums tensor. */
-export const ROW = { I: 0, P: 1, T: 2, N: 3, BCE: 4, FOCAL: 5 } as const;
-export const SIGMOID_ROWS = 6;
-
-/** What the kernels compute; also their attributes. */
-export interface SigmoidAttrs {
-  B: number;
-  C: number;
-  /** Number of spatial positions per image. */
-  S: number;
-  fromLogits: boolean;
-  channelsFirst: boolean;
-  hasIgnore: boolean;
-  ignoreIndex: number;
-  squared: boolean;
-  softLabel: boolean;
-  wantBce: boolean;
-  /** BCE weights of positives and negatives, and label smoothing ε (targets t·(1 − ε) + ε/2). */
-  wPos: number;
-  wNeg: number;
-  smoothing: number;
-  wantFocal: boolean;
-  gamma: number;
-  hasAlpha: boolean;
-  alpha: number;
-  /**
-   * Whether the forward pass outputs p for the backward pass (logits without the focal term);
-   * otherwise the backward pass reads x and recomputes p (or p = x for probabilities).
-   */
-  keepP: boolean;
-}
+import { SIGMOID_ROWS, type SigmoidAttrs } from './kernelNames.js';
 
 const LO = Math.fround(1e-7);
 const HI = Math.fround(1 - 1e-7);

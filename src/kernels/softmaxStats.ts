@@ -18,34 +18,7 @@ import { allocate, isCpu, view } from './access.js';
 import { maxOf, shiftedExps } from './fastMath.js';
 import { powAndSlope } from './sigmoidStats.js';
 import { gammaMode, SimdArena, simdKernelsFor, type SimdKernels } from './simd/simdKernels.js';
-
-export const SOFTMAX_STATS = 'SeglossSoftmaxStats';
-export const SOFTMAX_STATS_GRAD = 'SeglossSoftmaxStatsGrad';
-
-export const SROW = { I: 0, P: 1, T: 2, N: 3, CE: 4, WT: 5, FOCAL: 6 } as const;
-export const SOFTMAX_ROWS = 7;
-
-export interface SoftmaxAttrs {
-  B: number;
-  C: number;
-  S: number;
-  fromLogits: boolean;
-  channelsFirst: boolean;
-  /** Targets are one-hot (or soft) in x's layout; otherwise class indices, one per pixel. */
-  dense: boolean;
-  hasIgnore: boolean;
-  ignoreIndex: number;
-  squared: boolean;
-  softLabel: boolean;
-  wantCe: boolean;
-  /** Class weights of the cross-entropy (length C), and label smoothing ε (t·(1 − ε) + ε/C). */
-  ceWeights: number[];
-  smoothing: number;
-  wantFocal: boolean;
-  gamma: number;
-  /** Per-class α of the focal term (length C). */
-  focalAlpha: number[];
-}
+import { SOFTMAX_ROW, SOFTMAX_ROWS, type SoftmaxAttrs } from './kernelNames.js';
 
 const EPS = 1e-7;
 const EPS32 = Math.fround(EPS);
@@ -150,7 +123,7 @@ function simdForward(
     // One-hot targets: every pixel counts.
     const N = a.dense ? S : (simd.s3.value as number);
     for (let k = 0; k < SOFTMAX_ROWS; k++) {
-      for (let c = 0; c < C; c++) stats[k * G + b * C + c] = k === SROW.N ? N : acc[k * Cp + c];
+      for (let c = 0; c < C; c++) stats[k * G + b * C + c] = k === SOFTMAX_ROW.N ? N : acc[k * Cp + c];
     }
   }
 }

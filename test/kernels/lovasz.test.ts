@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lovaszHingeLoss, lovaszSoftmaxLoss, type LossFn } from '../../src/index.js';
 import { lovaszRows } from '../../src/core/lovasz.js';
 import { LovaszScratch, lovaszRow, radixSortByKey } from '../../src/kernels/lovaszRows.js';
-import { fusedInputs, fusedLovaszHinge, fusedLovaszSoftmax } from '../../src/kernels/ops.js';
+import { fusedInputs, fusedLovaszHinge, fusedLovaszRows, fusedLovaszSoftmax } from '../../src/kernels/ops.js';
 import { setFusedKernels } from '../../src/kernels/register.js';
 import { BACKENDS, useBackend, type BackendName } from '../helpers/backends.js';
 import { expectClose, type Tolerance } from '../helpers/expectClose.js';
@@ -508,7 +508,7 @@ describe.each(BACKENDS)('fused Lovász kernels on %s', (backend) => {
     tf.dispose([yTrue, yPred]);
   });
 
-  it('lovaszRows() on SeglossLovaszRows gives the topk path’s values and gradient, with and without a valid mask, with ties', () => {
+  it('fusedLovaszRows() (SeglossLovaszRows) gives lovaszRows()’s (topk) values and gradient, with and without a valid mask, with ties', () => {
     const R = 4;
     const N = 50;
     const r = rng(44);
@@ -523,7 +523,7 @@ describe.each(BACKENDS)('fused Lovász kernels on %s', (backend) => {
         const previous = setFusedKernels(fused);
         try {
           return tf.tidy(() => {
-            const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => tf.sum(tf.mul(lovaszRows(x, t, mask), dy)))([e]);
+            const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => tf.sum(tf.mul(fusedLovaszRows(x, t, mask) ?? lovaszRows(x, t, mask), dy)))([e]);
             return { value: value.dataSync().slice() as Float32Array, grad: grads[0].dataSync().slice() as Float32Array };
           }) as unknown as { value: Float32Array; grad: Float32Array };
         } finally {
@@ -535,7 +535,7 @@ describe.each(BACKENDS)('fused Lovász kernels on %s', (backend) => {
       expectClose(fused.value, composite.value, VALUE_TOL, 'value');
       expectClose(fused.grad, composite.grad, gradTol(composite.grad), 'grad');
       // Row-wise against the float64 transcription too.
-      const rows = tf.tidy(() => lovaszRows(e, t, mask).dataSync().slice());
+      const rows = tf.tidy(() => fusedLovaszRows(e, t, mask)!.dataSync().slice());
       for (let row = 0; row < R; row++) {
         const sl = (d: Float32Array) => d.subarray(row * N, (row + 1) * N);
         expectClose(rows[row], referenceRow(sl(eData), sl(tData), mask ? sl(vData) : null).value, { rtol: 1e-6, atol: 1e-7 }, `row ${row}`);
