@@ -19,7 +19,7 @@ import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-c
 import { allocate, view } from './access.js';
 import { maxOf, shiftedExps } from './fastMath.js';
 import { LovaszScratch, lovaszRow } from './lovaszRows.js';
-import { checkLabelValues, labelAt } from './softmaxStats.js';
+import { checkLabelValues, labelAt } from './softmaxLoops.js';
 
 export const LOVASZ_SOFTMAX = 'SeglossLovaszSoftmax';
 export const LOVASZ_SOFTMAX_GRAD = 'SeglossLovaszSoftmaxGrad';

@@ -10,6 +10,7 @@
  */
 import type { KernelBackend } from '@tensorflow/tfjs-core';
 import { SIMD_WASM, SIMD_WASM_MEMORY_FLAGS } from './binary.generated.js';
+import { isCpu } from '../access.js';
 
 type Ptr = number;
 
@@ -283,4 +284,15 @@ export class SimdArena {
       return region;
     });
   }
+}
+
+/**
+ * Where the SIMD kernels can run on `backend`: in place on the wasm heap, on copies in the arena
+ * (backends keeping tensors in JavaScript arrays: cpu), or nowhere (null).
+ */
+export type SimdPlace = 'heap' | 'arena' | null;
+
+export function simdPlace(backend: KernelBackend): SimdPlace {
+  if (simdKernelsFor(backend)) return 'heap';
+  return isCpu(backend) && SimdArena.get() ? 'arena' : null;
 }
