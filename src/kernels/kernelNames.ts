@@ -1,5 +1,5 @@
 /**
- * The sigmoid- and softmax-family kernels' contract, in one place (as tfjs-core's
+ * The fused kernels' contract, in one place (as tfjs-core's
  * `kernel_names.ts`): each kernel's name, its inputs, its attributes, and the rows of the sums
  * it returns, by name. The adapters (sigmoidStats.ts, softmaxStats.ts), the ops that run them
  * (ops.ts) and the losses that read the rows (through fusedLosses.ts) all import from here.
@@ -83,4 +83,47 @@ export interface SoftmaxAttrs {
   gamma: number;
   /** Per-class α of the focal term (length C). */
   focalAlpha: number[];
+}
+
+/**
+ * Lovász extension per row (lovaszRows.ts): inputs errors `e`, labels `t` and optionally the
+ * valid mask `v`, all `[R, N]` float32; outputs the values `[R]` and dE `[R, N]`.
+ */
+export const LOVASZ_ROWS = 'SeglossLovaszRows';
+
+export interface LovaszAttrs {
+  R: number;
+  N: number;
+}
+
+/** Lovász hinge (lovaszRows.ts): inputs `x` (logits) and `t` as given; outputs the values `[R]` and dX in x's shape. */
+export const LOVASZ_HINGE = 'SeglossLovaszHinge';
+
+export interface LovaszHingeAttrs extends LovaszAttrs {
+  hasIgnore: boolean;
+  ignoreIndex: number;
+}
+
+/** out = a·s[row], the backward pass of the Lovász ops: inputs `a` (R rows) and `s` `[R]`. */
+export const ROW_SCALE = 'SeglossRowScale';
+
+/**
+ * Lovász-Softmax (lovaszSoftmax.ts): inputs `x`, `t` as given; outputs `[2, G, K]`, a label check,
+ * p and W. Gradient: inputs W, p, dy; output ∂/∂x.
+ */
+export const LOVASZ_SOFTMAX = 'SeglossLovaszSoftmax';
+export const LOVASZ_SOFTMAX_GRAD = 'SeglossLovaszSoftmaxGrad';
+
+export interface LovaszSoftmaxAttrs {
+  B: number;
+  S: number;
+  C: number;
+  G: number;
+  fromLogits: boolean;
+  channelsFirst: boolean;
+  dense: boolean;
+  hasIgnore: boolean;
+  ignoreIndex: number;
+  /** Distinct class ids, each in [0, C). */
+  classes: number[];
 }

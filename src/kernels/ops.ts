@@ -11,9 +11,21 @@ import { checkPrediction, checkTarget, failOnLabels, type TargetKind } from '../
 import type { RegionSums } from '../core/regionStats.js';
 import { fusedAvailable } from './register.js';
 import { simdKernelsFor } from './simd/simdKernels.js';
-import { SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, type SigmoidAttrs, type SoftmaxAttrs } from './kernelNames.js';
-import { LOVASZ_HINGE, LOVASZ_ROWS, ROW_SCALE, type LovaszHingeAttrs } from './lovaszRows.js';
-import { LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD, type LovaszSoftmaxAttrs } from './lovaszSoftmax.js';
+import {
+  LOVASZ_HINGE,
+  LOVASZ_ROWS,
+  LOVASZ_SOFTMAX,
+  LOVASZ_SOFTMAX_GRAD,
+  ROW_SCALE,
+  SIGMOID_STATS,
+  SIGMOID_STATS_GRAD,
+  SOFTMAX_STATS,
+  SOFTMAX_STATS_GRAD,
+  type LovaszHingeAttrs,
+  type LovaszSoftmaxAttrs,
+  type SigmoidAttrs,
+  type SoftmaxAttrs,
+} from './kernelNames.js';
 
 /** Validated inputs of a fused call. */
 export interface FusedInputs {

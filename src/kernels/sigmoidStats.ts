@@ -62,6 +62,10 @@ function simdArrays(backend: KernelBackend, parts: { length: number; from?: Arra
   return copies ? { simd: arena!.kernels, copies } : null;
 }
 
+/**
+ * `SeglossSigmoidStats`: the sums `[SIGMOID_ROWS, B, C]` of x against t (and p unless given or
+ * not kept), by the strategy of {@link sigmoidPlan}.
+ */
 export function sigmoidStatsForward(args: KernelArgs): TensorInfo[] {
   const backend = args.backend as KernelBackend;
   const a = args.attrs as unknown as SigmoidAttrs;
@@ -116,6 +120,7 @@ export function sigmoidStatsForward(args: KernelArgs): TensorInfo[] {
   return infos;
 }
 
+/** `SeglossSigmoidStatsGrad`: ∂L/∂x from `coef` = ∂L/∂sums, by the same strategy as the forward pass. */
 export function sigmoidStatsBackward(args: KernelArgs): TensorInfo {
   const backend = args.backend as KernelBackend;
   const a = args.attrs as unknown as SigmoidAttrs;

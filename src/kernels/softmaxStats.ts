@@ -47,6 +47,10 @@ function classFactors(a: SoftmaxAttrs): { w: readonly number[]; alpha: readonly 
   return { w, alpha };
 }
 
+/**
+ * `SeglossSoftmaxStats`: the sums `[SOFTMAX_ROWS, B, C]`, the label check `[3]` and p, by the
+ * strategy of {@link softmaxPlan}.
+ */
 export function softmaxStatsForward(args: KernelArgs): TensorInfo[] {
   const backend = args.backend as KernelBackend;
   const a = args.attrs as unknown as SoftmaxAttrs;
@@ -82,6 +86,7 @@ export function softmaxStatsForward(args: KernelArgs): TensorInfo[] {
   return infos;
 }
 
+/** `SeglossSoftmaxStatsGrad`: ∂L/∂x from `coef` = ∂L/∂sums, by the same strategy as the forward pass. */
 export function softmaxStatsBackward(args: KernelArgs): TensorInfo {
   const backend = args.backend as KernelBackend;
   const a = args.attrs as unknown as SoftmaxAttrs;

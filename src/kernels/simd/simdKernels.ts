@@ -214,7 +214,7 @@ interface EmscriptenLike {
 }
 
 /** The WebAssembly memory of the `wasm` backend's heap, or null (another backend, or not found). */
-export function heapMemory(backend: KernelBackend): WebAssembly.Memory | null {
+function heapMemory(backend: KernelBackend): WebAssembly.Memory | null {
   const module = (backend as unknown as { wasm?: EmscriptenLike }).wasm;
   if (!module?.HEAPU8) return null;
   for (const candidate of [module.wasmMemory, module.asm?.memory, module.wasmExports?.memory]) {
