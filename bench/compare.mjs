@@ -3,14 +3,15 @@
 //
 // Run:  node bench/compare.mjs <distA> <distB>     (each a dist/ folder built by `npm run build`)
 //       e.g. node bench/compare.mjs /tmp/seams-base/dist dist
-// Env:  BACKENDS=cpu,wasm  ROUNDS=7 (alternations per case)  ONLY=diceLoss,bceLoss
+// Env:  BACKENDS=cpu,wasm  ROUNDS=15 (alternations per case)  ONLY=diceLoss,bceLoss
 //
 // Both builds register the same `Segloss*` kernel names, and a build registers a kernel only when
 // none is registered yet; so before each timing the kernels are unregistered and the build under
 // test registers its own. Each round times A then B or B then A (alternating), a few calls each,
 // so that drift in the machine's load hits both alike. Cases: bench/perf-cases.json, plus one
 // case per strategy of the sigmoid kernels that those do not reach (lanes, JavaScript fast loop,
-// general loop). Times are per-call CPU-time medians of forward + backward (wall-clock in brackets).
+// general loop). Times are per-call CPU-time medians of forward + backward with their interquartile
+// range, and the wall-clock median; on a loaded machine, compare B / A across runs, not one run.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { spawnSync } from 'node:child_process';
@@ -35,8 +36,8 @@ if (!distA || !distB) {
   process.exit(2);
 }
 const BACKENDS = (process.env.BACKENDS ?? 'cpu,wasm').split(',');
-const ROUNDS = Number(process.env.ROUNDS ?? 7);
-const CALLS = 3;
+const ROUNDS = Number(process.env.ROUNDS ?? 15);
+const CALLS = 2;
 const ONLY = process.env.ONLY?.split(',');
 const EXTRA = [
   { fn: 'diceLoss', options: { mode: 'multilabel' }, shape: [4, 128, 128, 4], target: 'binary', why: 'lanes' },
@@ -71,10 +72,14 @@ function inputs(c) {
   });
 }
 
-const median = (xs) => {
+/** The q-quantile of xs (linear interpolation). */
+const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const i = q * (s.length - 1);
+  const lo = Math.floor(i);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
 };
+const median = (xs) => quantile(xs, 0.5);
 
 function timeCalls(loss, yTrue, yPred, into) {
   const step = () => tf.tidy(() => tf.grad((x) => loss(yTrue, x))(yPred));
@@ -95,6 +100,7 @@ const builds = [await load(distA), await load(distB)];
 const c0 = cpus();
 console.log(`segloss compare — ${new Date().toISOString()}\n${c0.length} × ${c0[0]?.model}, Node ${process.version}, tfjs ${tf.version.tfjs}`);
 console.log(`A = ${distA}\nB = ${distB}\n${ROUNDS} rounds × ${CALLS} calls per build and case, interleaved`);
+console.log('CPU ms per forward + backward: median [interquartile range] (wall-clock median)');
 for (const backend of BACKENDS) {
   await tf.setBackend(backend);
   await tf.ready();
@@ -118,8 +124,9 @@ for (const backend of BACKENDS) {
       }
     }
     tf.dispose([yTrue, yPred]);
-    const [a, b] = samples.map((s) => ({ cpu: median(s.cpu), ms: median(s.ms) }));
+    const [a, b] = samples.map((s) => ({ cpu: median(s.cpu), lo: quantile(s.cpu, 0.25), hi: quantile(s.cpu, 0.75), ms: median(s.ms) }));
+    const cell = (m) => `${m.cpu.toFixed(1)} [${m.lo.toFixed(1)}–${m.hi.toFixed(1)}] (${m.ms.toFixed(1)})`;
     const label = `${c.fn}${Object.keys(c.options).length ? ' ' + JSON.stringify(c.options) : ''} [${c.shape}]${c.why ? ` (${c.why})` : ''}`;
-    console.log(`| ${label} | ${a.cpu.toFixed(1)} (${a.ms.toFixed(1)}) | ${b.cpu.toFixed(1)} (${b.ms.toFixed(1)}) | ${(b.cpu / a.cpu).toFixed(2)} |`);
+    console.log(`| ${label} | ${cell(a)} | ${cell(b)} | ${(b.cpu / a.cpu).toFixed(2)} |`);
   }
 }
