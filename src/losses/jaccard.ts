@@ -29,7 +29,8 @@ const KEYS = [...REGION_KEYS, 'logLoss'] as const;
  *
  * @example
  * ```ts
- *  * import { jaccardLoss } from 'segloss';
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { jaccardLoss } from 'segloss';
  * const loss = jaccardLoss({ mode: 'multiclass' });
  * const labels = tf.tensor3d([0, 1, 2, 1], [1, 2, 2], 'int32');
  * const logits = tf.randomNormal([1, 2, 2, 3]);
