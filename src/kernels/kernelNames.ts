@@ -2,7 +2,7 @@
  * The fused kernels' contract, in one place (as tfjs-core's
  * `kernel_names.ts`): each kernel's name, its inputs, its attributes, and the rows of the sums
  * it returns, by name. The adapters (sigmoidStats.ts, softmaxStats.ts), the ops that run them
- * (ops.ts) and the losses that read the rows (through fusedLosses.ts) all import from here.
+ * (ops.ts, lovaszOps.ts) and the losses that read the rows (through fusedLosses.ts) all import from here.
  */
 
 /** Binary / multilabel sums: inputs `x` (yPred as given), `t` (yTrue as given), optionally `p` = σ(x). */

@@ -1,5 +1,5 @@
 /**
- * The fused path as ops: each runs one fused forward kernel and gets its gradient from one fused
+ * The fused path as ops (the Lovász ones: lovaszOps.ts): each runs one fused forward kernel and gets its gradient from one fused
  * backward kernel through `tf.customGrad`, so that the tape holds one node instead of a dozen
  * full-size elementwise ops. What the backward pass reads (yTrue, and p or x) is saved for it:
  * x may be an intermediate that the caller's scope frees before the gradient is taken.
@@ -11,21 +11,7 @@ import { checkPrediction, checkTarget, failOnLabels, type TargetKind } from '../
 import type { RegionSums } from '../core/regionStats.js';
 import { fusedAvailable } from './register.js';
 import { simdKernelsFor } from './simd/simdKernels.js';
-import {
-  LOVASZ_HINGE,
-  LOVASZ_ROWS,
-  LOVASZ_SOFTMAX,
-  LOVASZ_SOFTMAX_GRAD,
-  ROW_SCALE,
-  SIGMOID_STATS,
-  SIGMOID_STATS_GRAD,
-  SOFTMAX_STATS,
-  SOFTMAX_STATS_GRAD,
-  type LovaszHingeAttrs,
-  type LovaszSoftmaxAttrs,
-  type SigmoidAttrs,
-  type SoftmaxAttrs,
-} from './kernelNames.js';
+import { SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, type SigmoidAttrs, type SoftmaxAttrs } from './kernelNames.js';
 
 /** Validated inputs of a fused call. */
 export interface FusedInputs {
@@ -216,71 +202,6 @@ export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): 
     return {
       value: sums,
       gradFunc: (dy, [ps, ts]) => tf.engine().runKernel(SOFTMAX_STATS_GRAD, { x: ps, t: ts, p: ps, coef: dy }, named) as Tensor,
-    };
-  });
-}
-
-/**
- * The Lovász extension per row of errors `e` `[R, N]` (labels `t`, valid mask `v`; see
- * `lovaszRows` in src/core/lovasz.ts) by the fused `SeglossLovaszRows` kernel, or null where it
- * cannot run. Its gradient is dy·dE with dE from the same kernel (`SeglossRowScale`).
- */
-export function fusedLovaszRows(e: Tensor, t: Tensor, v?: Tensor): Tensor | null {
-  if (!fusedAvailable() || e.dtype !== 'float32' || t.dtype !== 'float32' || (v && v.dtype !== 'float32')) return null;
-  const [R, N] = e.shape as [number, number];
-  const attrs = { R, N } as unknown as NamedAttrMap;
-  return customOp(e, (keep) => {
-    const [value, dE] = tf.engine().runKernel(LOVASZ_ROWS, v ? { e, t, v } : { e, t }, attrs) as Tensor[];
-    keep([dE]);
-    return { value, gradFunc: (dy, [dEs]) => tf.engine().runKernel(ROW_SCALE, { a: dEs, s: dy }) as Tensor };
-  });
-}
-
-/**
- * The Lovász hinge by the fused `SeglossLovaszHinge` kernel on the inputs as given, in `R` rows
- * (images, or one for the batch): `[R]`, with gradient dy·dX.
- */
-export function fusedLovaszHinge(inp: FusedInputs, R: number): Tensor {
-  const N = inp.yPred.size / R;
-  const attrs: LovaszHingeAttrs = { R, N, hasIgnore: inp.ignoreIndex !== undefined, ignoreIndex: inp.ignoreIndex ?? 0 };
-  const named = attrs as unknown as NamedAttrMap;
-  return customOp(inp.yPred, (keep) => {
-    const [value, dX] = tf.engine().runKernel(LOVASZ_HINGE, { x: inp.yPred, t: inp.yTrue }, named) as Tensor[];
-    keep([dX]);
-    return { value, gradFunc: (dy, [dXs]) => tf.engine().runKernel(ROW_SCALE, { a: dXs, s: dy }) as Tensor };
-  });
-}
-
-/**
- * Lovász-Softmax by the fused `SeglossLovaszSoftmax` kernels on the inputs as given (labels
- * checked as the input layer does), over groups of `G` images and the K distinct `classes`.
- * Returns `[2, G, K]`: L per group and class, and whether the class occurs (the gradient flows
- * through the first row only).
- */
-export function fusedLovaszSoftmax(fn: string, inp: FusedInputs, G: number, classes: number[]): Tensor {
-  const attrs: LovaszSoftmaxAttrs = {
-    B: inp.B,
-    S: inp.S,
-    C: inp.C,
-    G,
-    fromLogits: inp.fromLogits,
-    channelsFirst: inp.channelsFirst,
-    dense: inp.kind === 'dense',
-    hasIgnore: inp.ignoreIndex !== undefined,
-    ignoreIndex: inp.ignoreIndex ?? 0,
-    classes,
-  };
-  const named = attrs as unknown as NamedAttrMap;
-  return customOp(inp.yPred, (keep) => {
-    const [out, check, p, W] = tf.engine().runKernel(LOVASZ_SOFTMAX, { x: inp.yPred, t: inp.yTrue }, named) as Tensor[];
-    if (!attrs.dense) {
-      const [nonIntegral, lo, hi] = check.dataSync();
-      failOnLabels(fn, nonIntegral, lo, hi, inp.C, inp.ignoreIndex);
-    }
-    keep([W, p]);
-    return {
-      value: out,
-      gradFunc: (dy, [Ws, ps]) => tf.engine().runKernel(LOVASZ_SOFTMAX_GRAD, { W: Ws, p: ps, dy }, named) as Tensor,
     };
   });
 }
