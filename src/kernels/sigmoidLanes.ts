@@ -11,6 +11,15 @@ import { SIGMOID_ROW, SIGMOID_ROWS, type SigmoidAttrs } from './kernelNames.js';
 import { SimdArena, simdKernelsFor, type SimdKernels } from './simd/simdKernels.js';
 import { ptr, simdTerms } from './sigmoidSimd.js';
 
+// Row indices as module constants: a named property read that first runs after a hot loop has no
+// type feedback when V8 compiles that loop on the stack (OSR), and would deoptimize every call.
+const ROW_I = SIGMOID_ROW.I;
+const ROW_P = SIGMOID_ROW.P;
+const ROW_T = SIGMOID_ROW.T;
+const ROW_N = SIGMOID_ROW.N;
+const ROW_BCE = SIGMOID_ROW.BCE;
+const ROW_FOCAL = SIGMOID_ROW.FOCAL;
+
 /** The lane kernels' `kind` argument. */
 const LANE_KIND = { region: 0, regionBce: 1, focal: 2 } as const;
 
@@ -66,12 +75,12 @@ export function lanesForward(backend: KernelBackend, a: SigmoidAttrs, inputs: Re
       k.kernels.sigmoidLanes(ptr(work.x, at), ptr(work.t, at), pp, S, 4 * C, out.byteOffset, kind, s.wPos, s.wNeg, s.smoothing, s.gamma, s.mode, s.a1, s.a0, s.hasIgnore, s.ignore);
       for (let l = 0; l < 4; l++) {
         const g = b * C + j + l;
-        stats[SIGMOID_ROW.I * G + g] = out[LANE_OUT.I + l];
-        stats[SIGMOID_ROW.P * G + g] = out[LANE_OUT.P + l];
-        stats[SIGMOID_ROW.T * G + g] = out[LANE_OUT.T + l];
-        stats[SIGMOID_ROW.N * G + g] = out[LANE_OUT.N + l];
-        stats[SIGMOID_ROW.BCE * G + g] = kind === LANE_KIND.regionBce ? out[LANE_OUT.TERM + l] : 0;
-        stats[SIGMOID_ROW.FOCAL * G + g] = kind === LANE_KIND.focal ? out[LANE_OUT.TERM + l] : 0;
+        stats[ROW_I * G + g] = out[LANE_OUT.I + l];
+        stats[ROW_P * G + g] = out[LANE_OUT.P + l];
+        stats[ROW_T * G + g] = out[LANE_OUT.T + l];
+        stats[ROW_N * G + g] = out[LANE_OUT.N + l];
+        stats[ROW_BCE * G + g] = kind === LANE_KIND.regionBce ? out[LANE_OUT.TERM + l] : 0;
+        stats[ROW_FOCAL * G + g] = kind === LANE_KIND.focal ? out[LANE_OUT.TERM + l] : 0;
       }
     }
   }
@@ -104,13 +113,13 @@ export function lanesBackward(backend: KernelBackend, a: SigmoidAttrs, inputs: R
   } else work = { src: own.src as Float32Array, t: own.t as Float32Array, dx: dxOut, g: views[1] };
   const s = simdTerms(a);
   const { g } = work;
-  const termRow = kind === LANE_KIND.focal ? SIGMOID_ROW.FOCAL : SIGMOID_ROW.BCE;
+  const termRow = kind === LANE_KIND.focal ? ROW_FOCAL : ROW_BCE;
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < C; j += 4) {
       for (let l = 0; l < 4; l++) {
         const c = b * C + j + l;
-        g[LANE_COEF.I + l] = coef[SIGMOID_ROW.I * G + c];
-        g[LANE_COEF.P + l] = coef[SIGMOID_ROW.P * G + c];
+        g[LANE_COEF.I + l] = coef[ROW_I * G + c];
+        g[LANE_COEF.P + l] = coef[ROW_P * G + c];
         g[LANE_COEF.TERM + l] = kind === LANE_KIND.region ? 0 : coef[termRow * G + c];
       }
       const at = b * S * C + j;

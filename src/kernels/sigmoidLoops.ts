@@ -15,6 +15,14 @@ import type { SigmoidAttrs } from './kernelNames.js';
 import { SIGMOID_ROW } from './kernelNames.js';
 import { fastExp, log1pUnit } from './fastMath.js';
 
+// Row indices as module constants: a named property read that first runs after a hot loop has no
+// type feedback when V8 compiles that loop on the stack (OSR), and would deoptimize every call.
+const ROW_I = SIGMOID_ROW.I;
+const ROW_P = SIGMOID_ROW.P;
+const ROW_T = SIGMOID_ROW.T;
+const ROW_BCE = SIGMOID_ROW.BCE;
+const ROW_FOCAL = SIGMOID_ROW.FOCAL;
+
 /** The arrays of one call. */
 export interface SigmoidArrays {
   /** yPred as given: logits, or probabilities. */
@@ -94,9 +102,9 @@ function sumsFromLogits(x: ArrayLike<number>, t: ArrayLike<number>, p: Float32Ar
     P += pv;
     T += tv;
   }
-  acc[SIGMOID_ROW.I] = I;
-  acc[SIGMOID_ROW.P] = P;
-  acc[SIGMOID_ROW.T] = T;
+  acc[ROW_I] = I;
+  acc[ROW_P] = P;
+  acc[ROW_T] = T;
 }
 
 function sumsOfProbs(t: ArrayLike<number>, p: ArrayLike<number>, { start, stride, n }: Span, acc: Float64Array): void {
@@ -110,9 +118,9 @@ function sumsOfProbs(t: ArrayLike<number>, p: ArrayLike<number>, { start, stride
     P += pv;
     T += tv;
   }
-  acc[SIGMOID_ROW.I] = I;
-  acc[SIGMOID_ROW.P] = P;
-  acc[SIGMOID_ROW.T] = T;
+  acc[ROW_I] = I;
+  acc[ROW_P] = P;
+  acc[ROW_T] = T;
 }
 
 function bceSums(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArrays, { start, stride, n }: Span, acc: Float64Array): void {
@@ -138,10 +146,10 @@ function bceSums(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArrays, { start, s
     P += pv;
     T += tv;
   }
-  acc[SIGMOID_ROW.I] = I;
-  acc[SIGMOID_ROW.P] = P;
-  acc[SIGMOID_ROW.T] = T;
-  acc[SIGMOID_ROW.BCE] = BCE;
+  acc[ROW_I] = I;
+  acc[ROW_P] = P;
+  acc[ROW_T] = T;
+  acc[ROW_BCE] = BCE;
 }
 
 /** fl = q^γ·(softplus(x) − t·x)·α_t with q = p + t − 2pt. */
@@ -167,10 +175,10 @@ function focalSums(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArrays, { start,
     P += pv;
     T += tv;
   }
-  acc[SIGMOID_ROW.I] = I;
-  acc[SIGMOID_ROW.P] = P;
-  acc[SIGMOID_ROW.T] = T;
-  acc[SIGMOID_ROW.FOCAL] = FOC;
+  acc[ROW_I] = I;
+  acc[ROW_P] = P;
+  acc[ROW_T] = T;
+  acc[ROW_FOCAL] = FOC;
 }
 
 /** ∂L/∂(rows I, P, BCE, FOCAL) of one group. */

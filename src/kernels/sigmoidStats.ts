@@ -19,6 +19,14 @@ import { lanesBackward, lanesForward } from './sigmoidLanes.js';
 import { fastBackward, fastForward, groupSpan, type GroupCoef, type SigmoidArrays } from './sigmoidLoops.js';
 import { simdBackward, simdForward, simdTerms } from './sigmoidSimd.js';
 
+// Row indices as module constants: a named property read that first runs after a hot loop has no
+// type feedback when V8 compiles that loop on the stack (OSR), and would deoptimize every call.
+const ROW_I = SIGMOID_ROW.I;
+const ROW_P = SIGMOID_ROW.P;
+const ROW_N = SIGMOID_ROW.N;
+const ROW_BCE = SIGMOID_ROW.BCE;
+const ROW_FOCAL = SIGMOID_ROW.FOCAL;
+
 /**
  * How a call runs: `lanes` (SIMD, four classes per vector: channels last, C a multiple of 4),
  * `simd` (SIMD per contiguous group: one channel or channels first, with a JavaScript tail),
@@ -98,11 +106,11 @@ export function sigmoidStatsForward(args: KernelArgs): TensorInfo[] {
   const acc = new Float64Array(SIGMOID_ROWS);
   const tail = new Float64Array(SIGMOID_ROWS);
   const terms = simdTerms(a);
-  for (let b = 0; b < B; b++) {
-    for (let c = 0; c < C; c++) {
-      const span = groupSpan(a, b, c);
-      if (plan === 'general') generalForward(a, arr, span, acc);
-      else {
+  if (plan === 'general') generalForward(a, arr, stats);
+  else {
+    for (let b = 0; b < B; b++) {
+      for (let c = 0; c < C; c++) {
+        const span = groupSpan(a, b, c);
         // SIMD takes the first n = 4·⌊S/4⌋ elements, the JavaScript loops the rest.
         const n = simd ? S & ~3 : 0;
         if (n > 0) simdForward(simd!, a, terms, arr, span.start, n, acc);
@@ -111,9 +119,9 @@ export function sigmoidStatsForward(args: KernelArgs): TensorInfo[] {
         else rest.fill(0);
         if (n > 0) for (let k = 0; k < SIGMOID_ROWS; k++) acc[k] += tail[k];
         // Valid elements: the SIMD part's count, plus the tail (never ignored there).
-        acc[SIGMOID_ROW.N] = n > 0 ? acc[SIGMOID_ROW.N] + (S - n) : S;
+        acc[ROW_N] = n > 0 ? acc[ROW_N] + (S - n) : S;
+        for (let k = 0; k < SIGMOID_ROWS; k++) stats[k * G + b * C + c] = acc[k];
       }
-      for (let k = 0; k < SIGMOID_ROWS; k++) stats[k * G + b * C + c] = acc[k];
     }
   }
   if (arr !== own && pOut) pOut.set(arr.pOut!);
@@ -154,22 +162,22 @@ export function sigmoidStatsBackward(args: KernelArgs): TensorInfo {
   }
   const G = B * C;
   const terms = simdTerms(a);
-  const g: GroupCoef = { gI: 0, gP: 0, gB: 0, gF: 0 };
-  for (let b = 0; b < B; b++) {
-    for (let c = 0; c < C; c++) {
-      const span = groupSpan(a, b, c);
-      const k = b * C + c;
-      g.gI = coef[SIGMOID_ROW.I * G + k];
-      g.gP = coef[SIGMOID_ROW.P * G + k];
-      g.gB = a.wantBce ? coef[SIGMOID_ROW.BCE * G + k] : 0;
-      g.gF = a.wantFocal ? coef[SIGMOID_ROW.FOCAL * G + k] : 0;
-      if (plan === 'general') {
-        generalBackward(a, arr, dx, span, g);
-        continue;
+  if (plan === 'general') generalBackward(a, arr, dx, coef);
+  else {
+    const g: GroupCoef = { gI: 0, gP: 0, gB: 0, gF: 0 };
+    for (let b = 0; b < B; b++) {
+      for (let c = 0; c < C; c++) {
+        const span = groupSpan(a, b, c);
+        const k = b * C + c;
+        g.gI = coef[ROW_I * G + k];
+        g.gP = coef[ROW_P * G + k];
+        g.gB = a.wantBce ? coef[ROW_BCE * G + k] : 0;
+        g.gF = a.wantFocal ? coef[ROW_FOCAL * G + k] : 0;
+        // SIMD takes the first n = 4·⌊S/4⌋ elements, the JavaScript loops the rest.
+        const n = simd ? S & ~3 : 0;
+        if (n > 0) simdBackward(simd!, a, terms, arr, dx, span.start, n, g);
+        if (n < S) fastBackward(a, arr, dx, { start: span.start + n * span.stride, stride: span.stride, n: S - n }, g);
       }
-      const n = simd ? S & ~3 : 0;
-      if (n > 0) simdBackward(simd!, a, terms, arr, dx, span.start, n, g);
-      if (n < S) fastBackward(a, arr, dx, { start: span.start + n * span.stride, stride: span.stride, n: S - n }, g);
     }
   }
   if (dx !== dxOut) dxOut.set(dx);

@@ -8,6 +8,10 @@ import { SOFTMAX_ROW, SOFTMAX_ROWS, type SoftmaxAttrs } from './kernelNames.js';
 import { maxOf, shiftedExps } from './fastMath.js';
 import { powPos, powSlope, smoothTarget } from './sigmoidLoops.js';
 
+// Row indices as module constants: a named property read that first runs after a hot loop has no
+// type feedback when V8 compiles that loop on the stack (OSR), and would deoptimize every call.
+const ROW_N = SOFTMAX_ROW.N;
+
 const EPS32 = Math.fround(1e-7);
 
 /** Label of pixel (b, s), or −1 when ignored or invalid (invalid labels are reported by the check). */
@@ -127,7 +131,7 @@ export function softmaxForwardLoops(a: SoftmaxAttrs, x: ArrayLike<number>, t: Ar
       }
     }
     for (let k = 0; k < SOFTMAX_ROWS; k++) {
-      for (let c = 0; c < C; c++) stats[k * G + b * C + c] = k === SOFTMAX_ROW.N ? N : acc[k * C + c];
+      for (let c = 0; c < C; c++) stats[k * G + b * C + c] = k === ROW_N ? N : acc[k * C + c];
     }
   }
 }

@@ -6,6 +6,10 @@
 import { SOFTMAX_ROW, SOFTMAX_ROWS, type SoftmaxAttrs } from './kernelNames.js';
 import { gammaMode, type SimdKernels } from './simd/simdKernels.js';
 
+// Row indices as module constants: a named property read that first runs after a hot loop has no
+// type feedback when V8 compiles that loop on the stack (OSR), and would deoptimize every call.
+const ROW_N = SOFTMAX_ROW.N;
+
 /** The scalar arguments of the softmax SIMD kernels, by name, worked out once per call. */
 function simdTerms(a: SoftmaxAttrs) {
   return {
@@ -71,7 +75,7 @@ export function softmaxSimdForward(
     // One-hot targets: every pixel counts.
     const N = a.dense ? S : (simd.s3.value as number);
     for (let k = 0; k < SOFTMAX_ROWS; k++) {
-      for (let c = 0; c < C; c++) stats[k * G + b * C + c] = k === SOFTMAX_ROW.N ? N : acc[k * Cp + c];
+      for (let c = 0; c < C; c++) stats[k * G + b * C + c] = k === ROW_N ? N : acc[k * Cp + c];
     }
   }
 }
