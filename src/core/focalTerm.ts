@@ -212,6 +212,18 @@ function softmaxFocal(x: Tensor, t: Tensor, m: Tensor | null, o: FocalTermOption
 }
 
 /**
+ * The multiclass α_c of each of the C classes: the list as given (its length checked against C),
+ * or one number (1 for null) repeated. Both paths of `focalLoss` call it after the shape checks
+ * and before the label values are read.
+ * @throws on a per-class `alpha` whose length is not C.
+ */
+export function focalAlphaPerClass(fn: string, alpha: number | readonly number[] | null, C: number): number[] {
+  if (!Array.isArray(alpha)) return new Array<number>(C).fill((alpha as number | null) ?? 1);
+  if (alpha.length !== C) fail(fn, `option 'alpha' must have one entry per class (${C}), got ${alpha.length}.`);
+  return [...alpha];
+}
+
+/**
  * `focalLoss` on the composite path: the input layer (`prepare`), the focal map of
  * {@link sigmoidFocal} or {@link softmaxFocal} and the reduction — `'none'` the map (binary,
  * multilabel in yPred's layout; multiclass `[B, ...spatial]`), `'sum'` Σ FL, `'mean'`
@@ -222,7 +234,9 @@ function softmaxFocal(x: Tensor, t: Tensor, m: Tensor | null, o: FocalTermOption
 export function focalTerm(fn: string, yTrue: Tensor, yPred: Tensor, o: FocalTermOptions): Tensor {
   // The shape and dtype checks again, here: tfjs's profiler and DEBUG mode lose errors thrown
   // inside an op (they create no tensor; `prepare` repeats them and checks the label values).
-  checkTarget(fn, yTrue, yPred, checkPrediction(fn, yPred, o.mode, o.dataFormat), o);
+  const xShape = checkPrediction(fn, yPred, o.mode, o.dataFormat);
+  checkTarget(fn, yTrue, yPred, xShape, o);
+  focalAlphaPerClass(fn, o.alpha, xShape[xShape.length - 1]);
   const multiclass = o.mode === 'multiclass';
   const first = o.dataFormat === 'channelsFirst';
   const op = oneInputOp((input, save) => {
@@ -233,7 +247,6 @@ export function focalTerm(fn: string, yTrue: Tensor, yPred: Tensor, o: FocalTerm
       return o.ignoreIndex === undefined ? [r.x, r.t] : [r.x, r.t, r.m];
     });
     const C = x.shape[x.rank - 1];
-    if (Array.isArray(o.alpha) && o.alpha.length !== C) fail(fn, `option 'alpha' must have one entry per class (${C}), got ${o.alpha.length}.`);
     const { fl, keep, grad } = (multiclass ? softmaxFocal : sigmoidFocal)(x, t, m, o);
     let value: Tensor;
     let count: Tensor | null = null;

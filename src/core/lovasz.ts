@@ -6,7 +6,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { fusedLovaszRows } from '../kernels/ops.js';
 
 /**
  * Lovász gradient of rows of labels already sorted by decreasing error: `[R, N]` → `[R, N]`.
@@ -49,11 +48,10 @@ export function lovaszGrad(tSorted: Tensor, vSorted?: Tensor): Tensor {
  * cumulative sums forward; one scatter backward.
  * For the softmax form, errors are ≥ 0 so the relu changes nothing (and |·|' is 0 at 0 anyway).
  * On `cpu` and `wasm` the fused `SeglossLovaszRows` kernel does all of it in one pass per row
- * (radix sort, walk), about ten times faster than these ops there.
+ * (radix sort, walk), about ten times faster than these ops there: callers write
+ * `fusedLovaszRows(e, t, v) ?? lovaszRows(e, t, v)`.
  */
 export function lovaszRows(e: Tensor, t: Tensor, v?: Tensor): Tensor {
-  const fused = fusedLovaszRows(e, t, v);
-  if (fused) return fused;
   const [R, N] = e.shape as [number, number];
   const op = tf.customGrad(((errors: Tensor, save: tf.GradSaveFunc) => {
     const { values, indices } = tf.topk(errors, N, true);

@@ -5,14 +5,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { DataFormat, Mode } from '../types.js';
+import type { ParsedCommon } from './options.js';
 import { assertTensor, fail, shapeText } from './validate.js';
 
-/** What the input layer needs to know. */
-export interface InputOptions {
-  mode: Mode;
-  dataFormat: DataFormat;
-  ignoreIndex?: number;
-}
+/** What the input layer needs to know: the common options less `fromLogits`. */
+export type InputOptions = Pick<ParsedCommon, 'mode' | 'dataFormat' | 'ignoreIndex'>;
 
 /** Tensors in channels-last layout, ready for the loss formulas. */
 export interface Prepared {
@@ -74,7 +71,7 @@ export function checkPrediction(fn: string, yPred: unknown, mode: Mode, dataForm
 }
 
 /** Validates yPred alone and returns it channels-last. */
-export function predictionToLast(fn: string, yPred: unknown, mode: Mode, dataFormat: DataFormat): Tensor {
+function predictionToLast(fn: string, yPred: unknown, mode: Mode, dataFormat: DataFormat): Tensor {
   checkPrediction(fn, yPred, mode, dataFormat);
   const x = yPred as Tensor;
   return dataFormat === 'channelsFirst' ? tf.transpose(x, toLastPerm(x.rank)) : x;

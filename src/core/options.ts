@@ -74,3 +74,23 @@ export function parseRegion(fn: string, options: Bag): ParsedRegion {
     reduction: parseReduction(fn, options),
   };
 }
+
+/** Keys of the Tversky-family options (`tverskyLoss`, `focalTverskyLoss`). */
+export const TVERSKY_KEYS = [...REGION_KEYS, 'alpha', 'beta', 'gamma'] as const;
+
+/** Tversky-family options with their defaults applied. */
+export interface ParsedTversky extends ParsedRegion {
+  readonly alpha: number;
+  readonly beta: number;
+  readonly gamma: number;
+}
+
+/** Reads the Tversky-family options: the region options, α = 0.3, β = 0.7, and γ (the caller's default). */
+export function parseTversky(fn: string, options: Bag, defaultGamma: number): ParsedTversky {
+  return {
+    ...parseRegion(fn, options),
+    alpha: checkNumber(fn, 'alpha', options.alpha, 0.3, { min: 0 }),
+    beta: checkNumber(fn, 'beta', options.beta, 0.7, { min: 0 }),
+    gamma: checkNumber(fn, 'gamma', options.gamma, defaultGamma, { min: 0 }),
+  };
+}

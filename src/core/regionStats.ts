@@ -4,6 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { prepare } from './normalize.js';
+import type { ParsedCommon } from './options.js';
 
 /** Per-class sums; `[C]`, or `[B, C]` when aggregated per image. */
 export interface RegionSums {
@@ -90,4 +92,14 @@ export function regionStatsOfInput(x: Tensor, t: Tensor, m: Tensor, activation: 
     return perImage ? r : tf.sum(r, 0);
   };
   return { I: pick(0), P: pick(1), T: pick(2) };
+}
+
+/**
+ * I, P, T per class on the composite path (every backend without the fused kernels): the input
+ * layer, then {@link regionStatsOfInput} with its closed-form gradient. `[B, C]` per image, else `[C]`.
+ */
+export function compositeRegionSums(fn: string, yTrue: Tensor, yPred: Tensor, o: ParsedCommon & { perImage: boolean }, terms: Omit<RegionStatsOptions, 'perImage'>): RegionSums {
+  const { x, t, m } = prepare(fn, yTrue, yPred, o);
+  const activation: Activation = !o.fromLogits ? 'none' : o.mode === 'multiclass' ? 'softmax' : 'sigmoid';
+  return regionStatsOfInput(x, t, m, activation, { perImage: o.perImage, ...terms });
 }

@@ -1,29 +1,15 @@
 /**
- * Loss-level entry points of the fused path: region sums for the region losses, and the scalar
- * terms (BCE, focal, CE) for the elementwise losses. Each returns null when the fused path cannot
- * run, and the caller then takes its composite path.
+ * What the losses read from the fused path: region sums I, P, T, and the scalar terms (BCE,
+ * focal, CE) with their valid counts. Each entry returns null when the fused path cannot run
+ * (a backend without the Segloss kernels, or the kernels switched off), and the caller then takes
+ * its composite path: `fusedX(...) ?? compositeX(...)`. Nothing here builds a loss.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { DataFormat, LossFn, Mode } from '../types.js';
-import { defineLoss } from '../core/defineLoss.js';
-import type { ParsedRegion } from '../core/options.js';
-import { checkClassOptions, reduceClasses } from '../core/reduce.js';
-import { prepare } from '../core/normalize.js';
-import type { PerClassLoss } from '../core/regionLoss.js';
-import { regionStatsOfInput, type Activation, type RegionSums } from '../core/regionStats.js';
-import { backendEps } from '../core/stable.js';
+import type { ParsedCommon } from '../core/options.js';
+import type { RegionSums } from '../core/regionStats.js';
 import { fusedInputs, regionSumsFrom, row, sigmoidSums, softmaxSums, type FusedInputs, type SigmoidTerms, type SoftmaxTerms } from './ops.js';
-import { ROW } from './sigmoidStats.js';
-import { SROW } from './softmaxStats.js';
-
-/** Options every fused call needs. */
-export interface FusedCommon {
-  mode: Mode;
-  dataFormat: DataFormat;
-  ignoreIndex?: number;
-  fromLogits: boolean;
-}
+import { SIGMOID_ROW, SOFTMAX_ROW } from './kernelNames.js';
 
 /** The fused sums of one call, in either family, with its inputs. */
 export interface FusedSums {
@@ -32,12 +18,16 @@ export interface FusedSums {
   multiclass: boolean;
 }
 
-/** One fused forward pass computing the requested terms, or null (composite path). */
-export function fusedSums(fn: string, yTrue: Tensor, yPred: Tensor, o: FusedCommon, sigmoid: SigmoidTerms, softmax: SoftmaxTerms): FusedSums | null {
+/**
+ * One fused forward pass computing the requested terms, or null (composite path). The input
+ * checks run first, with the composite path's errors. `softmax` may depend on the class count C,
+ * known once the inputs are checked.
+ */
+export function fusedSums(fn: string, yTrue: Tensor, yPred: Tensor, o: ParsedCommon, sigmoid: SigmoidTerms, softmax: SoftmaxTerms | ((C: number) => SoftmaxTerms)): FusedSums | null {
   const inp = fusedInputs(fn, yTrue, yPred, o);
   if (!inp) return null;
-  const multiclass = o.mode === 'multiclass';
-  return { inp, multiclass, sums: multiclass ? softmaxSums(fn, inp, softmax) : sigmoidSums(inp, sigmoid) };
+  if (o.mode !== 'multiclass') return { inp, multiclass: false, sums: sigmoidSums(inp, sigmoid) };
+  return { inp, multiclass: true, sums: softmaxSums(fn, inp, typeof softmax === 'function' ? softmax(inp.C) : softmax) };
 }
 
 /** Σ of one row over all images and classes. */
@@ -47,33 +37,22 @@ export function sumRow(f: FusedSums, k: number): Tensor {
 
 /** Number of valid elements (binary/multilabel) or valid pixels (multiclass). */
 export function validCount(f: FusedSums): Tensor {
-  if (!f.multiclass) return sumRow(f, ROW.N);
-  return tf.sum(tf.slice(row(f.sums, SROW.N), [0, 0], [f.inp.B, 1]));
+  if (!f.multiclass) return sumRow(f, SIGMOID_ROW.N);
+  // The softmax kernel repeats image b's valid-pixel count in every column of row N.
+  return tf.sum(tf.slice(row(f.sums, SOFTMAX_ROW.N), [0, 0], [f.inp.B, 1]));
 }
 
-/** Region sums I, P, T from a fused pass. */
-export function regionFrom(f: FusedSums, perImage: boolean): RegionSums {
-  return regionSumsFrom(f.sums, perImage);
+/** How the region sums are formed. */
+export interface RegionTerms {
+  squared: boolean;
+  softLabel: boolean;
 }
 
 /**
- * `regionLoss` with the fused path first: the same checks, formula and reduction, with I, P, T
- * from one fused pass (and their gradient from one more) where the backend has the kernels.
+ * I, P, T per class from one fused pass (their gradient from one more), per image `[B, C]` or over
+ * the batch `[C]`; null where the fused path cannot run.
  */
-export function fusedRegionLoss(fn: string, options: ParsedRegion, perClass: PerClassLoss, squared = false): LossFn {
-  const terms = { squared, softLabel: options.softLabel };
-  const activation: Activation = !options.fromLogits ? 'none' : options.mode === 'multiclass' ? 'softmax' : 'sigmoid';
-  return defineLoss(fn, (yTrue, yPred) => {
-    const f = fusedSums(fn, yTrue, yPred, options, terms, terms);
-    if (f) {
-      checkClassOptions(fn, f.inp.C, options);
-      return reduceClasses(fn, perClass(regionFrom(f, options.perImage), backendEps(options.eps)), options);
-    }
-    // Composite path (webgl, webgpu, ...): the same steps as regionLoss, with a closed-form
-    // gradient over activation and sums.
-    const { x, t, m, C } = prepare(fn, yTrue, yPred, options);
-    checkClassOptions(fn, C, options);
-    const sums = regionStatsOfInput(x, t, m, activation, { perImage: options.perImage, ...terms });
-    return reduceClasses(fn, perClass(sums, backendEps(options.eps)), options);
-  });
+export function fusedRegionSums(fn: string, yTrue: Tensor, yPred: Tensor, o: ParsedCommon & { perImage: boolean }, terms: RegionTerms): RegionSums | null {
+  const f = fusedSums(fn, yTrue, yPred, o, terms, terms);
+  return f && regionSumsFrom(f.sums, o.perImage);
 }

@@ -14,13 +14,7 @@
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, view } from './access.js';
-
-export const LOVASZ_ROWS = 'SeglossLovaszRows';
-
-export interface LovaszAttrs {
-  R: number;
-  N: number;
-}
+import type { LovaszAttrs, LovaszHingeAttrs } from './kernelNames.js';
 
 const BITS = 11;
 const RADIX = 1 << BITS;
@@ -152,13 +146,6 @@ export function lovaszRowsForward(args: { inputs: Record<string, TensorInfo>; ba
   return infos;
 }
 
-export const LOVASZ_HINGE = 'SeglossLovaszHinge';
-
-export interface LovaszHingeAttrs extends LovaszAttrs {
-  hasIgnore: boolean;
-  ignoreIndex: number;
-}
-
 /**
  * Forward `SeglossLovaszHinge` on yPred (logits) and yTrue as given, R rows of N: errors
  * e = 1 − x·(2t − 1) over the valid pixels (t ≠ ignoreIndex), one {@link lovaszRow} per row.
@@ -192,8 +179,6 @@ export function lovaszHingeForward(args: { inputs: Record<string, TensorInfo>; b
   }
   return infos;
 }
-
-export const ROW_SCALE = 'SeglossRowScale';
 
 /**
  * `SeglossRowScale`: out = a·s[row] for `a` of any shape read as R rows of equal length and

@@ -17,26 +17,10 @@
  */
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, view } from './access.js';
+import type { LovaszSoftmaxAttrs } from './kernelNames.js';
 import { maxOf, shiftedExps } from './fastMath.js';
 import { LovaszScratch, lovaszRow } from './lovaszRows.js';
-import { checkLabelValues, labelAt } from './softmaxStats.js';
-
-export const LOVASZ_SOFTMAX = 'SeglossLovaszSoftmax';
-export const LOVASZ_SOFTMAX_GRAD = 'SeglossLovaszSoftmaxGrad';
-
-export interface LovaszSoftmaxAttrs {
-  B: number;
-  S: number;
-  C: number;
-  G: number;
-  fromLogits: boolean;
-  channelsFirst: boolean;
-  dense: boolean;
-  hasIgnore: boolean;
-  ignoreIndex: number;
-  /** Distinct class ids, each in [0, C). */
-  classes: number[];
-}
+import { checkLabelValues, labelAt } from './softmaxLoops.js';
 
 function attrsOf(a: NamedAttrMap | undefined): LovaszSoftmaxAttrs {
   return a as unknown as LovaszSoftmaxAttrs;

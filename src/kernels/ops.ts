@@ -1,20 +1,17 @@
 /**
- * The fused path as ops: each runs one fused forward kernel and gets its gradient from one fused
+ * The fused path as ops (the Lovász ones: lovaszOps.ts): each runs one fused forward kernel and gets its gradient from one fused
  * backward kernel through `tf.customGrad`, so that the tape holds one node instead of a dozen
  * full-size elementwise ops. What the backward pass reads (yTrue, and p or x) is saved for it:
  * x may be an intermediate that the caller's scope frees before the gradient is taken.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
-import type { DataFormat, Mode } from '../types.js';
+import type { ParsedCommon } from '../core/options.js';
 import { checkPrediction, checkTarget, failOnLabels, type TargetKind } from '../core/normalize.js';
 import type { RegionSums } from '../core/regionStats.js';
 import { fusedAvailable } from './register.js';
 import { simdKernelsFor } from './simd/simdKernels.js';
-import { SIGMOID_ROWS, SIGMOID_STATS, SIGMOID_STATS_GRAD, type SigmoidAttrs } from './sigmoidStats.js';
-import { SOFTMAX_ROWS, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, type SoftmaxAttrs } from './softmaxStats.js';
-import { LOVASZ_HINGE, LOVASZ_ROWS, ROW_SCALE, type LovaszHingeAttrs } from './lovaszRows.js';
-import { LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD, type LovaszSoftmaxAttrs } from './lovaszSoftmax.js';
+import { SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, type SigmoidAttrs, type SoftmaxAttrs } from './kernelNames.js';
 
 /** Validated inputs of a fused call. */
 export interface FusedInputs {
@@ -35,12 +32,7 @@ export interface FusedInputs {
  * path, or null when the fused path cannot run (backend without the kernels, switched off, a
  * yTrue dtype the kernels do not read).
  */
-export function fusedInputs(
-  fn: string,
-  yTrue: unknown,
-  yPred: unknown,
-  options: { mode: Mode; dataFormat: DataFormat; ignoreIndex?: number; fromLogits: boolean },
-): FusedInputs | null {
+export function fusedInputs(fn: string, yTrue: unknown, yPred: unknown, options: ParsedCommon): FusedInputs | null {
   if (!fusedAvailable()) return null;
   const xShape = checkPrediction(fn, yPred, options.mode, options.dataFormat);
   const kind = checkTarget(fn, yTrue, yPred as Tensor, xShape, options);
@@ -117,6 +109,7 @@ export type SigmoidTerms = Partial<Omit<SigmoidAttrs, 'B' | 'C' | 'S' | 'fromLog
 
 /** Sums `[6, B, C]` (rows I, P, T, N, BCE, FOCAL) of a binary/multilabel prediction, with gradient. */
 export function sigmoidSums(inp: FusedInputs, terms: SigmoidTerms): Tensor {
+  // A term not asked for gets neutral values, which the kernels never read (the losses own the defaults).
   const attrs: SigmoidAttrs = {
     B: inp.B,
     C: inp.C,
@@ -132,9 +125,9 @@ export function sigmoidSums(inp: FusedInputs, terms: SigmoidTerms): Tensor {
     wNeg: terms.wNeg ?? 1,
     smoothing: terms.smoothing ?? 0,
     wantFocal: terms.wantFocal ?? false,
-    gamma: terms.gamma ?? 2,
+    gamma: terms.gamma ?? 0,
     hasAlpha: terms.hasAlpha ?? false,
-    alpha: terms.alpha ?? 0.25,
+    alpha: terms.alpha ?? 0,
     keepP: inp.fromLogits && !(terms.wantFocal ?? false),
   };
   const { yTrue, yPred } = inp;
@@ -176,6 +169,7 @@ export type SoftmaxTerms = Partial<Omit<SoftmaxAttrs, 'B' | 'C' | 'S' | 'fromLog
  * Index labels are checked as the input layer does (one small read of three numbers).
  */
 export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): Tensor {
+  // A term not asked for gets neutral values, which the kernels never read (the losses own the defaults).
   const attrs: SoftmaxAttrs = {
     B: inp.B,
     C: inp.C,
@@ -191,7 +185,7 @@ export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): 
     ceWeights: terms.ceWeights ?? [],
     smoothing: terms.smoothing ?? 0,
     wantFocal: terms.wantFocal ?? false,
-    gamma: terms.gamma ?? 2,
+    gamma: terms.gamma ?? 0,
     focalAlpha: terms.focalAlpha ?? [],
   };
   const { yTrue, yPred } = inp;
@@ -212,80 +206,10 @@ export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): 
   });
 }
 
-/**
- * The Lovász extension per row of errors `e` `[R, N]` (labels `t`, valid mask `v`; see
- * `lovaszRows` in src/core/lovasz.ts) by the fused `SeglossLovaszRows` kernel, or null where it
- * cannot run. Its gradient is dy·dE with dE from the same kernel (`SeglossRowScale`).
- */
-export function fusedLovaszRows(e: Tensor, t: Tensor, v?: Tensor): Tensor | null {
-  if (!fusedAvailable() || e.dtype !== 'float32' || t.dtype !== 'float32' || (v && v.dtype !== 'float32')) return null;
-  const [R, N] = e.shape as [number, number];
-  const attrs = { R, N } as unknown as NamedAttrMap;
-  return customOp(e, (keep) => {
-    const [value, dE] = tf.engine().runKernel(LOVASZ_ROWS, v ? { e, t, v } : { e, t }, attrs) as Tensor[];
-    keep([dE]);
-    return { value, gradFunc: (dy, [dEs]) => tf.engine().runKernel(ROW_SCALE, { a: dEs, s: dy }) as Tensor };
-  });
-}
-
-/**
- * The Lovász hinge by the fused `SeglossLovaszHinge` kernel on the inputs as given, in `R` rows
- * (images, or one for the batch): `[R]`, with gradient dy·dX.
- */
-export function fusedLovaszHinge(inp: FusedInputs, R: number): Tensor {
-  const N = inp.yPred.size / R;
-  const attrs: LovaszHingeAttrs = { R, N, hasIgnore: inp.ignoreIndex !== undefined, ignoreIndex: inp.ignoreIndex ?? 0 };
-  const named = attrs as unknown as NamedAttrMap;
-  return customOp(inp.yPred, (keep) => {
-    const [value, dX] = tf.engine().runKernel(LOVASZ_HINGE, { x: inp.yPred, t: inp.yTrue }, named) as Tensor[];
-    keep([dX]);
-    return { value, gradFunc: (dy, [dXs]) => tf.engine().runKernel(ROW_SCALE, { a: dXs, s: dy }) as Tensor };
-  });
-}
-
-/**
- * Lovász-Softmax by the fused `SeglossLovaszSoftmax` kernels on the inputs as given (labels
- * checked as the input layer does), over groups of `G` images and the K distinct `classes`.
- * Returns `[2, G, K]`: L per group and class, and whether the class occurs (the gradient flows
- * through the first row only).
- */
-export function fusedLovaszSoftmax(fn: string, inp: FusedInputs, G: number, classes: number[]): Tensor {
-  const attrs: LovaszSoftmaxAttrs = {
-    B: inp.B,
-    S: inp.S,
-    C: inp.C,
-    G,
-    fromLogits: inp.fromLogits,
-    channelsFirst: inp.channelsFirst,
-    dense: inp.kind === 'dense',
-    hasIgnore: inp.ignoreIndex !== undefined,
-    ignoreIndex: inp.ignoreIndex ?? 0,
-    classes,
-  };
-  const named = attrs as unknown as NamedAttrMap;
-  return customOp(inp.yPred, (keep) => {
-    const [out, check, p, W] = tf.engine().runKernel(LOVASZ_SOFTMAX, { x: inp.yPred, t: inp.yTrue }, named) as Tensor[];
-    if (!attrs.dense) {
-      const [nonIntegral, lo, hi] = check.dataSync();
-      failOnLabels(fn, nonIntegral, lo, hi, inp.C, inp.ignoreIndex);
-    }
-    keep([W, p]);
-    return {
-      value: out,
-      gradFunc: (dy, [Ws, ps]) => tf.engine().runKernel(LOVASZ_SOFTMAX_GRAD, { W: Ws, p: ps, dy }, named) as Tensor,
-    };
-  });
-}
-
 /** Row k of sums `[K, B, C]`, as `[B, C]`. */
 export function row(sums: Tensor, k: number): Tensor {
   const [, B, C] = sums.shape;
   return tf.reshape(tf.slice(sums, [k, 0, 0], [1, B, C]), [B, C]);
-}
-
-/** Rows k.. of sums summed over everything: a scalar. */
-export function total(sums: Tensor, k: number): Tensor {
-  return tf.sum(row(sums, k));
 }
 
 /** I, P, T from fused sums, per image `[B, C]` or over the batch `[C]` (few ops: sum, slice, unstack). */
@@ -295,5 +219,3 @@ export function regionSumsFrom(sums: Tensor, perImage: boolean): RegionSums {
   const [I, P, T] = tf.unstack(K === 3 ? grouped : perImage ? tf.slice(grouped, [0, 0, 0], [3, B, C]) : tf.slice(grouped, [0, 0], [3, C]));
   return { I, P, T };
 }
-
-export { SIGMOID_ROWS, SOFTMAX_ROWS };

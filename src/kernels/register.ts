@@ -5,10 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_BACKENDS, supportsDirectAccess } from './access.js';
-import { SIGMOID_STATS, SIGMOID_STATS_GRAD, sigmoidStatsBackward, sigmoidStatsForward } from './sigmoidStats.js';
-import { SOFTMAX_STATS, SOFTMAX_STATS_GRAD, softmaxStatsBackward, softmaxStatsForward } from './softmaxStats.js';
-import { LOVASZ_HINGE, LOVASZ_ROWS, ROW_SCALE, lovaszHingeForward, lovaszRowsForward, rowScale } from './lovaszRows.js';
-import { LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD, lovaszSoftmaxBackward, lovaszSoftmaxForward } from './lovaszSoftmax.js';
+import { LOVASZ_HINGE, LOVASZ_ROWS, LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD, ROW_SCALE, SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD } from './kernelNames.js';
+import { sigmoidStatsBackward, sigmoidStatsForward } from './sigmoidStats.js';
+import { softmaxStatsBackward, softmaxStatsForward } from './softmaxStats.js';
+import { lovaszHingeForward, lovaszRowsForward, rowScale } from './lovaszRows.js';
+import { lovaszSoftmaxBackward, lovaszSoftmaxForward } from './lovaszSoftmax.js';
 
 /** The kernel names this package adds (never names tfjs uses). */
 export const SEGLOSS_KERNELS = [SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, LOVASZ_ROWS, LOVASZ_HINGE, ROW_SCALE, LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD] as const;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CommonOptions, LossFn, Reduction, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { prepare, restoreLayout } from '../core/normalize.js';
@@ -6,7 +7,7 @@ import { COMMON_KEYS, parseCommon, parseReduction } from '../core/options.js';
 import { bceSumFromLogits, binaryCrossEntropy, safeDivide } from '../core/stable.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
 import { fusedSums, sumRow, validCount } from '../kernels/fusedLosses.js';
-import { ROW } from '../kernels/sigmoidStats.js';
+import { SIGMOID_ROW } from '../kernels/kernelNames.js';
 
 /** Options of {@link bceLoss}. */
 export interface BceLossOptions extends CommonOptions {
@@ -71,14 +72,19 @@ export function makeBceLoss(fn: string, options: BceLossOptions): LossFn {
     reduction: parseReduction(fn, options as Record<string, unknown>),
   });
   const terms = { wantBce: true, wPos: o.posWeight, wNeg: 1, smoothing: o.labelSmoothing };
-  return defineLoss(fn, (yTrue, yPred) => {
-    // Fused path (cpu, wasm): one pass for Σ m·bce and Σ m, one for the gradient.
+
+  /** Σ m·bce and Σ m from one fused pass, the gradient from one more (cpu, wasm); null elsewhere. */
+  function fused(yTrue: Tensor, yPred: Tensor): Tensor | null {
     const f = o.reduction === 'none' ? null : fusedSums(fn, yTrue, yPred, o, terms, {});
-    if (f) return o.reduction === 'sum' ? sumRow(f, ROW.BCE) : safeDivide(sumRow(f, ROW.BCE), validCount(f));
+    return f && (o.reduction === 'sum' ? sumRow(f, SIGMOID_ROW.BCE) : safeDivide(sumRow(f, SIGMOID_ROW.BCE), validCount(f)));
+  }
+
+  /** Every other backend, and `'none'`. */
+  function composite(yTrue: Tensor, yPred: Tensor): Tensor {
     const { x, t, m } = prepare(fn, yTrue, yPred, o);
     const ts = o.labelSmoothing > 0 ? tf.add(tf.mul(t, 1 - o.labelSmoothing), o.labelSmoothing / 2) : t;
     if (o.fromLogits && o.reduction !== 'none') {
-      // One op with a closed-form gradient (composite path: webgl, webgpu, ...).
+      // One op with a closed-form gradient.
       const total = bceSumFromLogits(x, ts, m, o.posWeight, 1);
       return o.reduction === 'sum' ? total : safeDivide(total, tf.sum(m));
     }
@@ -86,7 +92,9 @@ export function makeBceLoss(fn: string, options: BceLossOptions): LossFn {
     if (o.reduction === 'none') return restoreLayout(l, o.dataFormat);
     if (o.reduction === 'sum') return tf.sum(l);
     return safeDivide(tf.sum(l), tf.sum(m));
-  });
+  }
+
+  return defineLoss(fn, (yTrue, yPred) => fused(yTrue, yPred) ?? composite(yTrue, yPred));
 }
 
 /** The modes bceLoss accepts (the CLI reads this to build a loss for a task). */

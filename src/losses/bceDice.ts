@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
-import { checkClassOptions, reduceClasses } from '../core/reduce.js';
-import { diceScore, scoreToLoss } from '../core/regionLoss.js';
+import { reduceClasses } from '../core/reduce.js';
+import { diceScore, scoreToLoss } from '../core/regionScores.js';
 import { backendEps, safeDivide } from '../core/stable.js';
-import { fusedSums, regionFrom, sumRow, validCount } from '../kernels/fusedLosses.js';
-import { ROW } from '../kernels/sigmoidStats.js';
-import { SROW } from '../kernels/softmaxStats.js';
+import { fusedSums, sumRow, validCount } from '../kernels/fusedLosses.js';
+import { SIGMOID_ROW, SOFTMAX_ROW } from '../kernels/kernelNames.js';
+import { regionSumsFrom } from '../kernels/ops.js';
 import { makeBceLoss } from './bce.js';
 import { makeCrossEntropyLoss } from './crossEntropy.js';
 import { makeDiceLoss, type DiceLossOptions } from './dice.js';
@@ -65,23 +66,30 @@ export function bceDiceLoss(options: BceDiceLossOptions = {}): LossFn {
       ? makeCrossEntropyLoss(fn, { ...ceOptions, mode })
       : makeBceLoss(fn, { ...ceOptions, ...(mode === undefined ? { mode: 'binary' as const } : { mode }) });
   const dice = makeDiceLoss(fn, diceOptions);
-  // Fused path (cpu, wasm): the BCE (or CE) sums and the Dice sums from one pass, the gradient of
-  // both from one more. The factories above have validated the options; this only reads them.
+  // The factories above have validated the options; the fused path only reads them.
   const region = parseRegion(fn, diceOptions as Record<string, unknown>);
   const terms = { squared: options.squared ?? false, softLabel: region.softLabel };
   const logLoss = options.logLoss ?? false;
   const common = { ...region, mode: mode ?? ('binary' as const) };
-  return defineLoss(fn, (yTrue, yPred) => {
+
+  /** The BCE (or CE) sums and the Dice sums from one fused pass, the gradient of both from one more (cpu, wasm); null elsewhere. */
+  function fused(yTrue: Tensor, yPred: Tensor): Tensor | null {
     const f = fusedSums(fn, yTrue, yPred, common, { ...terms, wantBce: true }, { ...terms, wantCe: true });
-    if (f) {
-      const ceValue = f.multiclass ? safeDivide(sumRow(f, SROW.CE), sumRow(f, SROW.WT)) : safeDivide(sumRow(f, ROW.BCE), validCount(f));
-      checkClassOptions(fn, f.inp.C, region);
-      const eps = backendEps(region.eps);
-      const diceValue = reduceClasses(fn, scoreToLoss(diceScore(regionFrom(f, region.perImage), region.smooth, eps), logLoss, eps), region);
-      return tf.add(tf.mul(ceValue, bceWeight), tf.mul(diceValue, diceWeight));
-    }
+    if (!f) return null;
+    const ceValue = f.multiclass
+      ? safeDivide(sumRow(f, SOFTMAX_ROW.CE), sumRow(f, SOFTMAX_ROW.WT))
+      : safeDivide(sumRow(f, SIGMOID_ROW.BCE), validCount(f));
+    const eps = backendEps(region.eps);
+    const diceValue = reduceClasses(fn, scoreToLoss(diceScore(regionSumsFrom(f.sums, region.perImage), region.smooth, eps), logLoss, eps), region);
+    return tf.add(tf.mul(ceValue, bceWeight), tf.mul(diceValue, diceWeight));
+  }
+
+  /** Every other backend: the two public factories. */
+  function composite(yTrue: Tensor, yPred: Tensor): Tensor {
     return tf.add(tf.mul(ce(yTrue, yPred), bceWeight), tf.mul(dice(yTrue, yPred), diceWeight));
-  });
+  }
+
+  return defineLoss(fn, (yTrue, yPred) => fused(yTrue, yPred) ?? composite(yTrue, yPred));
 }
 
 /** The modes bceDiceLoss accepts (the CLI reads this to build a loss for a task). */

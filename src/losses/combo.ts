@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CommonOptions, LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { prepare } from '../core/normalize.js';
 import { COMMON_KEYS, parseCommon } from '../core/options.js';
-import { diceScore } from '../core/regionLoss.js';
-import { regionStatsOfInput } from '../core/regionStats.js';
+import { diceScore } from '../core/regionScores.js';
+import { regionStatsOfInput, type RegionSums } from '../core/regionStats.js';
 import { backendEps, bceSumFromLogits, binaryCrossEntropy, safeDivide } from '../core/stable.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
-import { fusedSums, regionFrom, sumRow, validCount } from '../kernels/fusedLosses.js';
-import { ROW } from '../kernels/sigmoidStats.js';
+import { fusedSums, sumRow, validCount } from '../kernels/fusedLosses.js';
+import { SIGMOID_ROW } from '../kernels/kernelNames.js';
+import { regionSumsFrom } from '../kernels/ops.js';
 
 /** Options of {@link comboLoss}. */
 export interface ComboLossOptions extends CommonOptions {
@@ -68,21 +70,27 @@ export function comboLoss(options: ComboLossOptions = {}): LossFn {
     eps: checkNumber(fn, 'eps', options.eps, 1e-7, { above: 0 }),
   });
   const terms = { wantBce: true, wPos: o.beta, wNeg: 1 - o.beta };
-  return defineLoss(fn, (yTrue, yPred) => {
-    // Fused path (cpu, wasm): weighted BCE and I, P, T from one pass, the gradient from one more.
+
+  /** Weighted BCE and I, P, T from one fused pass, the gradient from one more (cpu, wasm); null elsewhere. */
+  function fused(yTrue: Tensor, yPred: Tensor): Tensor | null {
     const f = fusedSums(fn, yTrue, yPred, o, terms, {});
-    if (f) {
-      const wbce = safeDivide(sumRow(f, ROW.BCE), validCount(f));
-      const dsc = tf.mean(diceScore(regionFrom(f, false), o.smooth, backendEps(o.eps)));
-      return tf.add(tf.mul(wbce, o.alpha), tf.mul(tf.sub(1, dsc), 1 - o.alpha));
-    }
+    return f && combine(safeDivide(sumRow(f, SIGMOID_ROW.BCE), validCount(f)), regionSumsFrom(f.sums, false));
+  }
+
+  /** Every other backend: closed-form gradients for both parts. */
+  function composite(yTrue: Tensor, yPred: Tensor): Tensor {
     const { x, t, m } = prepare(fn, yTrue, yPred, o);
     const bceTotal = o.fromLogits ? bceSumFromLogits(x, t, m, o.beta, 1 - o.beta) : tf.sum(tf.mul(binaryCrossEntropy(x, t, false, o.beta, 1 - o.beta), m));
-    const wbce = safeDivide(bceTotal, tf.sum(m));
-    const sums = regionStatsOfInput(x, t, m, o.fromLogits ? 'sigmoid' : 'none', { perImage: false });
+    return combine(safeDivide(bceTotal, tf.sum(m)), regionStatsOfInput(x, t, m, o.fromLogits ? 'sigmoid' : 'none', { perImage: false }));
+  }
+
+  /** α·L_wbce + (1 − α)·(1 − mean DSC). */
+  function combine(wbce: Tensor, sums: RegionSums): Tensor {
     const dsc = tf.mean(diceScore(sums, o.smooth, backendEps(o.eps)));
     return tf.add(tf.mul(wbce, o.alpha), tf.mul(tf.sub(1, dsc), 1 - o.alpha));
-  });
+  }
+
+  return defineLoss(fn, (yTrue, yPred) => fused(yTrue, yPred) ?? composite(yTrue, yPred));
 }
 
 /** The modes comboLoss accepts (the CLI reads this to build a loss for a task). */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CommonOptions, LossFn, Reduction, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { prepare } from '../core/normalize.js';
@@ -7,7 +8,7 @@ import { checkClassOptions } from '../core/reduce.js';
 import { logProbabilities, safeDivide, softmaxCrossEntropySum } from '../core/stable.js';
 import { checkKeys, checkNumber } from '../core/validate.js';
 import { fusedSums, sumRow } from '../kernels/fusedLosses.js';
-import { SROW } from '../kernels/softmaxStats.js';
+import { SOFTMAX_ROW } from '../kernels/kernelNames.js';
 
 /** Options of {@link crossEntropyLoss}. */
 export interface CrossEntropyLossOptions extends CommonOptions {
@@ -71,13 +72,17 @@ export function makeCrossEntropyLoss(fn: string, options: CrossEntropyLossOption
     reduction: parseReduction(fn, options as Record<string, unknown>),
   });
   const terms = { wantCe: true, ceWeights: o.classWeights ? [...o.classWeights] : [], smoothing: o.labelSmoothing };
-  return defineLoss(fn, (yTrue, yPred) => {
-    // Fused path (cpu, wasm): one pass for Σ −w·t̃·log p and Σ w·t, one for the gradient.
+
+  /** Σ −w·t̃·log p and Σ w·t from one fused pass, the gradient from one more (cpu, wasm); null elsewhere. */
+  function fused(yTrue: Tensor, yPred: Tensor): Tensor | null {
     const f = o.reduction === 'none' ? null : fusedSums(fn, yTrue, yPred, o, {}, terms);
-    if (f) {
-      checkClassOptions(fn, f.inp.C, o);
-      return o.reduction === 'sum' ? sumRow(f, SROW.CE) : safeDivide(sumRow(f, SROW.CE), sumRow(f, SROW.WT));
-    }
+    if (!f) return null;
+    checkClassOptions(fn, f.inp.C, o);
+    return o.reduction === 'sum' ? sumRow(f, SOFTMAX_ROW.CE) : safeDivide(sumRow(f, SOFTMAX_ROW.CE), sumRow(f, SOFTMAX_ROW.WT));
+  }
+
+  /** Every other backend, and `'none'`. */
+  function composite(yTrue: Tensor, yPred: Tensor): Tensor {
     const { x, t, m, C } = prepare(fn, yTrue, yPred, o);
     checkClassOptions(fn, C, o);
     const eps = o.labelSmoothing;
@@ -85,7 +90,7 @@ export function makeCrossEntropyLoss(fn: string, options: CrossEntropyLossOption
     const w = o.classWeights ? tf.tensor1d(o.classWeights) : undefined;
     const wts = w ? tf.mul(ts, w) : ts;
     if (o.fromLogits && o.reduction !== 'none') {
-      // One op with a closed-form gradient (composite path: webgl, webgpu, ...).
+      // One op with a closed-form gradient.
       const total = softmaxCrossEntropySum(x, wts, tf.squeeze(m, [-1]));
       return o.reduction === 'sum' ? total : safeDivide(total, tf.sum(w ? tf.mul(t, w) : t));
     }
@@ -95,7 +100,9 @@ export function makeCrossEntropyLoss(fn: string, options: CrossEntropyLossOption
     if (o.reduction === 'sum') return tf.sum(l);
     // t is zero at ignored pixels, so Σ w·t already runs over valid pixels only.
     return safeDivide(tf.sum(l), tf.sum(w ? tf.mul(t, w) : t));
-  });
+  }
+
+  return defineLoss(fn, (yTrue, yPred) => fused(yTrue, yPred) ?? composite(yTrue, yPred));
 }
 
 /** The modes crossEntropyLoss accepts (the CLI reads this to build a loss for a task). */

@@ -1,6 +1,7 @@
 import type { LossFn, RegionLossOptions, Mode } from '../types.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
-import { diceScore, regionLoss, scoreToLoss } from '../core/regionLoss.js';
+import { regionLoss } from '../core/regionLoss.js';
+import { diceScore, scoreToLoss } from '../core/regionScores.js';
 import { checkBoolean, checkKeys, fail } from '../core/validate.js';
 
 /** Options of {@link diceLoss}. */
@@ -57,7 +58,7 @@ export function makeDiceLoss(fn: string, options: DiceLossOptions): LossFn {
   const logLoss = checkBoolean(fn, 'logLoss', options.logLoss, false);
   const squared = checkBoolean(fn, 'squared', options.squared, false);
   if (squared && o.softLabel) fail(fn, `options 'squared' and 'softLabel' cannot be combined, got both true.`);
-  return regionLoss(fn, o, (sums, eps) => scoreToLoss(diceScore(sums, o.smooth, eps), logLoss, eps), squared);
+  return regionLoss(fn, o, (sums, eps) => scoreToLoss(diceScore(sums, o.smooth, eps), logLoss, eps), { squared });
 }
 
 /** The modes diceLoss accepts (the CLI reads this to build a loss for a task). */

@@ -1,13 +1,12 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CommonOptions, LossFn, Reduction, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
-import { focalTerm } from '../core/focalTerm.js';
+import { focalAlphaPerClass, focalTerm } from '../core/focalTerm.js';
 import { COMMON_KEYS, parseCommon, parseReduction } from '../core/options.js';
 import { safeDivide } from '../core/stable.js';
 import { checkKeys, checkNumber, checkNumberList, describe, fail } from '../core/validate.js';
 import { fusedSums, sumRow, validCount } from '../kernels/fusedLosses.js';
-import { ROW } from '../kernels/sigmoidStats.js';
-import { SROW } from '../kernels/softmaxStats.js';
+import { SIGMOID_ROW, SOFTMAX_ROW } from '../kernels/kernelNames.js';
 
 /** Options of {@link focalLoss}. */
 export interface FocalLossOptions extends CommonOptions {
@@ -74,23 +73,19 @@ export function focalLoss(options: FocalLossOptions = {}): LossFn {
   }
   const o = Object.freeze({ ...common, gamma, alpha, reduction });
 
-  const binaryTerms = { wantFocal: true, gamma, hasAlpha: typeof alpha === 'number', alpha: typeof alpha === 'number' ? alpha : 0 };
-  return defineLoss(fn, (yTrue, yPred) => {
-    // Fused path (cpu, wasm): one pass for Σ focal and the valid count, one for the gradient.
-    // A wrong-length alpha list takes the composite path, which reports it after the input checks.
-    const C0 = yPred instanceof tf.Tensor && yPred.rank >= 3 ? yPred.shape[o.dataFormat === 'channelsFirst' ? 1 : yPred.rank - 1] : 0;
-    const alphaFits = C0 > 0 && (!Array.isArray(alpha) || alpha.length === C0);
-    if (reduction !== 'none' && alphaFits) {
-      const focalAlpha = Array.isArray(alpha) ? alpha : new Array<number>(C0).fill(alpha ?? 1);
-      const f = fusedSums(fn, yTrue, yPred, o, binaryTerms, { wantFocal: true, gamma, focalAlpha });
-      if (f) {
-        const total = sumRow(f, multiclass ? SROW.FOCAL : ROW.FOCAL);
-        return reduction === 'sum' ? total : safeDivide(total, validCount(f));
-      }
-    }
-    // Composite path (every other backend): the whole loss as one custom-gradient op.
-    return focalTerm(fn, yTrue, yPred, o);
-  });
+  const sigmoidTerms = { wantFocal: true, gamma, hasAlpha: typeof alpha === 'number', alpha: typeof alpha === 'number' ? alpha : 0 };
+  const softmaxTerms = (C: number) => ({ wantFocal: true, gamma, focalAlpha: focalAlphaPerClass(fn, alpha, C) });
+
+  /** Σ focal and the valid count from one fused pass, the gradient from one more (cpu, wasm); null elsewhere. */
+  function fused(yTrue: Tensor, yPred: Tensor): Tensor | null {
+    const f = reduction === 'none' ? null : fusedSums(fn, yTrue, yPred, o, sigmoidTerms, softmaxTerms);
+    if (!f) return null;
+    const total = sumRow(f, multiclass ? SOFTMAX_ROW.FOCAL : SIGMOID_ROW.FOCAL);
+    return reduction === 'sum' ? total : safeDivide(total, validCount(f));
+  }
+
+  // Composite path (every other backend, and 'none'): the whole loss as one custom-gradient op.
+  return defineLoss(fn, (yTrue, yPred) => fused(yTrue, yPred) ?? focalTerm(fn, yTrue, yPred, o));
 }
 
 /** The modes focalLoss accepts (the CLI reads this to build a loss for a task). */

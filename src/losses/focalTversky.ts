@@ -1,5 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { LossFn, Mode } from '../types.js';
-import { tverskyFamily, type TverskyLossOptions } from './tversky.js';
+import { TVERSKY_KEYS, parseTversky } from '../core/options.js';
+import { regionLoss } from '../core/regionLoss.js';
+import { tverskyScore } from '../core/regionScores.js';
+import { safePow } from '../core/stable.js';
+import { checkKeys } from '../core/validate.js';
+import type { TverskyLossOptions } from './tversky.js';
 
 /** Options of {@link focalTverskyLoss} (those of {@link tverskyLoss}, with γ = 0.75). */
 export type FocalTverskyLossOptions = TverskyLossOptions;
@@ -29,7 +35,10 @@ export type FocalTverskyLossOptions = TverskyLossOptions;
  * @see {@link tverskyLoss}
  */
 export function focalTverskyLoss(options: FocalTverskyLossOptions = {}): LossFn {
-  return tverskyFamily('focalTverskyLoss', options, 0.75);
+  const fn = 'focalTverskyLoss';
+  checkKeys(fn, options, TVERSKY_KEYS);
+  const o = Object.freeze(parseTversky(fn, options as Record<string, unknown>, 0.75));
+  return regionLoss(fn, o, (sums, eps) => safePow(tf.sub(1, tverskyScore(sums, o, o.smooth, eps)), o.gamma));
 }
 
 /** The modes focalTverskyLoss accepts (the CLI reads this to build a loss for a task). */

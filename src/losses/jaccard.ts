@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { LossFn, RegionLossOptions, Mode } from '../types.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
-import { regionLoss, scoreToLoss } from '../core/regionLoss.js';
+import { regionLoss } from '../core/regionLoss.js';
+import { jaccardScore, scoreToLoss } from '../core/regionScores.js';
 import { checkBoolean, checkKeys } from '../core/validate.js';
 
 /** Options of {@link jaccardLoss}. */
@@ -44,10 +44,7 @@ export function jaccardLoss(options: JaccardLossOptions = {}): LossFn {
   checkKeys(fn, options, KEYS);
   const o = Object.freeze(parseRegion(fn, options as Record<string, unknown>));
   const logLoss = checkBoolean(fn, 'logLoss', options.logLoss, false);
-  return regionLoss(fn, o, ({ I, P, T }, eps) => {
-    const s = tf.div(tf.add(I, o.smooth), tf.maximum(tf.add(tf.sub(tf.add(P, T), I), o.smooth), eps));
-    return scoreToLoss(s, logLoss, eps);
-  });
+  return regionLoss(fn, o, (sums, eps) => scoreToLoss(jaccardScore(sums, o.smooth, eps), logLoss, eps));
 }
 
 /** The modes jaccardLoss accepts (the CLI reads this to build a loss for a task). */

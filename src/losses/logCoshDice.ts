@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LossFn, RegionLossOptions, Mode } from '../types.js';
 import { REGION_KEYS, parseRegion } from '../core/options.js';
-import { diceScore, regionLoss } from '../core/regionLoss.js';
+import { regionLoss } from '../core/regionLoss.js';
+import { diceScore } from '../core/regionScores.js';
 import { softplus } from '../core/stable.js';
 import { checkKeys } from '../core/validate.js';
 

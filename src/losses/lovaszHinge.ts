@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { DataFormat, LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { lovaszRows } from '../core/lovasz.js';
-import { fusedInputs, fusedLovaszHinge } from '../kernels/ops.js';
+import { fusedLovaszHinge, fusedLovaszRows } from '../kernels/lovaszOps.js';
+import { fusedInputs } from '../kernels/ops.js';
 import { prepare } from '../core/normalize.js';
 import { parseCommon } from '../core/options.js';
 import { assertTensor, checkBoolean, checkKeys, describe, fail, shapeText } from '../core/validate.js';
@@ -76,6 +78,23 @@ export function lovaszHingeLoss(options: LovaszHingeLossOptions = {}): LossFn {
   const common = parseCommon(fn, options as Record<string, unknown>, ['binary']);
   const o = Object.freeze({ ...common, perImage: checkBoolean(fn, 'perImage', options.perImage, true) });
 
+  /** Errors, sorts and gradient in one pass per group by the fused kernel (cpu, wasm); null elsewhere. */
+  function fused(yTrue: Tensor, yPred: Tensor): Tensor | null {
+    const inp = fusedInputs(fn, yTrue, yPred, o);
+    return inp && tf.mean(fusedLovaszHinge(inp, o.perImage ? inp.B : 1));
+  }
+
+  /** Every other backend: errors as ops, then the rows (fused where only the rows kernel runs). */
+  function composite(yTrue: Tensor, yPred: Tensor): Tensor {
+    const { x, t, m, B } = prepare(fn, yTrue, yPred, o);
+    const rows = o.perImage ? B : 1;
+    const shape = [rows, x.size / rows];
+    const errors = tf.reshape(tf.sub(1, tf.mul(x, tf.sub(tf.mul(t, 2), 1))), shape);
+    const labels = tf.reshape(t, shape);
+    const v = o.ignoreIndex === undefined ? undefined : tf.reshape(m, shape);
+    return tf.mean(fusedLovaszRows(errors, labels, v) ?? lovaszRows(errors, labels, v));
+  }
+
   return defineLoss(fn, (yTrue, yPred) => {
     assertTensor(fn, 'yPred', yPred);
     if (yPred.rank >= 3) {
@@ -84,16 +103,7 @@ export function lovaszHingeLoss(options: LovaszHingeLossOptions = {}): LossFn {
         fail(fn, `yPred must have C = 1 channel of binary logits (use lovaszSoftmaxLoss for C >= 2 classes), got C = ${C} (shape ${shapeText(yPred.shape)}, ${o.dataFormat}).`);
       }
     }
-    const inp = fusedInputs(fn, yTrue, yPred, o);
-    // The fused kernel (cpu, wasm): errors, sorts and gradient in one pass per group.
-    if (inp) return tf.mean(fusedLovaszHinge(inp, o.perImage ? inp.B : 1));
-    const { x, t, m, B } = prepare(fn, yTrue, yPred, o);
-    const rows = o.perImage ? B : 1;
-    const shape = [rows, x.size / rows];
-    const errors = tf.sub(1, tf.mul(x, tf.sub(tf.mul(t, 2), 1)));
-    const v = o.ignoreIndex === undefined ? undefined : tf.reshape(m, shape);
-    const perGroup = lovaszRows(tf.reshape(errors, shape), tf.reshape(t, shape), v);
-    return tf.mean(perGroup);
+    return fused(yTrue, yPred) ?? composite(yTrue, yPred);
   });
 }
 

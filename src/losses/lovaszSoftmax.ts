@@ -3,7 +3,8 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { DataFormat, LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
 import { lovaszRows } from '../core/lovasz.js';
-import { fusedInputs, fusedLovaszSoftmax } from '../kernels/ops.js';
+import { fusedLovaszRows, fusedLovaszSoftmax } from '../kernels/lovaszOps.js';
+import { fusedInputs } from '../kernels/ops.js';
 import { activate, prepare } from '../core/normalize.js';
 import { parseCommon } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
@@ -85,25 +86,23 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
   const classes = parseClasses(fn, options.classes);
   const o = Object.freeze({ ...common, classes, perImage: checkBoolean(fn, 'perImage', options.perImage, false) });
 
-  return defineLoss(fn, (yTrue, yPred) => {
-    assertTensor(fn, 'yPred', yPred);
-    if (yPred.rank >= 3) {
-      const C = yPred.shape[o.dataFormat === 'channelsFirst' ? 1 : yPred.rank - 1];
-      if (C < 2) {
-        fail(fn, `yPred must have C >= 2 class channels (use lovaszHingeLoss for one binary channel), got C = ${C} (shape ${shapeText(yPred.shape)}, ${o.dataFormat}).`);
-      }
-    }
+  /**
+   * Softmax, rows, sorts and gradient in two passes by the fused kernels (cpu, wasm); null
+   * elsewhere, and for the two cases they do not take (one-hot targets with ignoreIndex, a class
+   * listed twice).
+   */
+  function fused(yTrue: Tensor, yPred: Tensor): Tensor | null {
     const inp = fusedInputs(fn, yTrue, yPred, o);
-    if (inp && !(inp.kind === 'dense' && o.ignoreIndex !== undefined)) {
-      // The fused kernels (cpu, wasm): softmax, rows, sorts and gradient in two passes.
-      if (Array.isArray(classes)) checkClassOptions(fn, inp.C, { classes });
-      const selected = Array.isArray(classes) ? classes : Array.from({ length: inp.C }, (_, c) => c);
-      if (new Set(selected).size === selected.length) {
-        const G = o.perImage ? inp.B : 1;
-        const [L, present] = tf.unstack(fusedLovaszSoftmax(fn, inp, G, selected));
-        return tf.mean(classes === 'present' ? tf.div(tf.sum(tf.mul(L, present), 1), tf.maximum(tf.sum(present, 1), 1)) : tf.mean(L, 1));
-      }
-    }
+    if (!inp || (inp.kind === 'dense' && o.ignoreIndex !== undefined)) return null;
+    if (Array.isArray(classes)) checkClassOptions(fn, inp.C, { classes });
+    const selected = Array.isArray(classes) ? classes : Array.from({ length: inp.C }, (_, c) => c);
+    if (new Set(selected).size !== selected.length) return null;
+    const [L, present] = tf.unstack(fusedLovaszSoftmax(fn, inp, o.perImage ? inp.B : 1, selected));
+    return tf.mean(classes === 'present' ? tf.div(tf.sum(tf.mul(L, present), 1), tf.maximum(tf.sum(present, 1), 1)) : tf.mean(L, 1));
+  }
+
+  /** Every other backend: errors as ops, then the rows (fused where only the rows kernel runs). */
+  function composite(yTrue: Tensor, yPred: Tensor): Tensor {
     const { x, t, m, labels, B, C } = prepare(fn, yTrue, yPred, o);
     if (Array.isArray(classes)) checkClassOptions(fn, C, { classes });
     const S = x.size / (B * C);
@@ -126,7 +125,8 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
     const rows = (a: Tensor) => tf.reshape(tf.transpose(tf.reshape(a, [G, N, K]), [0, 2, 1]), [G * K, N]);
     const v = o.ignoreIndex === undefined ? undefined : rows(tf.broadcastTo(tf.reshape(m, [B, S, 1]), [B, S, K]));
     const fgRows = rows(fg);
-    const L = tf.reshape(lovaszRows(rows(errors), fgRows, v), [G, K]);
+    const errorRows = rows(errors);
+    const L = tf.reshape(fusedLovaszRows(errorRows, fgRows, v) ?? lovaszRows(errorRows, fgRows, v), [G, K]);
     let perGroup: Tensor;
     if (classes === 'present') {
       const present = tf.reshape(tf.cast(tf.greater(tf.sum(fgRows, 1), 0), 'float32'), [G, K]);
@@ -135,6 +135,17 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
       perGroup = tf.mean(L, 1);
     }
     return tf.mean(perGroup);
+  }
+
+  return defineLoss(fn, (yTrue, yPred) => {
+    assertTensor(fn, 'yPred', yPred);
+    if (yPred.rank >= 3) {
+      const C = yPred.shape[o.dataFormat === 'channelsFirst' ? 1 : yPred.rank - 1];
+      if (C < 2) {
+        fail(fn, `yPred must have C >= 2 class channels (use lovaszHingeLoss for one binary channel), got C = ${C} (shape ${shapeText(yPred.shape)}, ${o.dataFormat}).`);
+      }
+    }
+    return fused(yTrue, yPred) ?? composite(yTrue, yPred);
   });
 }
 

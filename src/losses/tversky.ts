@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossFn, RegionLossOptions, Mode } from '../types.js';
-import { REGION_KEYS, parseRegion } from '../core/options.js';
+import { TVERSKY_KEYS, parseTversky } from '../core/options.js';
 import { regionLoss } from '../core/regionLoss.js';
-import type { RegionSums } from '../core/regionStats.js';
+import { tverskyScore } from '../core/regionScores.js';
 import { safePow } from '../core/stable.js';
-import { checkKeys, checkNumber } from '../core/validate.js';
+import { checkKeys } from '../core/validate.js';
 
 /** Options of {@link tverskyLoss} and {@link focalTverskyLoss}. */
 export interface TverskyLossOptions extends RegionLossOptions {
@@ -25,30 +25,12 @@ export interface TverskyLossOptions extends RegionLossOptions {
   gamma?: number;
 }
 
-const KEYS = [...REGION_KEYS, 'alpha', 'beta', 'gamma'] as const;
-
-/** Builds Tversky-family losses; shared by tverskyLoss and focalTverskyLoss. */
-export function tverskyFamily(fn: string, options: TverskyLossOptions, defaultGamma: number): LossFn {
-  checkKeys(fn, options, KEYS);
-  const o = Object.freeze(parseRegion(fn, options as Record<string, unknown>));
-  const alpha = checkNumber(fn, 'alpha', options.alpha, 0.3, { min: 0 });
-  const beta = checkNumber(fn, 'beta', options.beta, 0.7, { min: 0 });
-  const gamma = checkNumber(fn, 'gamma', options.gamma, defaultGamma, { min: 0 });
-  return regionLoss(fn, o, ({ I, P, T }: RegionSums, eps) => {
-    const FP = tf.sub(P, I);
-    const FN = tf.sub(T, I);
-    const denominator = tf.add(tf.add(tf.add(I, tf.mul(FP, alpha)), tf.mul(FN, beta)), o.smooth);
-    const s = tf.div(tf.add(I, o.smooth), tf.maximum(denominator, eps));
-    return safePow(tf.sub(1, s), gamma);
-  });
-}
-
 /**
  * Tversky loss: Dice with separate weights on false positives and false negatives.
  *
  * Per class: s_c = (I + smooth) / max(I + α·FP + β·FN + smooth, eps) with FP = P − I,
  * FN = T − I; loss_c = (1 − s_c)^γ, reduced over classes like {@link diceLoss}.
- * α = β = 0.5 gives Dice (with smooth halved), α = β = 1 gives Jaccard.
+ * α = β = ½ with smooth s gives Dice with smooth 2s; α = β = 1 gives Jaccard.
  *
  * **When to use:** heavy imbalance where missing foreground costs more than a false alarm
  * (β > α raises recall), e.g. small lesions.
@@ -68,7 +50,10 @@ export function tverskyFamily(fn: string, options: TverskyLossOptions, defaultGa
  * @see {@link focalTverskyLoss}, {@link diceLoss}
  */
 export function tverskyLoss(options: TverskyLossOptions = {}): LossFn {
-  return tverskyFamily('tverskyLoss', options, 1);
+  const fn = 'tverskyLoss';
+  checkKeys(fn, options, TVERSKY_KEYS);
+  const o = Object.freeze(parseTversky(fn, options as Record<string, unknown>, 1));
+  return regionLoss(fn, o, (sums, eps) => safePow(tf.sub(1, tverskyScore(sums, o, o.smooth, eps)), o.gamma));
 }
 
 /** The modes tverskyLoss accepts (the CLI reads this to build a loss for a task). */

@@ -10,6 +10,7 @@
  */
 import type { KernelBackend } from '@tensorflow/tfjs-core';
 import { SIMD_WASM, SIMD_WASM_MEMORY_FLAGS } from './binary.generated.js';
+import { isCpu } from '../access.js';
 
 type Ptr = number;
 
@@ -213,7 +214,7 @@ interface EmscriptenLike {
 }
 
 /** The WebAssembly memory of the `wasm` backend's heap, or null (another backend, or not found). */
-export function heapMemory(backend: KernelBackend): WebAssembly.Memory | null {
+function heapMemory(backend: KernelBackend): WebAssembly.Memory | null {
   const module = (backend as unknown as { wasm?: EmscriptenLike }).wasm;
   if (!module?.HEAPU8) return null;
   for (const candidate of [module.wasmMemory, module.asm?.memory, module.wasmExports?.memory]) {
@@ -283,4 +284,15 @@ export class SimdArena {
       return region;
     });
   }
+}
+
+/**
+ * Where the SIMD kernels can run on `backend`: in place on the wasm heap, on copies in the arena
+ * (backends keeping tensors in JavaScript arrays: cpu), or nowhere (null).
+ */
+export type SimdPlace = 'heap' | 'arena' | null;
+
+export function simdPlace(backend: KernelBackend): SimdPlace {
+  if (simdKernelsFor(backend)) return 'heap';
+  return isCpu(backend) && SimdArena.get() ? 'arena' : null;
 }
