@@ -89,7 +89,10 @@ export function mccLoss(options: MccLossOptions = {}): LossFn {
       tf.sqrt(tf.mul(tf.add(TP, FP), tf.add(TP, FN))),
       tf.sqrt(tf.mul(tf.add(TN, FP), tf.add(TN, FN))),
     );
-    const L = tf.sub(1, tf.div(numerator, denominator));
+    // A group with no valid element has TP = TN = FP = FN = eps, so MCC = 0 and 1 − MCC = 1; the
+    // SPEC asks loss 0 and gradient 0 of an all-ignored group, as for every loss.
+    const valid = tf.greater(sumGroups(m, o.perImage), 0);
+    const L = tf.where(valid, tf.sub(1, tf.div(numerator, denominator)), tf.zerosLike(numerator));
     return reduceClasses(fn, L, { reduction: o.reduction });
   });
 }

@@ -20,9 +20,6 @@ describeLossBattery('mccLoss', (o = {}) => mccLoss(o), {
   modes: ['binary', 'multilabel'],
   // 1 − MCC with eps = 1e-5 added to each count is ~1e-6, not 0, at a perfect prediction.
   perfect: 1e-5,
-  // An all-ignored group has TP = TN = FP = FN = eps, so MCC = 0 and the loss is 1, not the 0 the
-  // SPEC asks of every loss for an all-ignored batch (reported to the lead); the gradient is 0.
-  ignoreIndex: false,
   none: (shape) => [shape[shape.length - 1]],
 });
 
