@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { buildLoss, lossFactories, parseLosses } from '../../src/cli/lossSpec.js';
+import { buildLoss, lossFactories, parseLosses } from '../../src/cli/options/lossSpec.js';
 import { generalizedWassersteinDiceLoss } from '../../src/index.js';
 import { useBackend } from '../helpers/backends.js';
 
@@ -29,10 +29,10 @@ describe('--losses with the v1.3 losses', () => {
     tf.dispose([labels, logits]);
   });
 
-  it('reports a missing matrix and a binary task with the loss’s own message', () => {
+  it('reports a missing matrix with the loss’s own message, and a binary task from its declared modes', () => {
     const [bare] = parseLosses('generalizedWassersteinDiceLoss');
     expect(() => buildLoss(bare, { mode: 'multiclass' })).toThrow(/--losses generalizedWassersteinDiceLoss: generalizedWassersteinDiceLoss: option 'distanceMatrix' must be given/);
     const [spec] = parseLosses('generalizedWassersteinDiceLoss{distanceMatrix:[[0,1],[1,0]]}');
-    expect(() => buildLoss(spec, { mode: 'binary' })).toThrow(/option 'mode' must be one of 'multiclass', got 'binary'/);
+    expect(() => buildLoss(spec, { mode: 'binary' })).toThrow('generalizedWassersteinDiceLoss does not take --mode binary; it takes --mode multiclass.');
   });
 });
