@@ -5,10 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { boundaryLoss, euclideanDistanceTransform, hausdorffDTLoss, signedDistanceMap } from '../dist/esm/index.js';
-import { mulberry32 } from '../dist/esm/cli/pipeline/rng.js';
-
-/** The project's seeded PRNG (mulberry32 from the seed itself): deterministic masks run after run. */
-const rng = mulberry32;
+import { medianTimes, rng } from './timing.mjs';
 
 /** 1 inside a union of `count` random balls (radii 4–16 px), 0 elsewhere. */
 function blobs(shape, count, seed) {
@@ -35,22 +32,8 @@ function blobs(shape, count, seed) {
   return mask;
 }
 
-/** Median wall time and median CPU time (user + system of this process) of `f`, in ms. */
-function median(f, runs) {
-  f(); // warm-up (JIT)
-  const wall = [];
-  const cpu = [];
-  for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    f();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  const mid = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { wall: mid(wall), cpu: mid(cpu) };
-}
+/** Median wall and CPU time of `f` in ms. */
+const median = (f, runs) => medianTimes(f, runs);
 
 await tf.setBackend('cpu');
 await tf.ready();

@@ -14,20 +14,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { hausdorffDistance } from '../dist/esm/index.js';
+import { medianTimes, rng } from './timing.mjs';
 
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 
-/** mulberry32: the same masks run after run. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 1 inside a union of balls, 0 elsewhere. */
 function paint(shape, balls) {
@@ -54,7 +44,6 @@ function maskPair(shape, count, radius, seed) {
   return { target: paint(shape, balls), prediction: paint(shape, moved) };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function timeJs(shape, target, prediction, reps) {
   const yTrue = tf.tensor(Float32Array.from(target), [1, ...shape, 1]);
@@ -65,19 +54,9 @@ function timeJs(shape, target, prediction, reps) {
     t.dispose();
     return v;
   };
-  const value = run(); // warm-up (JIT)
-  const times = [];
-  const cpu = [];
-  for (let i = 0; i < reps; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    run();
-    times.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
+  const { value, wall, cpu } = medianTimes(run, reps);
   tf.dispose([yTrue, yPred]);
-  return { value, ms: median(times), cpuMs: median(cpu) };
+  return { value, ms: wall, cpuMs: cpu };
 }
 
 const PY = `
