@@ -44,7 +44,6 @@ function maskPair(shape, count, radius, seed) {
   return { target: paint(shape, balls), prediction: paint(shape, moved) };
 }
 
-
 function timeJs(shape, target, prediction, reps) {
   const yTrue = tf.tensor(Float32Array.from(target), [1, ...shape, 1]);
   const yPred = tf.tensor(Float32Array.from(prediction), [1, ...shape, 1]);
