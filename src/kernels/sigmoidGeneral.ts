@@ -6,7 +6,7 @@
 import type { SigmoidAttrs } from './kernelNames.js';
 import { SIGMOID_ROW } from './kernelNames.js';
 import { fastSigmoid, softplus } from './fastMath.js';
-import { alphaCoefficients, alphaT, groupSpan, powPos, powSlope, smoothTarget, type SigmoidArrays } from './sigmoidLoops.js';
+import { alphaCoefficients, alphaT, groupStart, groupStride, powPos, powSlope, smoothTarget, type SigmoidArrays } from './sigmoidLoops.js';
 
 // Row indices as module constants: a named property read that first runs after a hot loop has no
 // type feedback when V8 compiles that loop on the stack (OSR), and would deoptimize every call.
@@ -27,14 +27,15 @@ const HI = Math.fround(1 - 1e-7);
  * then gain the type feedback it needs (a per-group call would deoptimize at every group's end).
  */
 export function generalForward(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArrays, stats: Float32Array): void {
-  const { B, C, fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, wantFocal, gamma } = a;
+  const { B, C, S, fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, wantFocal, gamma } = a;
   const { a1, a0 } = alphaCoefficients(a);
   const keep = 1 - a.smoothing;
   const add = a.smoothing / 2;
   const G = B * C;
+  const stride = groupStride(a);
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
-      const { start, stride, n } = groupSpan(a, b, c);
+      const start = groupStart(a, b, c);
       const g = b * C + c;
       let I = 0;
       let P = 0;
@@ -42,7 +43,7 @@ export function generalForward(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArra
       let N = 0;
       let BCE = 0;
       let FOC = 0;
-      for (let s = 0, i = start; s < n; s++, i += stride) {
+      for (let s = 0, i = start; s < S; s++, i += stride) {
         const tv = t[i];
         if (hasIgnore && tv === ignoreIndex) {
           if (pOut !== null) pOut[i] = 0;
@@ -96,20 +97,21 @@ export function generalForward(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArra
  * only p was kept. Loops over the groups itself, as {@link generalForward} does.
  */
 export function generalBackward(a: SigmoidAttrs, { x, t, pIn }: SigmoidArrays, dx: Float32Array, coef: ArrayLike<number>): void {
-  const { B, C, fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wantFocal, wPos, wNeg, gamma } = a;
+  const { B, C, S, fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wantFocal, wPos, wNeg, gamma } = a;
   const { a1, a0 } = alphaCoefficients(a);
   const keep = 1 - a.smoothing;
   const add = a.smoothing / 2;
   const G = B * C;
+  const stride = groupStride(a);
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
-      const { start, stride, n } = groupSpan(a, b, c);
+      const start = groupStart(a, b, c);
       const k = b * C + c;
       const gI = coef[ROW_I * G + k];
       const gP = coef[ROW_P * G + k];
       const gB = wantBce ? coef[ROW_BCE * G + k] : 0;
       const gF = wantFocal ? coef[ROW_FOCAL * G + k] : 0;
-      for (let s = 0, i = start; s < n; s++, i += stride) {
+      for (let s = 0, i = start; s < S; s++, i += stride) {
         const tv = t[i];
         if (hasIgnore && tv === ignoreIndex) {
           dx[i] = 0;
