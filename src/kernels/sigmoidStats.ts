@@ -16,7 +16,8 @@ import { SIGMOID_ROW, SIGMOID_ROWS, type SigmoidAttrs } from './kernelNames.js';
 import { SimdArena, simdKernelsFor, simdPlace, type SimdKernels, type SimdPlace } from './simd/simdKernels.js';
 import { generalBackward, generalForward } from './sigmoidGeneral.js';
 import { lanesBackward, lanesForward } from './sigmoidLanes.js';
-import { fastBackward, fastForward, groupStart, type GroupCoef, type SigmoidArrays } from './sigmoidLoops.js';
+import { fastBackward } from './sigmoidFastGrad.js';
+import { fastForward, groupStart, type GroupCoef, type SigmoidArrays } from './sigmoidLoops.js';
 import { simdBackward, simdForward, simdTerms } from './sigmoidSimd.js';
 
 // Row indices as module constants: a named property read that first runs after a hot loop has no
