@@ -3,7 +3,8 @@
 //
 // Run:  node bench/compare.mjs <distA> <distB>     (each a dist/ folder built by `npm run build`)
 //       e.g. node bench/compare.mjs /tmp/seams-base/dist dist
-// Env:  BACKENDS=cpu,wasm  ROUNDS=15 (alternations per case)  ONLY=diceLoss,bceLoss
+// Env:  BACKENDS=cpu,wasm  ROUNDS=15 (alternations per case)  ONLY=diceLoss,bceLoss  WHY=jsFast,general
+//       (WHY keeps only the strategy cases below with that `why`)
 //
 // Both builds register the same `Segloss*` kernel names, and a build registers a kernel only when
 // none is registered yet; so before each timing the kernels are unregistered and the build under
@@ -39,6 +40,7 @@ const BACKENDS = (process.env.BACKENDS ?? 'cpu,wasm').split(',');
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const CALLS = 2;
 const ONLY = process.env.ONLY?.split(',');
+const WHY = process.env.WHY?.split(',');
 const EXTRA = [
   { fn: 'diceLoss', options: { mode: 'multilabel' }, shape: [4, 128, 128, 4], target: 'binary', why: 'lanes' },
   { fn: 'focalLoss', options: { mode: 'multilabel' }, shape: [4, 128, 128, 4], target: 'binary', why: 'lanes' },
@@ -46,7 +48,7 @@ const EXTRA = [
   { fn: 'diceLoss', options: { squared: true }, shape: [8, 256, 256, 1], target: 'binary', why: 'general' },
   { fn: 'focalLoss', options: { fromLogits: false }, shape: [8, 256, 256, 1], target: 'binary', why: 'general' },
 ];
-const CASES = [...JSON.parse(readFileSync(join(here, 'perf-cases.json'), 'utf8')), ...EXTRA].filter((c) => !ONLY || ONLY.includes(c.fn));
+const CASES = [...JSON.parse(readFileSync(join(here, 'perf-cases.json'), 'utf8')), ...EXTRA].filter((c) => (!ONLY || ONLY.includes(c.fn)) && (!WHY || WHY.includes(c.why)));
 
 async function load(dist) {
   const root = resolve(dist, 'esm');

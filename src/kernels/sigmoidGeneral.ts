@@ -1,12 +1,13 @@
 /**
- * The `general` strategy of the sigmoid-family kernels: one loop per group that takes every
- * option — ignored elements, probabilities (clamped to [1e-7, 1 − 1e-7] in float32, as the
- * composite path), squared sums, softLabel, BCE and focal together. Plain typed arrays, no backend.
+ * The `general` strategy of the sigmoid-family kernels: one loop that takes every option —
+ * ignored elements, probabilities (clamped to [1e-7, 1 − 1e-7] in float32, as the composite
+ * path), squared sums, softLabel, BCE and focal together — and, for the forward sums without BCE
+ * and focal (the region losses), a smaller loop of its own. Plain typed arrays, no backend.
  */
 import type { SigmoidAttrs } from './kernelNames.js';
 import { SIGMOID_ROW } from './kernelNames.js';
 import { fastSigmoid, softplus } from './fastMath.js';
-import { alphaCoefficients, alphaT, groupSpan, powPos, powSlope, smoothTarget, type SigmoidArrays } from './sigmoidLoops.js';
+import { alphaCoefficients, alphaT, groupStart, groupStride, powPos, powSlope, smoothTarget, type SigmoidArrays } from './sigmoidLoops.js';
 
 // Row indices as module constants: a named property read that first runs after a hot loop has no
 // type feedback when V8 compiles that loop on the stack (OSR), and would deoptimize every call.
@@ -27,14 +28,16 @@ const HI = Math.fround(1 - 1e-7);
  * then gain the type feedback it needs (a per-group call would deoptimize at every group's end).
  */
 export function generalForward(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArrays, stats: Float32Array): void {
-  const { B, C, fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, wantFocal, gamma } = a;
+  if (!a.wantBce && !a.wantFocal) return regionForward(a, { x, t, pOut, pIn }, stats);
+  const { B, C, S, fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wPos, wNeg, wantFocal, gamma } = a;
   const { a1, a0 } = alphaCoefficients(a);
   const keep = 1 - a.smoothing;
   const add = a.smoothing / 2;
   const G = B * C;
+  const stride = groupStride(a);
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
-      const { start, stride, n } = groupSpan(a, b, c);
+      const start = groupStart(a, b, c);
       const g = b * C + c;
       let I = 0;
       let P = 0;
@@ -42,7 +45,7 @@ export function generalForward(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArra
       let N = 0;
       let BCE = 0;
       let FOC = 0;
-      for (let s = 0, i = start; s < n; s++, i += stride) {
+      for (let s = 0, i = start; s < S; s++, i += stride) {
         const tv = t[i];
         if (hasIgnore && tv === ignoreIndex) {
           if (pOut !== null) pOut[i] = 0;
@@ -92,24 +95,67 @@ export function generalForward(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArra
 }
 
 /**
+ * {@link generalForward} without the BCE and focal terms (region losses with ignored elements,
+ * probabilities, squared sums or softLabel): a smaller loop of its own, so that it stays tight.
+ */
+function regionForward(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArrays, stats: Float32Array): void {
+  const { B, C, S, fromLogits, hasIgnore, ignoreIndex, squared, softLabel } = a;
+  const G = B * C;
+  const stride = groupStride(a);
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < C; c++) {
+      let I = 0;
+      let P = 0;
+      let T = 0;
+      let N = 0;
+      for (let s = 0, i = groupStart(a, b, c); s < S; s++, i += stride) {
+        const tv = t[i];
+        if (hasIgnore && tv === ignoreIndex) {
+          if (pOut !== null) pOut[i] = 0;
+          continue;
+        }
+        let pv: number;
+        if (pIn !== null) pv = pIn[i];
+        else {
+          pv = fromLogits ? fastSigmoid(x[i]) : x[i];
+          if (pOut !== null) pOut[i] = pv;
+        }
+        N += 1;
+        P += squared ? pv * pv : pv;
+        T += squared ? tv * tv : tv;
+        I += softLabel ? (pv < tv ? pv : tv) : pv * tv;
+      }
+      const g = b * C + c;
+      stats[ROW_I * G + g] = I;
+      stats[ROW_P * G + g] = P;
+      stats[ROW_T * G + g] = T;
+      stats[ROW_N * G + g] = N;
+      stats[ROW_BCE * G + g] = 0;
+      stats[ROW_FOCAL * G + g] = 0;
+    }
+  }
+}
+
+/**
  * Gradient of every group into dx (0 where ignored), from `coef` = ∂L/∂sums. `x` is p itself where
  * only p was kept. Loops over the groups itself, as {@link generalForward} does.
  */
 export function generalBackward(a: SigmoidAttrs, { x, t, pIn }: SigmoidArrays, dx: Float32Array, coef: ArrayLike<number>): void {
-  const { B, C, fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wantFocal, wPos, wNeg, gamma } = a;
+  const { B, C, S, fromLogits, hasIgnore, ignoreIndex, squared, softLabel, wantBce, wantFocal, wPos, wNeg, gamma } = a;
   const { a1, a0 } = alphaCoefficients(a);
   const keep = 1 - a.smoothing;
   const add = a.smoothing / 2;
   const G = B * C;
+  const stride = groupStride(a);
   for (let b = 0; b < B; b++) {
     for (let c = 0; c < C; c++) {
-      const { start, stride, n } = groupSpan(a, b, c);
+      const start = groupStart(a, b, c);
       const k = b * C + c;
       const gI = coef[ROW_I * G + k];
       const gP = coef[ROW_P * G + k];
       const gB = wantBce ? coef[ROW_BCE * G + k] : 0;
       const gF = wantFocal ? coef[ROW_FOCAL * G + k] : 0;
-      for (let s = 0, i = start; s < n; s++, i += stride) {
+      for (let s = 0, i = start; s < S; s++, i += stride) {
         const tv = t[i];
         if (hasIgnore && tv === ignoreIndex) {
           dx[i] = 0;

@@ -1,12 +1,13 @@
 /**
  * The JavaScript loops of the sigmoid-family kernels, on plain typed arrays (no backend): the
- * forward sums and the gradient of one group (image b, class c) at a time. The adapter
- * (sigmoidStats.ts) picks the strategy, finds the arrays and writes the results.
+ * forward sums of every group (image b, class c) in one call; their gradient is in
+ * sigmoidFastGrad.ts. The adapter (sigmoidStats.ts) picks the strategy, finds the arrays and
+ * writes the results.
  *
  * - `jsFast`: the common case (logits, no ignored elements, plain sums, BCE or focal), one tight
  *   monomorphic loop per variant; also the tail (the last S mod 4 elements) of every SIMD group.
  * - `general` (sigmoidGeneral.ts): every option (ignored elements, probabilities, squared,
- *   softLabel, BCE and focal together) in one loop.
+ *   softLabel, BCE and focal together) in one loop, and a smaller one without BCE and focal.
  *
  * Per-element formulas live in the small helpers below (V8 inlines them): α_t, the smoothed
  * target, max(q, 0)^γ and its slope.
@@ -34,18 +35,15 @@ export interface SigmoidArrays {
   pIn: ArrayLike<number> | null;
 }
 
-/** n elements of one group, from `start`, `stride` apart. */
-export interface Span {
-  start: number;
-  stride: number;
-  n: number;
+/** Where group (b, c) starts in the flat layout. */
+export function groupStart(a: SigmoidAttrs, b: number, c: number): number {
+  return a.channelsFirst ? (b * a.C + c) * a.S : b * a.S * a.C + c;
 }
 
-/** Start and stride of group (b, c) in the flat layout. */
-export function groupSpan(a: SigmoidAttrs, b: number, c: number): Span {
-  return a.channelsFirst ? { start: (b * a.C + c) * a.S, stride: 1, n: a.S } : { start: b * a.S * a.C + c, stride: a.C, n: a.S };
+/** The distance between a group's consecutive elements: 1 channels first, C channels last. */
+export function groupStride(a: SigmoidAttrs): number {
+  return a.channelsFirst ? 1 : a.C;
 }
-
 
 /** The coefficients of α_t = α·t + (1 − α)(1 − t) = a1·t + a0 (a1 = 0, a0 = 1 without α). */
 export function alphaCoefficients(a: Pick<SigmoidAttrs, 'hasAlpha' | 'alpha'>): { a1: number; a0: number } {
@@ -76,166 +74,149 @@ export function powSlope(q: number, gamma: number): number {
 }
 
 /**
- * `jsFast` forward sums of one span into `acc` (rows I, P, T, BCE, FOCAL; N is the caller's), one
- * variant per case so that each loop stays monomorphic: probabilities, focal, BCE, p given, p own.
- * From logits one exp per element, e = e^(−|x|), gives both p = σ(x) and
- * softplus(x) = max(x, 0) + log1p(e).
+ * `jsFast` forward sums of every group (image b, class c), elements `from` to S − 1 of each (from
+ * = 0, or where the SIMD part of a group ends), into `sums` `[SIGMOID_ROWS, B, C]` (rows I, P, T,
+ * BCE, FOCAL; N is the caller's). One variant per case so that each loop stays monomorphic:
+ * probabilities, focal, BCE, p given, p own. From logits one exp per element, e = e^(−|x|), gives
+ * both p = σ(x) and softplus(x) = max(x, 0) + log1p(e).
+ *
+ * Each variant walks the groups itself, one call per kernel call: V8 compiles the hot element loop
+ * on the stack (OSR) before the code after it has run, and a call per group would leave that code
+ * without type feedback and deoptimize at every group's end (see sigmoidGeneral.ts).
  */
-export function fastForward(a: SigmoidAttrs, arr: SigmoidArrays, span: Span, acc: Float64Array): void {
-  acc.fill(0);
-  if (!a.fromLogits) sumsOfProbs(arr.t, arr.x, span, acc);
-  else if (a.wantFocal) focalSums(a, arr, span, acc);
-  else if (a.wantBce) bceSums(a, arr, span, acc);
-  else if (arr.pIn) sumsOfProbs(arr.t, arr.pIn, span, acc);
-  else sumsFromLogits(arr.x, arr.t, arr.pOut!, span, acc);
+export function fastForward(a: SigmoidAttrs, arr: SigmoidArrays, from: number, sums: Float64Array): void {
+  if (!a.fromLogits) sumsOfProbs(a, arr.t, arr.x, from, sums);
+  else if (a.wantFocal) focalSums(a, arr, from, sums);
+  else if (a.wantBce) bceSums(a, arr, from, sums);
+  else if (arr.pIn) sumsOfProbs(a, arr.t, arr.pIn, from, sums);
+  else sumsFromLogits(a, arr.x, arr.t, arr.pOut!, from, sums);
 }
 
-function sumsFromLogits(x: ArrayLike<number>, t: ArrayLike<number>, p: Float32Array, { start, stride, n }: Span, acc: Float64Array): void {
-  let I = 0;
-  let P = 0;
-  let T = 0;
-  for (let s = 0, i = start; s < n; s++, i += stride) {
-    const tv = t[i];
-    const pv = 1 / (1 + fastExp(-x[i]));
-    p[i] = pv;
-    I += pv * tv;
-    P += pv;
-    T += tv;
+function sumsFromLogits(a: SigmoidAttrs, x: ArrayLike<number>, t: ArrayLike<number>, p: Float32Array, from: number, sums: Float64Array): void {
+  const { B, C, S } = a;
+  const G = B * C;
+  const stride = groupStride(a);
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < C; c++) {
+      let I = 0;
+      let P = 0;
+      let T = 0;
+      for (let s = from, i = groupStart(a, b, c) + from * stride; s < S; s++, i += stride) {
+        const tv = t[i];
+        const pv = 1 / (1 + fastExp(-x[i]));
+        p[i] = pv;
+        I += pv * tv;
+        P += pv;
+        T += tv;
+      }
+      const g = b * C + c;
+      sums[ROW_I * G + g] = I;
+      sums[ROW_P * G + g] = P;
+      sums[ROW_T * G + g] = T;
+    }
   }
-  acc[ROW_I] = I;
-  acc[ROW_P] = P;
-  acc[ROW_T] = T;
 }
 
-function sumsOfProbs(t: ArrayLike<number>, p: ArrayLike<number>, { start, stride, n }: Span, acc: Float64Array): void {
-  let I = 0;
-  let P = 0;
-  let T = 0;
-  for (let s = 0, i = start; s < n; s++, i += stride) {
-    const tv = t[i];
-    const pv = p[i];
-    I += pv * tv;
-    P += pv;
-    T += tv;
+function sumsOfProbs(a: SigmoidAttrs, t: ArrayLike<number>, p: ArrayLike<number>, from: number, sums: Float64Array): void {
+  const { B, C, S } = a;
+  const G = B * C;
+  const stride = groupStride(a);
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < C; c++) {
+      let I = 0;
+      let P = 0;
+      let T = 0;
+      for (let s = from, i = groupStart(a, b, c) + from * stride; s < S; s++, i += stride) {
+        const tv = t[i];
+        const pv = p[i];
+        I += pv * tv;
+        P += pv;
+        T += tv;
+      }
+      const g = b * C + c;
+      sums[ROW_I * G + g] = I;
+      sums[ROW_P * G + g] = P;
+      sums[ROW_T * G + g] = T;
+    }
   }
-  acc[ROW_I] = I;
-  acc[ROW_P] = P;
-  acc[ROW_T] = T;
 }
 
-function bceSums(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArrays, { start, stride, n }: Span, acc: Float64Array): void {
-  const { wPos, wNeg } = a;
+function bceSums(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArrays, from: number, sums: Float64Array): void {
+  const { B, C, S, wPos, wNeg } = a;
+  const G = B * C;
+  const stride = groupStride(a);
   const keep = 1 - a.smoothing;
   const add = a.smoothing / 2;
-  let I = 0;
-  let P = 0;
-  let T = 0;
-  let BCE = 0;
-  for (let s = 0, i = start; s < n; s++, i += stride) {
-    const xv = x[i];
-    const tv = t[i];
-    const e = fastExp(xv > 0 ? -xv : xv);
-    let pv: number;
-    if (pIn === null) {
-      pv = (xv >= 0 ? 1 : e) / (1 + e);
-      if (pOut !== null) pOut[i] = pv;
-    } else pv = pIn[i];
-    const ts = smoothTarget(tv, keep, add);
-    BCE += ((xv > 0 ? xv : 0) + log1pUnit(e)) * (wPos * ts + wNeg * (1 - ts)) - wPos * ts * xv;
-    I += pv * tv;
-    P += pv;
-    T += tv;
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < C; c++) {
+      let I = 0;
+      let P = 0;
+      let T = 0;
+      let BCE = 0;
+      for (let s = from, i = groupStart(a, b, c) + from * stride; s < S; s++, i += stride) {
+        const xv = x[i];
+        const tv = t[i];
+        const e = fastExp(xv > 0 ? -xv : xv);
+        let pv: number;
+        if (pIn === null) {
+          pv = (xv >= 0 ? 1 : e) / (1 + e);
+          if (pOut !== null) pOut[i] = pv;
+        } else pv = pIn[i];
+        const ts = smoothTarget(tv, keep, add);
+        BCE += ((xv > 0 ? xv : 0) + log1pUnit(e)) * (wPos * ts + wNeg * (1 - ts)) - wPos * ts * xv;
+        I += pv * tv;
+        P += pv;
+        T += tv;
+      }
+      const g = b * C + c;
+      sums[ROW_I * G + g] = I;
+      sums[ROW_P * G + g] = P;
+      sums[ROW_T * G + g] = T;
+      sums[ROW_BCE * G + g] = BCE;
+    }
   }
-  acc[ROW_I] = I;
-  acc[ROW_P] = P;
-  acc[ROW_T] = T;
-  acc[ROW_BCE] = BCE;
 }
 
 /** fl = q^γ·(softplus(x) − t·x)·α_t with q = p + t − 2pt. */
-function focalSums(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArrays, { start, stride, n }: Span, acc: Float64Array): void {
-  const { gamma } = a;
+function focalSums(a: SigmoidAttrs, { x, t, pOut, pIn }: SigmoidArrays, from: number, sums: Float64Array): void {
+  const { B, C, S, gamma } = a;
+  const G = B * C;
+  const stride = groupStride(a);
   const { a1, a0 } = alphaCoefficients(a);
-  let I = 0;
-  let P = 0;
-  let T = 0;
-  let FOC = 0;
-  for (let s = 0, i = start; s < n; s++, i += stride) {
-    const xv = x[i];
-    const tv = t[i];
-    const e = fastExp(xv > 0 ? -xv : xv);
-    let pv: number;
-    if (pIn === null) {
-      pv = (xv >= 0 ? 1 : e) / (1 + e);
-      if (pOut !== null) pOut[i] = pv;
-    } else pv = pIn[i];
-    const ce = (xv > 0 ? xv : 0) + log1pUnit(e) - tv * xv;
-    FOC += powPos(pv + tv - 2 * pv * tv, gamma) * ce * alphaT(tv, a1, a0);
-    I += pv * tv;
-    P += pv;
-    T += tv;
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < C; c++) {
+      let I = 0;
+      let P = 0;
+      let T = 0;
+      let FOC = 0;
+      for (let s = from, i = groupStart(a, b, c) + from * stride; s < S; s++, i += stride) {
+        const xv = x[i];
+        const tv = t[i];
+        const e = fastExp(xv > 0 ? -xv : xv);
+        let pv: number;
+        if (pIn === null) {
+          pv = (xv >= 0 ? 1 : e) / (1 + e);
+          if (pOut !== null) pOut[i] = pv;
+        } else pv = pIn[i];
+        const ce = (xv > 0 ? xv : 0) + log1pUnit(e) - tv * xv;
+        FOC += powPos(pv + tv - 2 * pv * tv, gamma) * ce * alphaT(tv, a1, a0);
+        I += pv * tv;
+        P += pv;
+        T += tv;
+      }
+      const g = b * C + c;
+      sums[ROW_I * G + g] = I;
+      sums[ROW_P * G + g] = P;
+      sums[ROW_T * G + g] = T;
+      sums[ROW_FOCAL * G + g] = FOC;
+    }
   }
-  acc[ROW_I] = I;
-  acc[ROW_P] = P;
-  acc[ROW_T] = T;
-  acc[ROW_FOCAL] = FOC;
 }
 
-/** ∂L/∂(rows I, P, BCE, FOCAL) of one group. */
+/** ∂L/∂(rows I, P, BCE, FOCAL) of one group (the SIMD kernels' arguments). */
 export interface GroupCoef {
   gI: number;
   gP: number;
   gB: number;
   gF: number;
-}
-
-/**
- * `jsFast` gradient of one span into dx, from probabilities (dx = gI·t + gP), with the focal
- * term (reads x: p recomputed), or with the BCE term (reads the kept p):
- * ∂L/∂x = (gI·t + gP)·p(1 − p) + gB·(w·p − w₊·t̃), w = w₊·t̃ + w₋·(1 − t̃).
- */
-export function fastBackward(a: SigmoidAttrs, arr: SigmoidArrays, dx: Float32Array, span: Span, g: GroupCoef): void {
-  const { start, stride, n } = span;
-  const { t } = arr;
-  if (!a.fromLogits) {
-    for (let s = 0, i = start; s < n; s++, i += stride) dx[i] = g.gI * t[i] + g.gP;
-  } else if (a.wantFocal) focalGrad(a, arr.x, t, dx, span, g);
-  else bceGrad(a, t, arr.pIn!, dx, span, g);
-}
-
-/** ∂fl/∂x = α_t·(γq^(γ−1)(1 − 2t)·p(1 − p)·ce + q^γ·(p − t)), plus the region part. */
-function focalGrad(a: SigmoidAttrs, x: ArrayLike<number>, t: ArrayLike<number>, dx: Float32Array, { start, stride, n }: Span, { gI, gP, gF }: GroupCoef): void {
-  const { gamma } = a;
-  const { a1, a0 } = alphaCoefficients(a);
-  for (let s = 0, i = start; s < n; s++, i += stride) {
-    const xv = x[i];
-    const tv = t[i];
-    // One exp gives p = σ(x) and softplus(x) again (p is not kept from the forward pass here).
-    const e = fastExp(xv > 0 ? -xv : xv);
-    const pv = (xv >= 0 ? 1 : e) / (1 + e);
-    const slope = pv * (1 - pv);
-    const q = pv + tv - 2 * pv * tv;
-    const ce = (xv > 0 ? xv : 0) + log1pUnit(e) - tv * xv;
-    const focal = alphaT(tv, a1, a0) * (powSlope(q, gamma) * (1 - 2 * tv) * slope * ce + powPos(q, gamma) * (pv - tv));
-    dx[i] = (gI * tv + gP) * slope + gF * focal;
-  }
-}
-
-function bceGrad(a: SigmoidAttrs, t: ArrayLike<number>, p: ArrayLike<number>, dx: Float32Array, { start, stride, n }: Span, { gI, gP, gB }: GroupCoef): void {
-  if (gB === 0) {
-    for (let s = 0, i = start; s < n; s++, i += stride) {
-      const pv = p[i];
-      dx[i] = (gI * t[i] + gP) * pv * (1 - pv);
-    }
-    return;
-  }
-  const { wPos, wNeg } = a;
-  const keep = 1 - a.smoothing;
-  const add = a.smoothing / 2;
-  for (let s = 0, i = start; s < n; s++, i += stride) {
-    const tv = t[i];
-    const pv = p[i];
-    const ts = smoothTarget(tv, keep, add);
-    dx[i] = (gI * tv + gP) * pv * (1 - pv) + gB * ((wPos * ts + wNeg * (1 - ts)) * pv - wPos * ts);
-  }
 }

@@ -16,7 +16,8 @@ import { SIGMOID_ROW, SIGMOID_ROWS, type SigmoidAttrs } from './kernelNames.js';
 import { SimdArena, simdKernelsFor, simdPlace, type SimdKernels, type SimdPlace } from './simd/simdKernels.js';
 import { generalBackward, generalForward } from './sigmoidGeneral.js';
 import { lanesBackward, lanesForward } from './sigmoidLanes.js';
-import { fastBackward, fastForward, groupSpan, type GroupCoef, type SigmoidArrays } from './sigmoidLoops.js';
+import { fastBackward } from './sigmoidFastGrad.js';
+import { fastForward, groupStart, type GroupCoef, type SigmoidArrays } from './sigmoidLoops.js';
 import { simdBackward, simdForward, simdTerms } from './sigmoidSimd.js';
 
 // Row indices as module constants: a named property read that first runs after a hot loop has no
@@ -103,24 +104,22 @@ export function sigmoidStatsForward(args: KernelArgs): TensorInfo[] {
     } else plan = sigmoidPlan(a, { x: xInfo.dtype, t: tInfo.dtype }, null);
   }
   const G = B * C;
-  const acc = new Float64Array(SIGMOID_ROWS);
-  const tail = new Float64Array(SIGMOID_ROWS);
-  const terms = simdTerms(a);
   if (plan === 'general') generalForward(a, arr, stats);
   else {
+    // SIMD takes the first n = 4·⌊S/4⌋ elements of each group, the JavaScript loops the rest
+    // (every element for jsFast), all groups in one call.
+    const n = simd ? S & ~3 : 0;
+    const sums = new Float64Array(SIGMOID_ROWS * G);
+    if (n < S) fastForward(a, arr, n, sums);
+    const acc = new Float64Array(SIGMOID_ROWS);
+    const terms = simdTerms(a);
     for (let b = 0; b < B; b++) {
       for (let c = 0; c < C; c++) {
-        const span = groupSpan(a, b, c);
-        // SIMD takes the first n = 4·⌊S/4⌋ elements, the JavaScript loops the rest.
-        const n = simd ? S & ~3 : 0;
-        if (n > 0) simdForward(simd!, a, terms, arr, span.start, n, acc);
-        const rest = n > 0 ? tail : acc;
-        if (n < S) fastForward(a, arr, { start: span.start + n * span.stride, stride: span.stride, n: S - n }, rest);
-        else rest.fill(0);
-        if (n > 0) for (let k = 0; k < SIGMOID_ROWS; k++) acc[k] += tail[k];
-        // Valid elements: the SIMD part's count, plus the tail (never ignored there).
-        acc[ROW_N] = n > 0 ? acc[ROW_N] + (S - n) : S;
-        for (let k = 0; k < SIGMOID_ROWS; k++) stats[k * G + b * C + c] = acc[k];
+        const g = b * C + c;
+        if (n > 0) simdForward(simd!, a, terms, arr, groupStart(a, b, c), n, acc);
+        for (let k = 0; k < SIGMOID_ROWS; k++) stats[k * G + g] = acc[k] + sums[k * G + g];
+        // Valid elements: the SIMD part's count, plus the JavaScript part (never ignored there).
+        stats[ROW_N * G + g] = acc[ROW_N] + (S - n);
       }
     }
   }
@@ -161,24 +160,25 @@ export function sigmoidStatsBackward(args: KernelArgs): TensorInfo {
     } else plan = sigmoidPlan(a, { x: srcInfo.dtype, t: tInfo.dtype }, null);
   }
   const G = B * C;
-  const terms = simdTerms(a);
   if (plan === 'general') generalBackward(a, arr, dx, coef);
   else {
-    const g: GroupCoef = { gI: 0, gP: 0, gB: 0, gF: 0 };
-    for (let b = 0; b < B; b++) {
-      for (let c = 0; c < C; c++) {
-        const span = groupSpan(a, b, c);
-        const k = b * C + c;
-        g.gI = coef[ROW_I * G + k];
-        g.gP = coef[ROW_P * G + k];
-        g.gB = a.wantBce ? coef[ROW_BCE * G + k] : 0;
-        g.gF = a.wantFocal ? coef[ROW_FOCAL * G + k] : 0;
-        // SIMD takes the first n = 4·⌊S/4⌋ elements, the JavaScript loops the rest.
-        const n = simd ? S & ~3 : 0;
-        if (n > 0) simdBackward(simd!, a, terms, arr, dx, span.start, n, g);
-        if (n < S) fastBackward(a, arr, dx, { start: span.start + n * span.stride, stride: span.stride, n: S - n }, g);
+    // SIMD takes the first n = 4·⌊S/4⌋ elements of each group, the JavaScript loops the rest.
+    const n = simd ? S & ~3 : 0;
+    if (n > 0) {
+      const terms = simdTerms(a);
+      const g: GroupCoef = { gI: 0, gP: 0, gB: 0, gF: 0 };
+      for (let b = 0; b < B; b++) {
+        for (let c = 0; c < C; c++) {
+          const k = b * C + c;
+          g.gI = coef[ROW_I * G + k];
+          g.gP = coef[ROW_P * G + k];
+          g.gB = a.wantBce ? coef[ROW_BCE * G + k] : 0;
+          g.gF = a.wantFocal ? coef[ROW_FOCAL * G + k] : 0;
+          simdBackward(simd!, a, terms, arr, dx, groupStart(a, b, c), n, g);
+        }
       }
     }
+    if (n < S) fastBackward(a, arr, dx, n, coef);
   }
   if (dx !== dxOut) dxOut.set(dx);
   return infos[0];
