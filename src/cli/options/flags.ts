@@ -38,7 +38,7 @@ const SEED_MAX = 2 ** 31 - 1;
 export const DATA = {
   data: { kind: 'string', value: 'DIR', help: 'folder with images/ and masks/ (PNG, JPEG, TIFF or WebP, paired by file stem)', shown: 'the built-in synthetic set' },
   maskSuffix: { kind: 'string', value: 'S', default: '', help: "mask stem = image stem + S (e.g. _mask: images/a.jpg ↔ masks/a_mask.png)", shown: 'none' },
-  palette: { kind: 'string', value: 'LIST|FILE', help: "RGB mask colours in class order ('0,0,0; 128,0,0', '#000000 #800000', a JSON list, or a file such as class_dict.csv)", shown: 'none: masks hold class values' },
+  palette: { kind: 'string', value: 'COLOURS', help: "RGB mask colours in class order ('0,0,0; 128,0,0', '#000000 #800000', a JSON list, or a file such as class_dict.csv)", shown: 'none: masks hold class values' },
   classNames: { kind: 'string', value: 'LIST', help: 'comma-separated class names for the report', shown: "the palette's names, else none" },
   mode: { kind: 'enum', value: 'MODE', choices: CLI_MODES, default: 'binary', help: 'binary | multiclass' },
   classes: { kind: 'int', value: 'K', min: 2, max: 256, help: 'multiclass: number of classes (mask values 0..K-1)', shown: "the palette's length, else largest mask value + 1" },
@@ -98,7 +98,7 @@ export const EVAL_FLAGS = {
   model: { kind: 'string', value: 'DIR', required: 'a folder written by segloss train', help: 'folder written by segloss train (required)' },
   data: { kind: 'string', value: 'DIR', help: 'folder with images/ and masks/; every pair is scored', shown: 'a fresh synthetic set (the model’s seed + 1)' },
   maskSuffix: { kind: 'string', value: 'S', help: DATA.maskSuffix.help, shown: 'the model’s' },
-  palette: { kind: 'string', value: 'LIST|FILE', help: DATA.palette.help, shown: 'the model’s' },
+  palette: { kind: 'string', value: 'COLOURS', help: DATA.palette.help, shown: 'the model’s' },
   syntheticCount: { ...DATA.syntheticCount, min: 1, default: 16 },
   savePredictions: { kind: 'string', value: 'DIR', help: 'also write every prediction as DIR/<image stem>.png, at the mask size', shown: 'none' },
   json: { kind: 'string', value: 'FILE', help: 'also write the scores as JSON to FILE', shown: 'none' },
