@@ -31,7 +31,7 @@ describe('segloss --help', () => {
     expect(out).toMatch(/--no-augment\s+no random flips/);
     expect(out).toMatch(/--save-predictions\s+also write every held-out prediction/);
     expect(out).toMatch(/--out DIR\s+.*\(default: segloss-report\)/);
-    expect(out).toMatch(/--losses LIST .*\(default: bceLoss,diceLoss,bceDiceLoss,focalLoss,tverskyLoss\{alpha:0\.3,beta:0\.7\},lovaszHingeLoss\)/);
+    expect(out).toMatch(/--losses LIST .*\(default: bceLoss,diceLoss,bceDiceLoss,focalLoss,tverskyLoss\{alpha:0\.3,beta:0\.7\},lovaszHingeLoss; with --mode multiclass: crossEntropyLoss,.*,lovaszSoftmaxLoss\)/);
     expect(out).toMatch(/--backend NAME .*\(default: auto\)/);
     expect(out).toMatch(/--val-split F .*\(default: 0\.25\)/);
     expect(out).toMatch(/-q, --quiet/);

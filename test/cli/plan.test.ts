@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMPARE_FLAGS, TRAIN_FLAGS } from '../../src/cli/options/flags.js';
+import { COMPARE_FLAGS, MULTICLASS_LOSSES, TRAIN_FLAGS } from '../../src/cli/options/flags.js';
 import { parseFlags } from '../../src/cli/options/parse.js';
 import { comparePlan, trainPlan } from '../../src/cli/options/plan.js';
 import { IGNORED } from '../../src/cli/pipeline/types.js';
@@ -47,6 +47,13 @@ describe('comparePlan()', () => {
   it('reads --mask-suffix, --palette and --class-names for a folder', () => {
     const d = compare('--data', 'd', '--mask-suffix', '_mask', '--palette', 'p.csv', '--class-names', 'sky, road', '--mode', 'multiclass', '--losses', 'diceLoss').data;
     expect([d.maskSuffix, d.palette, d.classNames]).toEqual(['_mask', 'p.csv', ['sky', 'road']]);
+  });
+
+  it('trains the multiclass counterpart of the default losses in multiclass mode', () => {
+    const labels = compare('--mode', 'multiclass').losses.map((l) => l.spec.label);
+    expect(labels).toEqual(MULTICLASS_LOSSES.split(/,(?![^{]*\})/));
+    expect(labels).toContain('crossEntropyLoss');
+    expect(labels).toContain('lovaszSoftmaxLoss');
   });
 
   it('gives the synthetic multiclass set 3 classes unless --classes says otherwise', () => {

@@ -33,6 +33,9 @@ export type FlagTable = Record<string, FlagDef>;
 /** The losses `compare` trains by default (the demo's set). */
 export const DEFAULT_LOSSES = 'bceLoss,diceLoss,bceDiceLoss,focalLoss,tverskyLoss{alpha:0.3,beta:0.7},lovaszHingeLoss';
 
+/** The same set for `--mode multiclass`: cross-entropy and Lovász-softmax in place of the binary-only BCE and Lovász hinge. */
+export const MULTICLASS_LOSSES = 'crossEntropyLoss,diceLoss,bceDiceLoss,focalLoss,tverskyLoss{alpha:0.3,beta:0.7},lovaszSoftmaxLoss';
+
 const SEED_MAX = 2 ** 31 - 1;
 
 export const DATA = {
@@ -75,7 +78,13 @@ export const RUN = {
 } as const satisfies FlagTable;
 
 export const COMPARE_FLAGS = {
-  losses: { kind: 'string', value: 'LIST', default: DEFAULT_LOSSES, help: 'comma-separated loss names, each with optional {key:value,...} options' },
+  losses: {
+    kind: 'string',
+    value: 'LIST',
+    default: DEFAULT_LOSSES,
+    help: 'comma-separated loss names, each with optional {key:value,...} options',
+    shown: `${DEFAULT_LOSSES}; with --mode multiclass: ${MULTICLASS_LOSSES}`,
+  },
   ...DATA,
   ...SPLIT,
   ...TRAINING,

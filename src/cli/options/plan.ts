@@ -8,7 +8,7 @@ import type { LossFn } from '../../types.js';
 import { UsageError } from '../errors.js';
 import type { TrainSettings } from '../pipeline/trainRun.js';
 import { IGNORED, type LabelOptions, type Resolution } from '../pipeline/types.js';
-import { flagName, type BackendChoice, type COMPARE_FLAGS, type EVAL_FLAGS, type Flags, type TRAIN_FLAGS } from './flags.js';
+import { flagName, MULTICLASS_LOSSES, type BackendChoice, type COMPARE_FLAGS, type EVAL_FLAGS, type Flags, type TRAIN_FLAGS } from './flags.js';
 import { buildLoss, parseLosses, type LossSpec, type TaskOptions } from './lossSpec.js';
 
 /** Where the training images come from, how masks become labels, and the resolution the model works at. */
@@ -139,7 +139,7 @@ function taskOf(label: LabelOptions): TaskOptions {
 }
 
 export function comparePlan(f: Flags<typeof COMPARE_FLAGS>, given: Set<string>): ComparePlan {
-  const specs = parseLosses(f.losses);
+  const specs = parseLosses(f.mode === 'multiclass' && !given.has('losses') ? MULTICLASS_LOSSES : f.losses);
   const plan = trainingPlan(f, given);
   const task = taskOf(plan.data.label);
   const losses = specs.map((spec) => ({ spec, loss: buildLoss(spec, task) }));
