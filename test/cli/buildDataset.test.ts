@@ -1,6 +1,6 @@
 /**
  * Data folders written by the tests, read as the CLI reads them (node/readPairs.ts →
- * pipeline/dataset.ts): JPEG images with suffixed masks, TIFF images with RGB colour masks and a
+ * pipeline/buildDataset.ts): JPEG images with suffixed masks, TIFF images with RGB colour masks and a
  * palette file, palette PNGs in differing orders, 16-bit images and masks, odd and differing sizes;
  * and the image checks (channels, 12-bit data in 16-bit files).
  */

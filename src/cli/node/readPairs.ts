@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /**
  * Reads a data folder (`images/` and `masks/`, any supported format, paired by file stem, with
- * an optional mask suffix) into decoded image/mask pairs for `pipeline/dataset.ts`, and the
+ * an optional mask suffix) into decoded image/mask pairs for `pipeline/buildDataset.ts`, and the
  * `--palette` argument (a list, or a file holding one).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';

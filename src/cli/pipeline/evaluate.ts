@@ -46,7 +46,7 @@ export function evaluate(tf: Tf, model: TF.LayersModel, images: readonly HeldOut
   const predictions: Int32Array[] = [];
   let lossSum = 0;
   images.forEach(({ input, truth }, i) => {
-    const { logits, classes } = wholeImageLogits(tf as never, predict as never, input, truth, { window, overlap });
+    const { logits, classes } = wholeImageLogits(tf, predict, input, truth, { window, overlap });
     lossSum += tf.tidy(() => {
       const yTrue = tf.tensor4d(Float32Array.from(truth.labels), [1, truth.height, truth.width, 1]);
       const yPred = tf.tensor4d(logits, [1, truth.height, truth.width, classes]);
