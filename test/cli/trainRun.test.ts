@@ -4,7 +4,7 @@ import { bceLoss } from '../../src/index.js';
 import { CliError } from '../../src/cli/errors.js';
 import { evaluate } from '../../src/cli/pipeline/evaluate.js';
 import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
-import { stepsPerEpoch, trainRun, type TrainSettings } from '../../src/cli/pipeline/trainRun.js';
+import { polyLearningRate, stepsPerEpoch, trainRun, type TrainSettings } from '../../src/cli/pipeline/trainRun.js';
 import type { EpochRecord, ProgressSink } from '../../src/cli/pipeline/types.js';
 import type { LossFn } from '../../src/types.js';
 
@@ -62,6 +62,12 @@ describe('trainRun()', () => {
     expect(() => run(nan, recorder().sink)).toThrow(CliError);
     expect(() => run(nan, recorder().sink)).toThrow('run: the training loss became NaN in epoch 1, batch 1; try a smaller --lr.');
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('polyLearningRate() decays from lr to near 0 as (1 − t/T)^0.9', () => {
+    expect(polyLearningRate(0.01, 0, 100)).toBe(0.01);
+    expect(polyLearningRate(0.01, 50, 100)).toBeCloseTo(0.01 * 0.5 ** 0.9, 12);
+    expect(polyLearningRate(0.01, 99, 100)).toBeCloseTo(0.01 * 0.01 ** 0.9, 12);
   });
 
   it('stepsPerEpoch() is one pass over the training pixels, rounded up', () => {

@@ -65,7 +65,7 @@ export const TRAINING = {
   epochs: { kind: 'int', value: 'N', min: 1, max: 100000, default: 6, help: 'training epochs per loss (held-out scores after each)' },
   steps: { kind: 'int', value: 'N', min: 1, max: 1000000, help: 'batches per epoch', shown: 'one pass over the training pixels: ⌈pixels / (batch-size · patch²)⌉' },
   batchSize: { kind: 'int', value: 'N', min: 1, max: 4096, default: 8, help: 'patches per batch' },
-  lr: { kind: 'number', value: 'F', min: 0, max: 10, open: true, default: 0.001, help: 'Adam learning rate' },
+  lr: { kind: 'number', value: 'F', min: 0, max: 10, open: true, default: 0.001, help: "Adam's initial learning rate (poly decay to 0: lr·(1 − step/steps)^0.9)" },
   width: { kind: 'int', value: 'N', min: 1, max: 256, default: 16, help: 'U-Net filters at the first level (doubling per level)' },
   depth: { kind: 'int', value: 'N', min: 0, max: 6, default: 3, help: 'U-Net levels (poolings)' },
   seed: { kind: 'int', value: 'N', min: 0, max: SEED_MAX, default: 42, help: 'seed of the synthetic data, initial weights and patches' },

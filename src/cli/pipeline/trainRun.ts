@@ -1,6 +1,7 @@
 /**
- * One training run for the CLI: a seeded U-Net and Adam, trained on seeded random patches
- * (the same initial weights and the same patches for every loss), held-out scores after every
+ * One training run for the CLI: a seeded U-Net and Adam with nnU-Net's "poly" learning-rate
+ * decay, trained on seeded random patches (the same initial weights and the same patches for
+ * every loss), held-out scores after every
  * epoch from a `validate` callback (whole-image inference scored at the masks' size, see
  * evaluate.ts), and a stop (CliError) when the loss stops being finite. Returns the model and
  * plain data.
@@ -59,6 +60,18 @@ export function stepsPerEpoch(train: readonly Sample[], batchSize: number, patch
   return Math.max(1, Math.ceil(pixels / (batchSize * patch * patch)));
 }
 
+/** Exponent of the poly decay, as nnU-Net: lr_t = lr · (1 − t / T)^0.9. */
+export const POLY_EXPONENT = 0.9;
+
+/**
+ * The learning rate of step `t` (0-based) of `total`: `lr · (1 − t / total)^0.9` (Isensee et al.,
+ * nnU-Net, Nature Methods 2021). It ends near 0, so the last epoch's weights (the ones scored)
+ * do not swing with the last few batches.
+ */
+export function polyLearningRate(lr: number, t: number, total: number): number {
+  return lr * (1 - t / total) ** POLY_EXPONENT;
+}
+
 /** Trains a fresh U-Net with `loss` on patches of `train` and validates it after every epoch. */
 export function trainRun(tf: Tf, run: RunInputs): TrainResult {
   const { label, loss, train, patches, settings, shape, progress } = run;
@@ -75,6 +88,8 @@ export function trainRun(tf: Tf, run: RunInputs): TrainResult {
       const epochStart = Date.now();
       let sum = 0;
       for (let b = 0; b < steps; b++) {
+        // Adam reads its rate at every step; tfjs declares the field protected.
+        (optimizer as unknown as { learningRate: number }).learningRate = polyLearningRate(lr, (epoch - 1) * steps + b, epochs * steps);
         const p = nextBatch(batchSize);
         const x = tf.tensor4d(p.images, [p.count, p.patch, p.patch, p.channels]);
         const y = tf.tensor4d(Float32Array.from(p.labels), [p.count, p.patch, p.patch, 1]);
