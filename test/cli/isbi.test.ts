@@ -11,7 +11,7 @@ const ISBI = join(process.cwd(), '..', 'shared', 'data', 'isbi2012-em');
 const root = mkdtempSync(join(tmpdir(), 'segloss-isbi-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-// The slow integration test (about 20 s on 2 cores): real data, 2 small runs at a quarter of the
+// The slow integration test (about 40 s on 2 shared cores): real data, 2 small runs at a quarter of the
 // native resolution (128² for the model), scored at the masks' 512². Tagged so `npm run test:fast`
 // (vitest --tags-filter='!integration') leaves it out. docs/cli.md has the full run at the defaults.
 describe('segloss compare on ISBI 2012 EM (integration)', { tags: ['integration'] }, () => {
