@@ -6,6 +6,8 @@
 import type { io } from '@tensorflow/tfjs';
 import type { BackendChoice } from './options/flags.js';
 import type { ModelCard } from './report/data.js';
+import type { ImagePair } from './pipeline/buildDataset.js';
+import type { Palette } from './pipeline/palette.js';
 import type { ProgressSink, RawImage, Tf } from './pipeline/types.js';
 
 /** Where the CLI writes: `out` for results and paths, `err` for progress and errors (a terminal or not). */
@@ -15,28 +17,33 @@ export interface Io {
 }
 
 export interface EnvFiles {
-  isFolder(path: string): boolean;
   exists(path: string): boolean;
-  /** The plain, visible files in `dir` (names only, unsorted). */
-  list(dir: string): string[];
   join(...parts: string[]): string;
   /** The absolute form of `path` (as results and messages show it). */
   resolve(path: string): string;
   /** Refuses (UsageError) an `out` that holds anything but an earlier output with `marker`. */
   checkOutFolder(out: string, marker: string): void;
-  /** Writes `files` into `out` atomically, replacing only an earlier output; returns its absolute path. */
+  /** Writes `files` (names may hold `/`) into `out` atomically, replacing only an earlier output; returns its absolute path. */
   writeFolder(out: string, files: Record<string, string | Uint8Array>, marker: string): string;
   writeText(path: string, text: string): void;
 }
 
 export interface EnvImages {
   /**
-   * Decodes an image file; `paletteIndices` returns a palette image's indices (for masks).
-   * Today's decoder reads PNG (any bit depth, scaled to 8 bits); another can be plugged in.
+   * Lists, pairs (by file stem, mask stem = image stem + `maskSuffix`) and decodes the images and
+   * masks of a data folder (`images/` + `masks/`; PNG, JPEG, TIFF, WebP).
    */
-  decode(path: string, options?: { paletteIndices?: boolean }): Promise<RawImage>;
-  /** An 8-bit image as a `data:image/png;base64,...` URI. */
-  pngDataUri(image: RawImage): string;
+  readPairs(dir: string, options: { maskSuffix?: string }): Promise<ImagePair[]>;
+  /** The palette a `--palette` value names: a file's text, else the value itself as a list. */
+  readPalette(value: string): Palette;
+  /** A PNG encoder for 8-bit gray, RGB or RGBA images (loaded on first use). */
+  pngEncoder(): Promise<PngEncoder>;
+}
+
+/** Encodes 8-bit images (`bitDepth` 8; 1, 3 or 4 channels) as PNG bytes, or as a `data:image/png;base64,...` URI. */
+export interface PngEncoder {
+  png(image: RawImage): Uint8Array;
+  dataUri(image: RawImage): string;
 }
 
 /** Saved models: tfjs IOHandlers for `model.json` + `weights.bin`, plus the `segloss.json` card. */

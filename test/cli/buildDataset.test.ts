@@ -1,6 +1,6 @@
 /**
  * Data folders written by the tests, read as the CLI reads them (node/readPairs.ts →
- * pipeline/dataset.ts): JPEG images with suffixed masks, TIFF images with RGB colour masks and a
+ * pipeline/buildDataset.ts): JPEG images with suffixed masks, TIFF images with RGB colour masks and a
  * palette file, palette PNGs in differing orders, 16-bit images and masks, odd and differing sizes;
  * and the image checks (channels, 12-bit data in 16-bit files).
  */
@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readPairs, readPalette } from '../../src/cli/node/readPairs.js';
 import { buildDataset } from '../../src/cli/pipeline/buildDataset.js';
 import { checkImages } from '../../src/cli/pipeline/imageChecks.js';
-import { IGNORED } from '../../src/cli/pipeline/labels.js';
-import type { RawImage } from '../../src/cli/pipeline/rawImage.js';
+import { IGNORED } from '../../src/cli/pipeline/types.js';
+import type { RawImage } from '../../src/cli/pipeline/types.js';
 import { png, put, tempDir, tiff16, viaSharp } from './imageFiles.js';
 
 const { dir: root, remove } = tempDir();
@@ -61,7 +61,7 @@ describe('readPairs() + buildDataset() on files', () => {
       [10, 11, 12],
     ]);
     const file = put(`${folder()}/bad.txt`, new TextEncoder().encode('1,2\n'));
-    expect(() => readPalette(file)).toThrow(`segloss: palette ${file}, entry 1 ('1,2') must be`);
+    expect(() => readPalette(file)).toThrow(`palette ${file}, entry 1 ('1,2') must be`);
   });
 
   it('stops on an RGB colour mask whose colour is not in the palette, naming file, pixel and colour', async () => {
@@ -105,8 +105,8 @@ describe('readPairs() + buildDataset() on files', () => {
   it('names the folder a data folder lacks', async () => {
     const d = folder();
     put(`${d}/images/a.png`, png(new Uint8Array(1), { width: 1, height: 1 }));
-    await expect(readPairs(d)).rejects.toThrow(/^segloss: folder .*masks is missing/);
-    await expect(readPairs(`${root}/nowhere`)).rejects.toThrow(/^segloss: data folder .*nowhere does not exist/);
+    await expect(readPairs(d)).rejects.toThrow(/^folder .*masks is missing/);
+    await expect(readPairs(`${root}/nowhere`)).rejects.toThrow(/^data folder .*nowhere does not exist/);
   });
 });
 
@@ -124,7 +124,7 @@ describe('checkImages()', () => {
       { name: 'g.png', image: image(1, 8, [1, 2]) },
       { name: 'c.png', image: image(3, 8, [1, 2, 3]) },
     ];
-    expect(() => checkImages(images)).toThrow(/^segloss: images disagree in channels: 1 gray \(e\.g\. g\.png, 2×1 gray 8-bit\) and 1 colour \(e\.g\. c\.png, 1×1 RGB 8-bit\)/);
+    expect(() => checkImages(images)).toThrow(/^images disagree in channels: 1 gray \(e\.g\. g\.png, 2×1 gray 8-bit\) and 1 colour \(e\.g\. c\.png, 1×1 RGB 8-bit\)/);
   });
 
   it('checkImages() warns only when 16-bit data stay below 2^12', () => {

@@ -2,28 +2,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeEnv } from '../../src/cli/node/env.js';
-import { run } from '../../src/cli/run.js';
-import { encodePng } from '../../src/cli/node/png.js';
+import { COMPARE_FLAGS } from '../../src/cli/options/flags.js';
 import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
 import { dataFolder, samplesFolder } from './dataFolder.js';
+import { png } from './imageFiles.js';
+import { cli, tinyRun } from './runCli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'segloss-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Runs the CLI in process and captures what it prints. */
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s), isTTY: false } };
-  const code = await run(argv, io, nodeEnv(io));
-  return { code, out, err };
-}
-
-/** The CLI's smallest training run: 16×16 images, one epoch, quiet, on `backend`. */
-const tinyRun = (backend = 'cpu') => ['--size', '16', '--epochs', '1', '--batch-size', '4', '--backend', backend, '--quiet'];
-/** The same on 8 synthetic images. */
-const TINY = ['--synthetic-count', '8', ...tinyRun()];
+/** The smallest run on 8 synthetic 16×16 images. */
+const TINY = ['--synthetic-count', '8', '--synthetic-size', '16', ...tinyRun()];
 /** The same for a --data folder (no synthetic-set options). */
 const TINY_DATA = tinyRun();
 
@@ -37,9 +26,12 @@ describe('segloss --help', () => {
   it('shows every option of compare with its default', async () => {
     const { code, out } = await cli('compare', '--help');
     expect(code).toBe(0);
-    expect(out).toMatch(/--epochs N\s+training epochs per loss \(default: 15\)/);
+    expect(out).toMatch(new RegExp(`--epochs N\\s+training epochs per loss .*\\(default: ${COMPARE_FLAGS.epochs.default}\\)`));
+    expect(out).toMatch(/--size N\s+old quick-look mode: resize every image to N×N.*\(default: none: native resolution \(--scale\)\)/);
+    expect(out).toMatch(/--no-augment\s+no random flips/);
+    expect(out).toMatch(/--save-predictions\s+also write every held-out prediction/);
     expect(out).toMatch(/--out DIR\s+.*\(default: segloss-report\)/);
-    expect(out).toMatch(/--losses LIST .*\(default: bceLoss,diceLoss,bceDiceLoss,focalLoss,tverskyLoss\{alpha:0\.3,beta:0\.7\},lovaszHingeLoss\)/);
+    expect(out).toMatch(/--losses LIST .*\(default: bceLoss,diceLoss,bceDiceLoss,focalLoss,tverskyLoss\{alpha:0\.3,beta:0\.7\},lovaszHingeLoss; with --mode multiclass: crossEntropyLoss,.*,lovaszSoftmaxLoss\)/);
     expect(out).toMatch(/--backend NAME .*\(default: auto\)/);
     expect(out).toMatch(/--val-split F .*\(default: 0\.25\)/);
     expect(out).toMatch(/-q, --quiet/);
@@ -68,7 +60,7 @@ describe('segloss bad command lines', () => {
     expect((await cli('compare', '--epochs', 'abc')).err).toMatch(/--epochs must be an integer in \[1, 100000\], got 'abc'\./);
     expect((await cli('compare', '--val-split', '1')).err).toMatch(/--val-split must be a number in \(0, 1\), got '1'\./);
     expect((await cli('compare', '--mode', 'binar')).err).toMatch(/--mode must be one of binary, multiclass, got 'binar' \(did you mean 'binary'\?\)/);
-    expect((await cli('compare', '--size', '30')).err).toMatch(/--size must be divisible by 2\^depth = 4 .*got 30/);
+    expect((await cli('compare', '--size', '30')).err).toMatch(/--size must be divisible by 2\^depth = 8 .*got 30/);
     expect((await cli('compare', '--epochs')).err).toMatch(/option '--epochs' needs a value/);
   });
 
@@ -85,11 +77,11 @@ describe('segloss bad command lines', () => {
   });
 
   it('stops on bad data before training, naming the file', async () => {
-    const dir = dataFolder(join(root, 'bad'), { 'x.png': [encodePng({ width: 2, height: 2, channels: 1, data: new Uint8Array(4) }), undefined] });
+    const dir = dataFolder(join(root, 'bad'), { 'x.png': [png(new Uint8Array(4), { width: 2, height: 2 }), undefined] });
     const out = join(root, 'bad-report');
     const { code, err } = await cli('compare', '--data', dir, '--out', out, ...TINY_DATA);
     expect(code).toBe(1);
-    expect(err).toMatch(/bad\/images\/x\.png has no mask/);
+    expect(err).toMatch(/^segloss compare: unpaired files [\s\S]*1 image\(s\) without a mask: .*bad\/images\/x\.png/);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -115,7 +107,9 @@ describe('segloss compare', () => {
     expect(readdirSync(root).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
 
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(results.settings).toMatchObject({ data: 'synthetic', trainImages: 6, valImages: 2, size: 16, mode: 'binary', epochs: 1, backend: 'cpu' });
+    expect(results.settings).toMatchObject({
+      data: 'synthetic', trainImages: 6, valImages: 2, imageSizes: '16×16', resolution: 'native', patch: 16, augment: true, mode: 'binary', epochs: 1, steps: 2, backend: 'cpu',
+    });
     expect(results.losses.map((l: { loss: string; label: string }) => [l.loss, l.label])).toEqual([
       ['diceLoss', 'diceLoss'],
       ['focalLoss', 'focalLoss{gamma:1.5}'],
@@ -149,7 +143,7 @@ describe('segloss compare', () => {
   it('trains every loss from the same initial weights on the same batches', async () => {
     // The same loss twice gives identical histories only if weights and batch order are seeded.
     const out = join(root, 'twice');
-    await cli('compare', '--losses', 'bceLoss,bceLoss', '--out', out, '--synthetic-count', '8', ...tinyRun('wasm'));
+    await cli('compare', '--losses', 'bceLoss,bceLoss', '--out', out, '--synthetic-count', '8', '--synthetic-size', '16', ...tinyRun('wasm'));
     const [a, b] = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).losses;
     expect(b.label).toBe('bceLoss#2');
     expect(b.history[0].loss).toBe(a.history[0].loss);
@@ -161,8 +155,8 @@ describe('segloss train and eval', () => {
   it('round-trip a saved model: eval on the held-out folder reproduces the training scores', async () => {
     // A folder dataset written from synthetic samples: 6 training and 2 held-out pairs.
     const samples = syntheticDataset({ count: 8, size: 16, fgFraction: 0.1, seed: 5, classes: 2 });
-    samplesFolder(join(root, 'tr'), samples.slice(0, 6), 16);
-    samplesFolder(join(root, 'va'), samples.slice(6), 16);
+    samplesFolder(join(root, 'tr'), samples.slice(0, 6));
+    samplesFolder(join(root, 'va'), samples.slice(6));
     const model = join(root, 'model');
     const trained = await cli('train', '--data', join(root, 'tr'), '--val', join(root, 'va'), '--loss', 'bceDiceLoss', '--out', model, ...TINY_DATA);
     expect(trained.err).toBe('');

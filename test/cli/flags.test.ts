@@ -85,12 +85,12 @@ describe('parseFlags()', () => {
   });
 
   it('uses each command\'s own defaults for a shared flag', () => {
-    expect(parseFlags('eval', EVAL_FLAGS, ['--model', 'm']).flags.batchSize).toBe(EVAL_FLAGS.batchSize.default);
-    expect(EVAL_FLAGS.batchSize.default).not.toBe(TRAIN_FLAGS.batchSize.default);
+    expect(parseFlags('eval', EVAL_FLAGS, ['--model', 'm']).flags.syntheticCount).toBe(EVAL_FLAGS.syntheticCount.default);
+    expect(EVAL_FLAGS.syntheticCount.default).not.toBe(TRAIN_FLAGS.syntheticCount.default);
   });
 
   it('answers --help without checking the other values', () => {
-    const { flags } = parseFlags('eval', EVAL_FLAGS, ['--help', '--batch-size', 'nonsense']);
+    const { flags } = parseFlags('eval', EVAL_FLAGS, ['--help', '--synthetic-count', 'nonsense']);
     expect(flags.help).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
  * indices, and encodes 8-bit PNGs. The files are written by the tests (imageFiles.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { decodeImage, encodePng, isPalettePng, readImage } from '../../src/cli/node/images.js';
+import { decodeImage, isPalettePng, loadPngEncoder, readImage } from '../../src/cli/node/images.js';
 import { toFloatImage } from '../../src/cli/pipeline/rawImage.js';
 import { put, png, tempDir, tiff16, viaSharp } from './imageFiles.js';
 
@@ -139,24 +139,27 @@ describe('decodeImage() on JPEG, TIFF and WebP', () => {
   });
 
   it('decodeImage() names the file when the bytes are not an image', async () => {
-    await expect(decodeImage(new TextEncoder().encode('not an image at all'), 'notes/a.png')).rejects.toThrow(/^segloss: cannot read notes\/a\.png as an image/);
+    await expect(decodeImage(new TextEncoder().encode('not an image at all'), 'notes/a.png')).rejects.toThrow(/^cannot read notes\/a\.png as an image/);
   });
 
   it('readImage() names a file that does not exist', async () => {
-    await expect(readImage('/nonexistent/x.png')).rejects.toThrow(/^segloss: cannot read \/nonexistent\/x\.png: /);
+    await expect(readImage('/nonexistent/x.png')).rejects.toThrow(/^cannot read \/nonexistent\/x\.png: /);
   });
 });
 
-describe('encodePng()', () => {
-  it.each([1, 3, 4] as const)('encodePng() writes an 8-bit %i-channel PNG that reads back exactly', async (channels) => {
+describe('loadPngEncoder()', () => {
+  it.each([1, 3, 4] as const)('its encoder writes an 8-bit %i-channel PNG that reads back exactly', async (channels) => {
     const data = ramp8(W * H * channels);
-    const back = await decodeImage(await encodePng({ width: W, height: H, channels, data }), 'out.png');
+    const encodePng = await loadPngEncoder();
+    const back = await decodeImage(encodePng({ width: W, height: H, channels, bitDepth: 8, data }), 'out.png');
     expect(back).toMatchObject({ width: W, height: H, channels, bitDepth: 8 });
     expect(Array.from(back.data)).toEqual(Array.from(data));
   });
 
-  it('encodePng() rejects a sample count that does not match the size', async () => {
-    await expect(encodePng({ width: 2, height: 2, channels: 1, data: new Uint8Array(3) })).rejects.toThrow(/^encodePng: .*got 1 channels and 3 samples for 2×2/);
+  it('its encoder rejects a sample count that does not match the size, and other bit depths', async () => {
+    const encodePng = await loadPngEncoder();
+    expect(() => encodePng({ width: 2, height: 2, channels: 1, bitDepth: 8, data: new Uint8Array(3) })).toThrow(/^encodePng: .*got 8-bit, 1 channels and 3 samples for 2×2/);
+    expect(() => encodePng({ width: 1, height: 1, channels: 1, bitDepth: 16, data: new Uint16Array(1) })).toThrow(/^encodePng: image must be 8-bit/);
   });
 });
 
@@ -177,7 +180,7 @@ describe('optional image packages', () => {
   it('importOptional() names the npm install command of a missing package', async () => {
     const { importOptional } = await import('../../src/cli/node/optionalImport.js');
     await expect(importOptional('segloss-no-such-package', 'reading images')).rejects.toThrow(
-      "segloss: reading images needs the optional package 'segloss-no-such-package'; install it with `npm install segloss-no-such-package`.",
+      "reading images needs the optional package 'segloss-no-such-package'; install it with `npm install segloss-no-such-package`.",
     );
   });
 });

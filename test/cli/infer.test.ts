@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { blendWeights, labelsFromLogits, predictLabels, slidingWindow, windowStarts, type FloatImage } from '../../src/cli/pipeline/infer.js';
+import { blendWeights, labelsFromLogits, slidingWindow, wholeImageLogits, windowStarts, type FloatImage } from '../../src/cli/pipeline/infer.js';
 import { expectClose } from '../helpers/expectClose.js';
 
 beforeAll(async () => {
@@ -35,7 +35,7 @@ describe('slidingWindow()', () => {
 
   it('slidingWindow() blending weights sum to one: a constant model gives its constant everywhere', () => {
     for (const [w, h] of [[30, 21], [5, 3]]) {
-      const constant = (x: tf.Tensor4D) => tf.fill([1, x.shape[1], x.shape[2], 1], 0.75);
+      const constant = (x: tf.Tensor4D) => tf.fill([x.shape[0], x.shape[1], x.shape[2], 1], 0.75);
       const { logits } = slidingWindow(tf, constant, image(w, h), { window: 8, overlap: 0.6 });
       expectClose(logits, new Float32Array(w * h).fill(0.75));
     }
@@ -44,7 +44,7 @@ describe('slidingWindow()', () => {
   it('slidingWindow() averages overlapping tiles by their weights (uniform: the plain mean)', () => {
     // width 12, window 8, overlap 0.5 → tiles start at 0 and 4; the model outputs each pixel's
     // x inside its tile. x = 2: tile 0 only → 2; x = 5: tiles give 5 and 1 → mean 3; x = 10: tile 4 only → 6.
-    const localX = (x: tf.Tensor4D) => tf.tile(tf.reshape(tf.range(0, 8), [1, 1, 8, 1]), [1, x.shape[1], 1, 1]);
+    const localX = (x: tf.Tensor4D) => tf.tile(tf.reshape(tf.range(0, 8), [1, 1, 8, 1]), [x.shape[0], x.shape[1], 1, 1]);
     const { logits } = slidingWindow(tf, localX, image(12, 8), { window: 8, overlap: 0.5, blend: 'uniform' });
     expect([logits[2], logits[5], logits[10]]).toEqual([2, 3, 6]);
   });
@@ -54,8 +54,16 @@ describe('slidingWindow()', () => {
     slidingWindow(tf, pointwise, image(20, 20), { window: 8 });
     expect(tf.memory().numTensors).toBe(before);
     const wrong = (x: tf.Tensor4D) => tf.slice(x, [0, 0, 0, 0], [1, 4, 4, 1]);
-    expect(() => slidingWindow(tf, wrong, image(20, 20), { window: 8 })).toThrow(/^slidingWindow: predict must return \[1, 8, 8, K\] logits, got \[1, 4, 4, 1\]\./);
+    // 20×20 in windows of 8 at overlap 0.5: 3 × 3 tiles, the first 8 in one call
+    expect(() => slidingWindow(tf, wrong, image(20, 20), { window: 8 })).toThrow(/^slidingWindow: predict must return \[8, 8, 8, K\] logits, got \[1, 4, 4, 1\]\./);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('slidingWindow() gives the same logits whatever the number of tiles per call', () => {
+    const input = image(23, 17, 2);
+    const one = slidingWindow(tf, pointwise, input, { window: 8, batch: 1 }).logits;
+    for (const batch of [3, 100]) expect(slidingWindow(tf, pointwise, input, { window: 8, batch }).logits).toEqual(one);
+    expect(() => slidingWindow(tf, pointwise, input, { window: 8, batch: 0 })).toThrow('slidingWindow: options.batch must be a positive integer, got 0.');
   });
 
   it('slidingWindow() rejects bad options', () => {
@@ -88,11 +96,13 @@ describe('predictions at the ground truth size', () => {
     expect(Array.from(labelsFromLogits(Float32Array.from([0, 2, 1, 5, 4, 3]), 3))).toEqual([1, 0]);
   });
 
-  it('predictLabels() brings a half-resolution prediction back to the mask size', () => {
+  it('wholeImageLogits() brings a half-resolution prediction back to the mask size', () => {
     // the mask is 16×8 with its right half foreground; the model sees the image at 8×4 and
     // outputs logit x − 0.5, where the image is 1 on the right half and 0 on the left
     const half: FloatImage = { width: 8, height: 4, channels: 1, image: Float32Array.from({ length: 32 }, (_, i) => (i % 8 >= 4 ? 1 : 0)) };
-    const labels = predictLabels(tf, (x) => tf.sub(x, 0.5), half, { width: 16, height: 8 }, { window: 4 });
+    const { logits, classes } = wholeImageLogits(tf, (x) => tf.sub(x, 0.5), half, { width: 16, height: 8 }, { window: 4 });
+    expect(classes).toBe(1);
+    const labels = labelsFromLogits(logits, classes);
     expect(labels.length).toBe(128);
     const want = Array.from({ length: 128 }, (_, i) => (i % 16 >= 8 ? 1 : 0));
     expect(Array.from(labels)).toEqual(want);

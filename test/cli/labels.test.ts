@@ -4,10 +4,12 @@
  * the classes, unknown colours, palettes that disagree).
  */
 import { describe, expect, it } from 'vitest';
-import { checkValues, IGNORED, labelMaps, summarizeValues, toLabels } from '../../src/cli/pipeline/labels.js';
+import { checkValues, labelMaps, summarizeValues, toLabels } from '../../src/cli/pipeline/labels.js';
+import { IGNORED } from '../../src/cli/pipeline/types.js';
 import { checkSamePalettes, maskValues } from '../../src/cli/pipeline/maskValues.js';
 import { parsePalette } from '../../src/cli/pipeline/palette.js';
-import type { Colour, NamedImage, RawImage } from '../../src/cli/pipeline/rawImage.js';
+import type { NamedImage } from '../../src/cli/pipeline/rawImage.js';
+import type { Colour, RawImage } from '../../src/cli/pipeline/types.js';
 
 /** A gray mask (8-bit, or 16-bit with a Uint16Array) `width` wide. */
 function gray(values: number[] | Uint16Array, width = values.length, name = 'm.png'): NamedImage {
@@ -44,7 +46,7 @@ describe('parsePalette()', () => {
   });
 
   it('parsePalette() rejects entries that are not colours, components outside 0..255 and repeated colours', () => {
-    expect(() => parsePalette('1,2', '--palette')).toThrow(/^segloss: palette --palette, entry 1 \('1,2'\) must be a colour 'r,g,b' or '#rrggbb', got 2 numbers\./);
+    expect(() => parsePalette('1,2', '--palette')).toThrow(/^palette --palette, entry 1 \('1,2'\) must be a colour 'r,g,b' or '#rrggbb', got 2 numbers\./);
     expect(() => parsePalette('0,0,0;0,0,256', '--palette')).toThrow(/entry 2 .* must hold integers in 0\.\.255, got 0, 0, 256\./);
     expect(() => parsePalette('1,2,3;4,5,6;1,2,3', 'p.txt')).toThrow(/gives colour \(1, 2, 3\) to classes 0 and 2/);
     expect(() => parsePalette('name,r,g,b', 'p.csv')).toThrow(/holds no colours/);
@@ -58,14 +60,14 @@ describe('maskValues()', () => {
 
   it('maskValues() names the file, pixel and colour of a colour missing from the palette', () => {
     expect(() => maskValues(rgb([SKY, ROAD, SKY, [1, 2, 3]], 2, 'masks/f1.png'), [SKY, ROAD])).toThrow(
-      /^segloss: masks\/f1\.png has colour \(1, 2, 3\) at pixel \(1, 1\), which is not in the palette \(2 colours\)/,
+      /^masks\/f1\.png has colour \(1, 2, 3\) at pixel \(1, 1\), which is not in the palette \(2 colours\)/,
     );
   });
 
   it('maskValues() reads R = G = B colour masks as gray, and asks for --palette for a true colour mask', () => {
     expect(Array.from(maskValues(rgb([[0, 0, 0], [255, 255, 255]])))).toEqual([0, 255]);
     expect(() => maskValues(rgb([VOID, ROAD], 2, 'masks/a.png'))).toThrow(
-      /^segloss: masks\/a\.png is a colour mask \(pixel \(1, 0\) is \(128, 64, 128\)\); pass --palette/,
+      /^masks\/a\.png is a colour mask \(pixel \(1, 0\) is \(128, 64, 128\)\); pass --palette/,
     );
   });
 
@@ -90,7 +92,7 @@ describe('checkSamePalettes()', () => {
     const a = indexed([0, 1], [SKY, ROAD], 'masks/a.png');
     const b = indexed([0, 1], [ROAD, SKY], 'masks/b.png');
     expect(() => checkSamePalettes([a, b])).toThrow(
-      /^segloss: palette masks disagree: index 0 is \(128, 128, 128\) in masks\/a\.png but \(128, 64, 128\) in masks\/b\.png/,
+      /^palette masks disagree: index 0 is \(128, 128, 128\) in masks\/a\.png but \(128, 64, 128\) in masks\/b\.png/,
     );
     // with the colours given, the same files read consistently: a = (sky, road), b = (road, sky)
     const { labels } = labelMaps([a, b], { mode: 'multiclass', palette: [SKY, ROAD] });
@@ -115,12 +117,12 @@ describe('labelMaps() and its guards', () => {
 
   it('labelMaps() stops when --foreground matches no pixel, suggesting the value that would', () => {
     expect(() => labelMaps([gray([0, 255]), gray([255, 255])], { mode: 'binary', foreground: 1 })).toThrow(
-      /^segloss: --foreground 1 matches no pixel: masks hold \{0, 255\}; did you mean --foreground 255\?/,
+      /^--foreground 1 matches no pixel: masks hold \{0, 255\}; did you mean --foreground 255\?/,
     );
   });
 
   it('labelMaps() stops when the foreground matches every pixel', () => {
-    expect(() => labelMaps([gray([255, 255])], { mode: 'binary' })).toThrow(/^segloss: the default foreground \(1, 255 or 65535\) matches every pixel: masks hold \{255\}\./);
+    expect(() => labelMaps([gray([255, 255])], { mode: 'binary' })).toThrow(/^the default foreground \(1, 255 or 65535\) matches every pixel: masks hold \{255\}\./);
     expect(() => labelMaps([gray([0, 0])], { mode: 'binary' })).toThrow(/matches no pixel: masks hold \{0\}/);
     expect(() => labelMaps([gray([3, 3, 9])], { mode: 'binary', foreground: 3, ignoreIndex: 9 })).toThrow(/--foreground 3 matches every pixel/);
   });

@@ -1,118 +1,114 @@
+/**
+ * orchestrate/loadData.ts: a plan's data read through the Node environment, checked, split and
+ * seen at the run's resolution (native, --scale, --size), with the originals kept for scoring;
+ * plus the split and the synthetic set it builds on.
+ */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataFolder } from './dataFolder.js';
+import { UsageError } from '../../src/cli/errors.js';
 import { nodeEnv } from '../../src/cli/node/env.js';
-import { encodePalettePng, encodePng, writePng } from '../../src/cli/node/png.js';
-import { loadFolders as loadWith } from '../../src/cli/orchestrate/loadData.js';
-import { resizeImage, resizeLabels } from '../../src/cli/pipeline/dataset.js';
+import { COMPARE_FLAGS } from '../../src/cli/options/flags.js';
+import { parseFlags } from '../../src/cli/options/parse.js';
+import { comparePlan } from '../../src/cli/options/plan.js';
+import { loadData } from '../../src/cli/orchestrate/loadData.js';
 import { splitTail } from '../../src/cli/pipeline/split.js';
 import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
-import { IGNORED, type LabelOptions } from '../../src/cli/pipeline/types.js';
+import { dataFolder } from './dataFolder.js';
+import { png, tempDir } from './imageFiles.js';
 
 const env = nodeEnv({ out: { write: () => true }, err: { write: () => true } });
-const loadFolders = (dirs: string[], size: number, label: LabelOptions) => loadWith(env, dirs, size, label);
+const { dir: root, remove } = tempDir();
+afterAll(remove);
 
-const root = mkdtempSync(join(tmpdir(), 'segloss-data-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+/** The data of `segloss compare <argv>` (depth 2: sizes and patches in multiples of 4). */
+function load(...argv: string[]) {
+  const { flags, given } = parseFlags('compare', COMPARE_FLAGS, ['--depth', '2', ...argv]);
+  return loadData(env, comparePlan(flags, given).data, 4);
+}
 
-const gray = (w: number, h: number, fill: (i: number) => number) =>
-  encodePng({ width: w, height: h, channels: 1, data: Uint8Array.from({ length: w * h }, (_, i) => fill(i)) });
+const SIZES = { a: [13, 9], b: [11, 7], c: [10, 10], d: [9, 12] } as const;
+/** Four gray images of odd, differing sizes; masks 0/255 with the top row foreground. */
+const odd = dataFolder(
+  join(root, 'odd'),
+  Object.fromEntries(
+    Object.entries(SIZES).map(([stem, [w, h]]) => [
+      `${stem}.png`,
+      [png(Uint8Array.from({ length: w * h }, (_, i) => i % 256), { width: w, height: h }), png(Uint8Array.from({ length: w * h }, (_, i) => (i < w ? 255 : 0)), { width: w, height: h })],
+    ]),
+  ),
+);
 
-/** A dataset folder `name` under the test's root from {file: [imagePng, maskPng]}. */
-const folder = (name: string, pairs: Parameters<typeof dataFolder>[1]) => dataFolder(join(root, name), pairs);
+describe('loadData() on a folder', () => {
+  it('keeps native sizes, holds out the last file, and clamps the patch to the largest side (rounded up to 2^depth)', async () => {
+    const d = await load('--data', odd, '--val-split', '0.25', '--patch', '64');
+    expect(d.train.samples.map((s) => [s.name, s.width, s.height])).toEqual([['a', 13, 9], ['b', 11, 7], ['c', 10, 10]]);
+    expect(d.val.samples.map((s) => s.name)).toEqual(['d']);
+    expect(d.resolution).toEqual({ kind: 'native', scale: 1 });
+    expect(d.patch).toBe(16); // min(64, ⌈13 / 4⌉·4)
+    expect(d.heldOut[0].input).toBe(d.heldOut[0].truth); // scale 1: the model sees the original
+    // top rows: 13 + 11 + 10 + 9 = 43 foreground pixels of 117 + 77 + 100 + 108 = 402
+    expect(d.maskValues).toBe('mask values: 0 (359 px, 89.3%), 255 (43 px, 10.7%)');
+    expect(d.summary).toEqual({ data: odd, valSplit: 0.25, valFiles: ['d'] });
+  });
 
-describe('loadFolders()', () => {
-  it('pairs images and masks by name and maps 0/255 masks to 0/1 labels', async () => {
-    const dir = folder('ok', {
-      'a.png': [gray(4, 4, (i) => i * 16), gray(4, 4, (i) => (i < 8 ? 0 : 255))],
-      'b.png': [gray(4, 4, () => 255), gray(4, 4, () => 0)],
+  it('--scale 0.5 halves each side (rounded, aspect kept) for the model and keeps the originals for scoring', async () => {
+    const d = await load('--data', odd, '--scale', '0.5');
+    expect(d.trainInput.map((s) => [s.width, s.height])).toEqual([[7, 5], [6, 4], [5, 5]]); // round(13/2) = 7, round(4.5) = 5 ...
+    expect([d.heldOut[0].input.width, d.heldOut[0].input.height]).toEqual([5, 6]);
+    expect([d.heldOut[0].truth.width, d.heldOut[0].truth.height]).toEqual([9, 12]);
+    expect(d.patch).toBe(8); // ⌈7 / 4⌉·4
+  });
+
+  it('--size 8 resizes every image to 8×8 and trains on whole images', async () => {
+    const d = await load('--data', odd, '--size', '8');
+    expect(new Set(d.trainInput.map((s) => `${s.width}×${s.height}`))).toEqual(new Set(['8×8']));
+    expect([d.patch, d.resolution]).toEqual([8, { kind: 'size', size: 8 }]);
+    expect(d.heldOut[0].truth.labels.length).toBe(9 * 12);
+  });
+
+  it('checks a --val folder with the training folder: classes are inferred over both', async () => {
+    const mask = (values: number[]) => png(Uint8Array.from(values), { width: 2, height: 2 });
+    const image = png(new Uint8Array(4), { width: 2, height: 2 });
+    const train = dataFolder(join(root, 'mc-train'), { 'a.png': [image, mask([0, 1, 2, 1])] });
+    const val = dataFolder(join(root, 'mc-val'), { 'b.png': [image, mask([0, 3, 0, 0])] });
+    const d = await load('--data', train, '--val', val, '--mode', 'multiclass', '--losses', 'diceLoss');
+    expect([d.train.classes, d.val.classes, d.label.classes]).toEqual([4, 4, 4]);
+    expect(d.summary).toEqual({ data: train, val });
+  });
+
+  it('takes class names from a palette file and refuses --class-names of the wrong length', async () => {
+    const colours = [[0, 0, 0], [200, 10, 10], [10, 200, 10]];
+    const rgb = Uint8Array.from([0, 1, 2, 1].flatMap((k) => colours[k]));
+    const dir = dataFolder(join(root, 'rgb'), {
+      'a.png': [png(new Uint8Array(4), { width: 2, height: 2 }), png(rgb, { width: 2, height: 2, channels: 3 })],
+      'b.png': [png(new Uint8Array(4), { width: 2, height: 2 }), png(rgb, { width: 2, height: 2, channels: 3 })],
     });
-    const [d] = await loadFolders([dir], 4, { mode: 'binary' });
-    expect(d.samples.map((s) => s.name)).toEqual(['a', 'b']);
-    expect(Array.from(d.samples[0].mask)).toEqual(Array.from({ length: 16 }, (_, i) => (i < 8 ? 0 : 1)));
-    expect(d.samples[0].image[5]).toBeCloseTo((5 * 16) / 255, 6);
-    expect(d.channels).toBe(1);
-  });
-
-  it('uses --foreground to choose the foreground value and --ignore-index for IGNORED labels', async () => {
-    const dir = folder('fg', { 'a.png': [gray(2, 2, () => 9), gray(2, 2, (i) => [0, 255, 7, 0][i])] });
-    const [d] = await loadFolders([dir], 2, { mode: 'binary', foreground: 0, ignoreIndex: 7 });
-    expect(Array.from(d.samples[0].mask)).toEqual([1, 0, IGNORED, 1]);
-  });
-
-  it('reads multiclass palette masks as indices and infers K from the largest label', async () => {
-    const palette = Uint8Array.from({ length: 12 }, (_, i) => i * 20);
-    const dir = folder('mc', { 'a.png': [gray(2, 2, () => 1), encodePalettePng(2, 2, Uint8Array.from([0, 1, 3, 2]), palette)] });
-    const [d] = await loadFolders([dir], 2, { mode: 'multiclass' });
-    expect(d.classes).toBe(4);
-    expect(Array.from(d.samples[0].mask)).toEqual([0, 1, 3, 2]);
-  });
-
-  it('reports a missing folder by name', async () => {
-    await expect(loadFolders([join(root, 'nope')], 4, { mode: 'binary' })).rejects.toThrow(/nope does not exist/);
-    const dir = join(root, 'nomasks');
-    mkdirSync(join(dir, 'images'), { recursive: true });
-    await expect(loadFolders([dir], 4, { mode: 'binary' })).rejects.toThrow(/nomasks\/masks is missing/);
-  });
-
-  it('reports an image without a mask and a mask without an image, naming the file', async () => {
-    const a = folder('unpaired1', { 'a.png': [gray(2, 2, () => 0), undefined] });
-    await expect(loadFolders([a], 2, { mode: 'binary' })).rejects.toThrow(/unpaired1\/images\/a\.png has no mask/);
-    const b = folder('unpaired2', { 'b.png': [undefined, gray(2, 2, () => 0)] });
-    await expect(loadFolders([b], 2, { mode: 'binary' })).rejects.toThrow(/unpaired2\/masks\/b\.png has no image/);
-  });
-
-  it('reports an image and mask of different sizes, naming the mask', async () => {
-    const dir = folder('sizes', { 'a.png': [gray(4, 4, () => 0), gray(4, 3, () => 0)] });
-    await expect(loadFolders([dir], 4, { mode: 'binary' })).rejects.toThrow(/sizes\/masks\/a\.png is 4×3 but its image .*a\.png is 4×4/);
-  });
-
-  it('reports mask values outside the classes, naming the file, value and pixel', async () => {
-    const dir = folder('values', { 'a.png': [gray(3, 1, () => 0), gray(3, 1, (i) => [0, 1, 5][i])] });
-    await expect(loadFolders([dir], 4, { mode: 'multiclass', classes: 3 })).rejects.toThrow(
-      /values\/masks\/a\.png holds mask value 5 at pixel \(2, 0\), outside the 3 classes 0\.\.2/,
+    const palette = join(root, 'palette.txt');
+    writeFileSync(palette, 'void 0 0 0\nred 200 10 10\ngreen 10 200 10\n');
+    const d = await load('--data', dir, '--mode', 'multiclass', '--losses', 'diceLoss', '--palette', palette);
+    expect([d.classNames, d.label.classes]).toEqual([['void', 'red', 'green'], 3]);
+    expect(Array.from(d.train.samples[0].labels)).toEqual([0, 1, 2, 1]);
+    await expect(load('--data', dir, '--mode', 'multiclass', '--losses', 'diceLoss', '--palette', palette, '--class-names', 'a,b')).rejects.toThrow(UsageError);
+    await expect(load('--data', dir, '--mode', 'multiclass', '--losses', 'diceLoss', '--palette', palette, '--class-names', 'a,b')).rejects.toThrow(
+      '--class-names must name the 3 classes, got 2 names (a, b).',
     );
-    await expect(loadFolders([dir], 4, { mode: 'binary' })).rejects.toThrow(/values\/masks\/a\.png holds mask value 5 .*--foreground/);
-  });
-
-  it('reports an unreadable or interlaced PNG, naming the file', async () => {
-    const dir = folder('broken', { 'a.png': [Uint8Array.from([1, 2, 3, 4]), gray(2, 2, () => 0)] });
-    await expect(loadFolders([dir], 2, { mode: 'binary' })).rejects.toThrow(/broken\/images\/a\.png: cannot read PNG: not a PNG/);
-    const interlaced = writePng(2, 2, 8, 0, new Uint8Array(6), { interlace: true });
-    const dir2 = folder('interlaced', { 'a.png': [gray(2, 2, () => 0), interlaced] });
-    await expect(loadFolders([dir2], 2, { mode: 'binary' })).rejects.toThrow(/interlaced\/masks\/a\.png: cannot read PNG: interlaced/);
-  });
-
-  it('rejects a colour mask whose channels differ', async () => {
-    const rgb = encodePng({ width: 1, height: 1, channels: 3, data: Uint8Array.from([1, 2, 3]) });
-    const dir = folder('colour', { 'a.png': [gray(1, 1, () => 0), rgb] });
-    await expect(loadFolders([dir], 2, { mode: 'multiclass' })).rejects.toThrow(/colour\/masks\/a\.png is a colour mask/);
-  });
-
-  it('makes every image RGB when any image is RGB', async () => {
-    const rgb = encodePng({ width: 1, height: 1, channels: 3, data: Uint8Array.from([255, 0, 51]) });
-    const dir = folder('mixed', { 'a.png': [rgb, gray(1, 1, () => 0)], 'b.png': [gray(1, 1, () => 102), gray(1, 1, () => 0)] });
-    const [d] = await loadFolders([dir], 1, { mode: 'binary' });
-    expect(d.channels).toBe(3);
-    expect(Array.from(d.samples[0].image)).toEqual([1, 0, 0.2].map((v) => Math.fround(v)));
-    expect(Array.from(d.samples[1].image)).toEqual([0.4, 0.4, 0.4].map((v) => Math.fround(v)));
   });
 });
 
-describe('resizing and splitting', () => {
-  it('averages 2×2 blocks when halving an image and samples labels at block centres', () => {
-    const src = Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
-    // Block means of the 4×4 ramp: (0+1+4+5)/4 = 2.5, 4.5, 10.5, 12.5.
-    expect(Array.from(resizeImage(src, 4, 4, 1, 2))).toEqual([2.5, 4.5, 10.5, 12.5]);
-    // Centre of target pixel (0,0) is source (1,1) -> label 5; (1,1) -> source (3,3) -> 15.
-    expect(Array.from(resizeLabels(Int32Array.from(src), 4, 4, 2))).toEqual([5, 7, 13, 15]);
+describe('loadData() on the synthetic set', () => {
+  it('makes --synthetic-count images of --synthetic-size and splits off the last --val-split', async () => {
+    const d = await load('--synthetic-count', '8', '--synthetic-size', '12', '--val-split', '0.25');
+    expect([d.train.samples.length, d.val.samples.length]).toEqual([6, 2]);
+    expect([d.trainInput[0].width, d.trainInput[0].height, d.patch]).toEqual([12, 12, 12]);
+    expect(d.maskValues).toBeUndefined();
   });
+});
 
+describe('splitTail()', () => {
   it('holds out the last files in name order as one contiguous block', () => {
     const samples = syntheticDataset({ count: 10, size: 8, fgFraction: 0.1, seed: 1, classes: 2 });
-    const [train, val] = splitTail({ samples, size: 8, channels: 1, classes: 2 }, 0.2);
+    const [train, val] = splitTail({ samples, channels: 1, classes: 2 }, 0.2);
     expect(train.samples.map((s) => s.name)).toEqual(samples.slice(0, 8).map((s) => s.name));
     expect(val.samples.map((s) => s.name)).toEqual(['synthetic_008', 'synthetic_009']);
   });
@@ -131,7 +127,7 @@ describe('syntheticDataset()', () => {
     it(`has a mean foreground fraction near the requested ${fgFraction}`, () => {
       const samples = syntheticDataset({ count: 40, size: 64, fgFraction, seed: 3, classes: 2 });
       let fg = 0;
-      for (const s of samples) for (const v of s.mask) fg += v;
+      for (const s of samples) for (const v of s.labels) fg += v;
       const mean = fg / (40 * 64 * 64);
       // Per image the target is drawn in [0.6, 1.4]·f and filled to within one object of it.
       expect(mean).toBeGreaterThan(0.8 * fgFraction);
@@ -147,7 +143,7 @@ describe('syntheticDataset()', () => {
   it('labels objects 1..K-1 by shape in multiclass mode', () => {
     const samples = syntheticDataset({ count: 20, size: 32, fgFraction: 0.1, seed: 2, classes: 3 });
     const seen = new Set<number>();
-    for (const s of samples) for (const v of s.mask) seen.add(v);
+    for (const s of samples) for (const v of s.labels) seen.add(v);
     expect([...seen].sort()).toEqual([0, 1, 2]);
   });
 });

@@ -32,7 +32,7 @@ describe('pairFiles()', () => {
 
   it('pairFiles() names unpaired images and masks on both sides', () => {
     const call = () => pairFiles(['a.png', 'b.png', 'c.png'], ['a.png', 'd.png'], { imageDir: 'data/images', maskDir: 'data/masks' });
-    expect(call).toThrow(/^segloss: unpaired files \(masks must have the same name as their image/);
+    expect(call).toThrow(/^unpaired files \(masks must have the same name as their image/);
     expect(call).toThrow(/2 image\(s\) without a mask: data\/images\/b\.png, data\/images\/c\.png/);
     expect(call).toThrow(/1 mask\(s\) without an image: data\/masks\/d\.png/);
   });
@@ -50,16 +50,16 @@ describe('pairFiles()', () => {
   });
 
   it('pairFiles() rejects JPEG masks: masks must be lossless', () => {
-    expect(() => pairFiles(['a.png'], ['a.jpeg'])).toThrow(/^segloss: masks\/a\.jpeg is a JPEG; masks must be lossless/);
+    expect(() => pairFiles(['a.png'], ['a.jpeg'])).toThrow(/^masks\/a\.jpeg is a JPEG; masks must be lossless/);
     expect(() => pairFiles(['a.png'], ['a.JPG'])).toThrow(/masks must be lossless/);
   });
 
   it('pairFiles() rejects two files with one stem in a folder', () => {
-    expect(() => pairFiles(['a.png', 'a.jpg'], ['a.png'])).toThrow(/^segloss: images\/a\.jpg and images\/a\.png have the same name stem 'a'/);
+    expect(() => pairFiles(['a.png', 'a.jpg'], ['a.png'])).toThrow(/^images\/a\.jpg and images\/a\.png have the same name stem 'a'/);
   });
 
   it('pairFiles() reports an image folder with no images', () => {
-    expect(() => pairFiles(['readme.md'], ['a.png'])).toThrow(/^segloss: images holds no images \(\.png, \.jpg/);
+    expect(() => pairFiles(['readme.md'], ['a.png'])).toThrow(/^images holds no images \(\.png, \.jpg/);
   });
 });
 

@@ -3,8 +3,8 @@
  * with IGNORED labels, and augment image and labels by the same symmetry; pipeline/resample.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { IGNORED } from '../../src/cli/pipeline/labels.js';
-import { patchSampler, rescaleSample, type Sample } from '../../src/cli/pipeline/patches.js';
+import { IGNORED, type Sample } from '../../src/cli/pipeline/types.js';
+import { patchSampler, rescaleSample } from '../../src/cli/pipeline/patches.js';
 import { resampleLabels, resampleMap, scaledSize } from '../../src/cli/pipeline/resample.js';
 
 /** A w×h sample whose pixel i holds image value i (1 channel) and label i: every pixel is identifiable. */

@@ -15,9 +15,10 @@ const RESULTS: Results = {
   command: 'segloss compare --epochs 2',
   createdAt: '2026-01-01T00:00:00.000Z',
   settings: {
-    data: 'synthetic', syntheticCount: 8, fgFraction: 0.03, valSplit: 0.25, trainImages: 6, valImages: 2, size: 4, channels: 1, mode: 'binary',
+    data: 'synthetic', syntheticCount: 8, syntheticSize: 4, fgFraction: 0.03, valSplit: 0.25, trainImages: 6, valImages: 2, imageSizes: '4×4',
+    resolution: 'native', patch: 4, augment: true, inference: 'sliding window 4×4', channels: 1, mode: 'binary',
     classes: 2, foreground: '1 or 255', ignoreIndex: null, trainForegroundFraction: 0.1, valForegroundFraction: 0.2, model: 'U-Net, width 8, depth 2',
-    epochs: 2, batchSize: 4, optimizer: 'adam', lr: 0.003, seed: 42, threshold: 0.5, backend: 'cpu', tfjs: '4.22.0', losses: ['diceLoss', 'focalLoss{a:"<x>",b:1}'],
+    epochs: 2, steps: 2, batchSize: 4, optimizer: 'adam', lr: 0.003, seed: 42, threshold: 0.5, backend: 'cpu', tfjs: '4.22.0', losses: ['diceLoss', 'focalLoss{a:"<x>",b:1}'],
   },
   best: 'diceLoss',
   baselines: { 'all foreground': { dice: 0.3, iou: 0.2, precision: 0.2, recall: 1 } },
@@ -27,17 +28,19 @@ const RESULTS: Results = {
   ],
 };
 
+/** A 4×2 held-out image (not square: the overlays keep each image's own size). */
 const OVERLAY: Overlay = {
   name: 'img0',
-  image: new Float32Array(16).fill(0.5),
-  truth: Int32Array.from({ length: 16 }, (_, i) => (i < 4 ? 1 : 0)),
-  predictions: { diceLoss: new Int32Array(16), 'focalLoss{a:"<x>",b:1}': new Int32Array(16).fill(1) },
+  width: 4,
+  height: 2,
+  image: new Float32Array(8).fill(0.5),
+  truth: Int32Array.from({ length: 8 }, (_, i) => (i < 4 ? 1 : 0)),
+  predictions: { diceLoss: new Int32Array(8), 'focalLoss{a:"<x>",b:1}': new Int32Array(8).fill(1) },
 };
 
 describe('renderHtml()', () => {
   const encoded: RawImage[] = [];
   const html = renderHtml(RESULTS, [OVERLAY], {
-    size: 4,
     channels: 1,
     mode: 'binary',
     pngDataUri: (image) => (encoded.push(image), `data:image/png;base64,IMG${encoded.length}`),
@@ -65,8 +68,11 @@ describe('renderHtml()', () => {
 
   it('encodes image, truth and one prediction per loss for each sample, through the given encoder', () => {
     expect(encoded).toHaveLength(2 + RESULTS.losses.length);
-    for (const image of encoded) expect([image.width, image.height, image.channels, image.data.length]).toEqual([4, 4, 3, 48]);
+    for (const image of encoded) expect([image.width, image.height, image.channels, image.bitDepth, image.data.length]).toEqual([4, 2, 3, 8, 24]);
     for (let k = 1; k <= encoded.length; k++) expect(html).toContain(`src="data:image/png;base64,IMG${k}"`);
+    // shown at 128 pixels on the longer side (a 4×2 image zoomed 32 times), aspect kept
+    expect(html).toContain('alt="img0 image" width="128" height="64"');
+    expect(html).toContain('at resolution <strong>native</strong>');
   });
 });
 
@@ -100,9 +106,9 @@ describe('overlayRgb()', () => {
   const mix = (tint: number[]) => tint.map((v) => Math.round(0.6 * v));
 
   it('colours binary errors: true positive green, false positive red, false negative blue', () => {
-    const tp = overlayRgb(black, 1, 1, { labels: Int32Array.of(1), truth: Int32Array.of(1), mode: 'binary' });
-    const fp = overlayRgb(black, 1, 1, { labels: Int32Array.of(1), truth: Int32Array.of(0), mode: 'binary' });
-    const fn = overlayRgb(black, 1, 1, { labels: Int32Array.of(0), truth: Int32Array.of(1), mode: 'binary' });
+    const tp = overlayRgb(black, 1, 1, 1, { labels: Int32Array.of(1), truth: Int32Array.of(1), mode: 'binary' });
+    const fp = overlayRgb(black, 1, 1, 1, { labels: Int32Array.of(1), truth: Int32Array.of(0), mode: 'binary' });
+    const fn = overlayRgb(black, 1, 1, 1, { labels: Int32Array.of(0), truth: Int32Array.of(1), mode: 'binary' });
     expect(Array.from(tp.data)).toEqual(mix([0, 200, 0]));
     expect(Array.from(fp.data)).toEqual(mix([255, 30, 30]));
     expect(Array.from(fn.data)).toEqual(mix([40, 90, 255]));
@@ -110,7 +116,7 @@ describe('overlayRgb()', () => {
 
   it('shows a lone label map in yellow and dims ignored pixels', () => {
     const gray = Float32Array.of(1, 1, 1, 1);
-    const truth = overlayRgb(gray, 2, 1, { labels: Int32Array.of(1, 0, IGNORED, 0), mode: 'binary' });
+    const truth = overlayRgb(gray, 2, 2, 1, { labels: Int32Array.of(1, 0, IGNORED, 0), mode: 'binary' });
     // Yellow over white: 0.4·255 + 0.6·(255, 220, 0) = (255, 234, 102); ignored: 0.35·255 ≈ 89.
     expect(Array.from(truth.data.slice(0, 3))).toEqual([255, 234, 102]);
     expect(Array.from(truth.data.slice(3, 6))).toEqual([255, 255, 255]);
@@ -118,7 +124,7 @@ describe('overlayRgb()', () => {
   });
 
   it('leaves multiclass background untinted and gives each other class its own tint', () => {
-    const show = (label: number) => Array.from(overlayRgb(Float32Array.of(0), 1, 1, { labels: Int32Array.of(label), mode: 'multiclass' }).data);
+    const show = (label: number) => Array.from(overlayRgb(Float32Array.of(0), 1, 1, 1, { labels: Int32Array.of(label), mode: 'multiclass' }).data);
     expect(show(0)).toEqual([0, 0, 0]);
     expect(show(1).some((v) => v > 0)).toBe(true);
     expect(show(2).some((v) => v > 0)).toBe(true);

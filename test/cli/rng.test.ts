@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLI_SEED_MIX, mulberry32, permutation, rng } from '../../src/cli/pipeline/rng.js';
+import { CLI_SEED_MIX, mulberry32, rng } from '../../src/cli/pipeline/rng.js';
 import { rng as testRng } from '../helpers/random.js';
 import { rng as playgroundRng } from '../../playground/src/masks.js';
 
@@ -26,12 +26,5 @@ describe('the one seeded PRNG', () => {
   it('the test helpers and the playground draw the same unmixed stream', () => {
     expect(draw(testRng(3), 4)).toEqual(draw(mulberry32(3), 4));
     expect(draw(playgroundRng(3), 4)).toEqual(draw(mulberry32(3), 4));
-  });
-
-  it('permutation() is a seeded permutation of 0..n-1', () => {
-    const p = permutation(20, 5);
-    expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(permutation(20, 5)).toEqual(p);
-    expect(permutation(20, 6)).not.toEqual(p);
   });
 });

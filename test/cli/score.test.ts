@@ -6,10 +6,9 @@ import { splitTail } from '../../src/cli/pipeline/split.js';
 import { IGNORED, type Dataset } from '../../src/cli/pipeline/types.js';
 
 const dataset = (...masks: number[][]): Dataset => ({
-  size: 2,
   channels: 1,
   classes: 2,
-  samples: masks.map((m, i) => ({ name: `s${i}`, image: new Float32Array(m.length), mask: Int32Array.from(m) })),
+  samples: masks.map((m, i) => ({ name: `s${i}`, width: m.length, height: 1, channels: 1, image: new Float32Array(m.length), labels: Int32Array.from(m) })),
 });
 
 describe('baselines and fractions', () => {

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bceLoss } from '../../src/index.js';
 import { CliError } from '../../src/cli/errors.js';
-import { predictLabels, toTensors } from '../../src/cli/pipeline/evaluate.js';
+import { evaluate } from '../../src/cli/pipeline/evaluate.js';
 import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
-import { trainRun, type TrainSettings } from '../../src/cli/pipeline/trainRun.js';
+import { polyLearningRate, stepsPerEpoch, trainRun, type TrainSettings } from '../../src/cli/pipeline/trainRun.js';
 import type { EpochRecord, ProgressSink } from '../../src/cli/pipeline/types.js';
 import type { LossFn } from '../../src/types.js';
 
@@ -13,25 +13,28 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const SETTINGS: TrainSettings = { mode: 'binary', epochs: 2, batchSize: 2, lr: 0.003, width: 2, depth: 1, seed: 3 };
+const SETTINGS: TrainSettings = { epochs: 2, steps: 2, batchSize: 2, lr: 0.003, width: 2, depth: 1, seed: 3 };
 const samples = syntheticDataset({ count: 6, size: 8, fgFraction: 0.1, seed: 1, classes: 2 });
-const data = (from: number, to: number) => ({ size: 8, channels: 1 as const, classes: 2, samples: samples.slice(from, to) });
+const heldOut = samples.slice(4).map((s) => ({ input: s, truth: s }));
 
 /** A progress sink that records the finished epochs. */
 function recorder() {
   const epochs: EpochRecord[] = [];
-  const sink: ProgressSink = { update: () => {}, epochDone: (_label, _n, r) => epochs.push(r), log: () => {} };
+  const sink: ProgressSink = { update: () => {}, epochDone: (_label, _n, r) => epochs.push(r), log: () => {}, warn: () => {} };
   return { sink, epochs };
 }
 
 function run(loss: LossFn, progress: ProgressSink) {
-  const train = toTensors(tf, data(0, 4));
-  const val = toTensors(tf, data(4, 6));
-  try {
-    return trainRun(tf, { label: 'run', loss, train, val, settings: SETTINGS, shape: { size: 8, inChannels: 1, outChannels: 1 }, progress });
-  } finally {
-    tf.dispose([train.x, train.y, val.x, val.y]);
-  }
+  return trainRun(tf, {
+    label: 'run',
+    loss,
+    train: samples.slice(0, 4),
+    patches: { patch: 8, augment: true },
+    validate: (model, l) => evaluate(tf, model, heldOut, { mode: 'binary', window: 8, loss: l }),
+    settings: SETTINGS,
+    shape: { inChannels: 1, outChannels: 1 },
+    progress,
+  });
 }
 
 describe('trainRun()', () => {
@@ -39,9 +42,7 @@ describe('trainRun()', () => {
     const before = tf.memory().numTensors;
     const a = recorder();
     const first = run(bceLoss({ ignoreIndex: -1 }), a.sink);
-    const one = toTensors(tf, data(4, 5));
-    const labels = predictLabels(tf, first.model, one.x, 'binary', 1);
-    tf.dispose([one.x, one.y]);
+    const { predictions } = evaluate(tf, first.model, heldOut, { mode: 'binary', window: 8, keep: 1 });
     first.model.dispose();
     const second = run(bceLoss({ ignoreIndex: -1 }), recorder().sink);
     second.model.dispose();
@@ -49,7 +50,9 @@ describe('trainRun()', () => {
     expect(first.scores).toEqual(second.scores);
     expect(a.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(first.scores.dice).toBe(first.history[1].valDice);
-    expect(labels[0].every((v) => v === 0 || v === 1)).toBe(true);
+    expect(first.steps).toBe(2);
+    expect(predictions).toHaveLength(1);
+    expect(predictions[0].every((v) => v === 0 || v === 1)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -59,5 +62,17 @@ describe('trainRun()', () => {
     expect(() => run(nan, recorder().sink)).toThrow(CliError);
     expect(() => run(nan, recorder().sink)).toThrow('run: the training loss became NaN in epoch 1, batch 1; try a smaller --lr.');
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('polyLearningRate() decays from lr to near 0 as (1 − t/T)^0.9', () => {
+    expect(polyLearningRate(0.01, 0, 100)).toBe(0.01);
+    expect(polyLearningRate(0.01, 50, 100)).toBeCloseTo(0.01 * 0.5 ** 0.9, 12);
+    expect(polyLearningRate(0.01, 99, 100)).toBeCloseTo(0.01 * 0.01 ** 0.9, 12);
+  });
+
+  it('stepsPerEpoch() is one pass over the training pixels, rounded up', () => {
+    // 4 images of 8×8 = 256 pixels; batches of 2 patches of 4×4 = 32 pixels → 8 steps; of 3 → ⌈256/48⌉ = 6.
+    expect(stepsPerEpoch(samples.slice(0, 4), 2, 4)).toBe(8);
+    expect(stepsPerEpoch(samples.slice(0, 4), 3, 4)).toBe(6);
   });
 });

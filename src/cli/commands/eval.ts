@@ -14,7 +14,7 @@ export async function evalCommand(argv: string[], io: Io, env: Env): Promise<num
     return 0;
   }
   const plan = evalPlan(flags);
-  const result = await evalModel(env, plan);
+  const result = await evalModel(env, plan, (text) => io.err.write(`segloss eval: ${text}\n`));
   io.out.write(`${result.loss} on ${result.images} images (${result.data}): ${scoreLine(result, 4)}\n`);
   if (plan.json !== undefined) env.files.writeText(plan.json, `${JSON.stringify(result, null, 2)}\n`);
   return 0;

@@ -1,22 +1,12 @@
 /// <reference types="node" />
 /**
- * The file system as the CLI uses it: list and read data folders, and write output folders
+ * The file system as the CLI uses it: read files, and write output folders
  * atomically (into a temporary sibling first, renamed into place at the end, so an interrupted
  * run leaves nothing half-written) without ever replacing a folder segloss did not write.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, UsageError } from '../errors.js';
-
-/** Whether `path` is an existing folder. */
-export function isFolder(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
-}
-
-/** The plain, visible files in `dir` (names only, unsorted). */
-export function listFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => !f.startsWith('.') && statSync(join(dir, f)).isFile());
-}
 
 /** The bytes of `file`; a failure names the file. */
 export function readBytes(file: string): Uint8Array {
@@ -50,7 +40,10 @@ export function writeFolder(out: string, files: Record<string, string | Uint8Arr
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   try {
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(tmp, name)), { recursive: true });
+      writeFileSync(join(tmp, name), content);
+    }
     if (existsSync(target)) {
       const old = join(parent, `.${basename(target)}.old-${process.pid}`);
       renameSync(target, old);

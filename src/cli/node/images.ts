@@ -3,12 +3,14 @@
  * Image files ⇄ `RawImage`s for the CLI. Decoding is done by sharp (libvips: PNG of every bit
  * depth and colour type, interlaced or not, JPEG, TIFF, WebP); palette PNGs and 1/2/4-bit gray
  * PNGs are read by fast-png, which keeps each pixel's palette index and low-bit values (sharp
- * expands palettes to RGB and scales low bit depths to 8 bits). 16-bit files stay 16-bit. Both packages are optional peer dependencies, loaded on first use. Encodes 8-bit
- * gray, RGB and RGBA PNGs for predictions and overlays. See docs/data.md for why these two.
+ * expands palettes to RGB and scales low bit depths to 8 bits). 16-bit files stay 16-bit.
+ * fast-png also encodes the 8-bit gray, RGB and RGBA PNGs of predictions and overlays. Both
+ * packages are optional peer dependencies, loaded on first use. See docs/data.md for why these two.
  */
 import { readFile } from 'node:fs/promises';
 import { CliError } from '../errors.js';
-import { checkRawImage, type Colour, type RawImage } from '../pipeline/rawImage.js';
+import { checkRawImage } from '../pipeline/rawImage.js';
+import type { Colour, RawImage } from '../pipeline/types.js';
 import { importOptional } from './optionalImport.js';
 
 /** The part of sharp's API used here (declared locally so the library's types need no sharp). */
@@ -16,13 +18,13 @@ interface SharpImage {
   metadata(): Promise<{ format?: string; channels?: number; depth?: string; space?: string; pages?: number }>;
   toColourspace(space: string): SharpImage;
   raw(options?: { depth?: string }): SharpImage;
-  png(options?: { compressionLevel?: number }): SharpImage;
   toBuffer(options: { resolveWithObject: true }): Promise<{ data: Uint8Array; info: { width: number; height: number; channels: number } }>;
 }
-type Sharp = (input: Uint8Array, options?: { raw?: { width: number; height: number; channels: number }; limitInputPixels?: false }) => SharpImage;
+type Sharp = (input: Uint8Array, options?: { limitInputPixels?: false }) => SharpImage;
 
 /** The part of fast-png's API used here. */
 interface FastPng {
+  encode(image: { width: number; height: number; channels: number; depth: number; data: Uint8Array | Uint16Array }): Uint8Array;
   decode(data: Uint8Array): { width: number; height: number; depth: number; channels: number; data: Uint8Array | Uint16Array; palette?: number[][] };
 }
 
@@ -30,13 +32,13 @@ let sharpModule: Promise<Sharp> | undefined;
 let fastPngModule: Promise<FastPng> | undefined;
 
 /** sharp, imported once; a CliError naming `npm install sharp` when it is missing. */
-export function loadSharp(): Promise<Sharp> {
-  sharpModule ??= importOptional<{ default: Sharp }>('sharp', 'reading and writing images').then((m) => m.default);
+function loadSharp(): Promise<Sharp> {
+  sharpModule ??= importOptional<{ default: Sharp }>('sharp', 'reading images').then((m) => m.default);
   return sharpModule;
 }
 
 function loadFastPng(): Promise<FastPng> {
-  fastPngModule ??= importOptional<FastPng>('fast-png', 'reading palette and 1/2/4-bit PNGs');
+  fastPngModule ??= importOptional<FastPng>('fast-png', 'reading palette and 1/2/4-bit PNGs and writing PNGs');
   return fastPngModule;
 }
 
@@ -78,7 +80,7 @@ async function decodePalettePng(bytes: Uint8Array, name: string): Promise<RawIma
   const data = new Uint8Array(indices.length * 3);
   for (let i = 0; i < indices.length; i++) {
     const colour = colours[indices[i]];
-    if (!colour) throw new CliError(`segloss: ${name} has palette index ${indices[i]} but only ${colours.length} palette colours.`);
+    if (!colour) throw new CliError(`${name} has palette index ${indices[i]} but only ${colours.length} palette colours.`);
     data.set(colour, i * 3);
   }
   return checkRawImage({ width: png.width, height: png.height, channels: 3, bitDepth: 8, data, palette: { colours, indices } }, name);
@@ -100,14 +102,14 @@ async function decodeWithSharp(bytes: Uint8Array, name: string): Promise<RawImag
   try {
     meta = await image.metadata();
   } catch (error) {
-    throw new CliError(`segloss: cannot read ${name} as an image (PNG, JPEG, TIFF or WebP): ${(error as Error).message}`);
+    throw new CliError(`cannot read ${name} as an image (PNG, JPEG, TIFF or WebP): ${(error as Error).message}`);
   }
   if ((meta.pages ?? 1) > 1) {
-    throw new CliError(`segloss: ${name} holds ${meta.pages} pages (frames); save each as its own image file.`);
+    throw new CliError(`${name} holds ${meta.pages} pages (frames); save each as its own image file.`);
   }
   const depth = meta.depth ?? 'uchar';
   if (depth !== 'uchar' && depth !== 'char' && !SIXTEEN_BIT.has(depth)) {
-    throw new CliError(`segloss: ${name} has ${depth} samples; convert it to 8- or 16-bit integers.`);
+    throw new CliError(`${name} has ${depth} samples; convert it to 8- or 16-bit integers.`);
   }
   const sixteen = SIXTEEN_BIT.has(depth);
   const gray = (meta.channels ?? 3) <= 2 && meta.space !== 'cmyk';
@@ -150,28 +152,25 @@ export async function readImage(file: string): Promise<RawImage> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new CliError(`segloss: cannot read ${file}: ${(error as Error).message}`);
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
   return decodeImage(bytes, file);
 }
 
-/** An 8-bit image to encode: `width·height·channels` samples, channels 1 (gray), 3 (RGB) or 4 (RGBA). */
-export interface PngInput {
-  width: number;
-  height: number;
-  channels: 1 | 3 | 4;
-  data: Uint8Array;
-}
-
-/** Encodes an 8-bit gray, RGB or RGBA image as PNG bytes. */
-export async function encodePng(image: PngInput): Promise<Uint8Array> {
-  const { width, height, channels, data } = image;
-  if (![1, 3, 4].includes(channels) || data.length !== width * height * channels) {
-    throw new Error(`encodePng: image must be 8-bit with 1, 3 or 4 channels and width·height·channels samples, got ${channels} channels and ${data.length} samples for ${width}×${height}.`);
-  }
-  const sharp = await loadSharp();
-  let pipeline = sharp(data, { raw: { width, height, channels } });
-  if (channels === 1) pipeline = pipeline.toColourspace('b-w');
-  const { data: png } = await pipeline.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true });
-  return new Uint8Array(png);
+/**
+ * Encodes an 8-bit gray, RGB or RGBA `RawImage` as PNG bytes (fast-png, synchronous once loaded),
+ * for predictions and the report's overlays.
+ * @throws Error for another bit depth or channel count, or data of the wrong length.
+ */
+export async function loadPngEncoder(): Promise<(image: RawImage) => Uint8Array> {
+  const fastPng = await loadFastPng();
+  return (image) => {
+    const { width, height, channels, bitDepth, data } = image;
+    if (bitDepth !== 8 || ![1, 3, 4].includes(channels) || data.length !== width * height * channels) {
+      throw new Error(
+        `encodePng: image must be 8-bit with 1, 3 or 4 channels and width·height·channels samples, got ${bitDepth}-bit, ${channels} channels and ${data.length} samples for ${width}×${height}.`,
+      );
+    }
+    return fastPng.encode({ width, height, channels, depth: 8, data });
+  };
 }

@@ -20,8 +20,8 @@ export async function importOptional<T>(name: string, purpose: string): Promise<
     return (await import(name)) as T;
   } catch (error) {
     if (isMissing(error) && String((error as Error).message).includes(name)) {
-      throw new CliError(`segloss: ${purpose} needs the optional package '${name}'; install it with \`npm install ${name}\`.`);
+      throw new CliError(`${purpose} needs the optional package '${name}'; install it with \`npm install ${name}\`.`);
     }
-    throw new CliError(`segloss: could not load '${name}' (${purpose}): ${(error as Error).message}`);
+    throw new CliError(`could not load '${name}' (${purpose}): ${(error as Error).message}`);
   }
 }

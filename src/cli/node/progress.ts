@@ -48,7 +48,15 @@ export class Progress implements ProgressSink {
 
   /** Prints a permanent line (ending any live line first). */
   log(text: string): void {
-    if (this.quiet) return;
+    if (!this.quiet) this.line(text);
+  }
+
+  /** Prints a warning, even when quiet. */
+  warn(text: string): void {
+    this.line(text);
+  }
+
+  private line(text: string): void {
     if (this.live) {
       this.stream.write('\r\x1b[2K');
       this.live = false;

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /**
  * Reads a data folder (`images/` and `masks/`, any supported format, paired by file stem, with
- * an optional mask suffix) into decoded image/mask pairs for `pipeline/dataset.ts`, and the
+ * an optional mask suffix) into decoded image/mask pairs for `pipeline/buildDataset.ts`, and the
  * `--palette` argument (a list, or a file holding one).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { readImage } from './images.js';
 
 function files(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError(`segloss: folder ${dir} is missing; a data folder needs images/ and masks/, paired by file name.`);
+    throw new CliError(`folder ${dir} is missing; a data folder needs images/ and masks/, paired by file name.`);
   }
   return readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile());
 }
@@ -25,7 +25,7 @@ function files(dir: string): string[] {
  */
 export async function readPairs(dir: string, options: { maskSuffix?: string } = {}): Promise<ImagePair[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError(`segloss: data folder ${dir} does not exist (expected ${join(dir, 'images')} and ${join(dir, 'masks')}).`);
+    throw new CliError(`data folder ${dir} does not exist (expected ${join(dir, 'images')} and ${join(dir, 'masks')}).`);
   }
   const imageDir = join(dir, 'images');
   const maskDir = join(dir, 'masks');

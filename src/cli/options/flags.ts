@@ -33,16 +33,26 @@ export type FlagTable = Record<string, FlagDef>;
 /** The losses `compare` trains by default (the demo's set). */
 export const DEFAULT_LOSSES = 'bceLoss,diceLoss,bceDiceLoss,focalLoss,tverskyLoss{alpha:0.3,beta:0.7},lovaszHingeLoss';
 
+/** The same set for `--mode multiclass`: cross-entropy and Lovász-softmax in place of the binary-only BCE and Lovász hinge. */
+export const MULTICLASS_LOSSES = 'crossEntropyLoss,diceLoss,bceDiceLoss,focalLoss,tverskyLoss{alpha:0.3,beta:0.7},lovaszSoftmaxLoss';
+
 const SEED_MAX = 2 ** 31 - 1;
 
 export const DATA = {
-  data: { kind: 'string', value: 'DIR', help: 'folder with images/ and masks/ (PNG, paired by file name)', shown: 'the built-in synthetic set' },
-  size: { kind: 'int', value: 'N', min: 4, max: 2048, default: 64, help: 'resize images and masks to N×N (N divisible by 2^depth)' },
+  data: { kind: 'string', value: 'DIR', help: 'folder with images/ and masks/ (PNG, JPEG, TIFF or WebP, paired by file stem)', shown: 'the built-in synthetic set' },
+  maskSuffix: { kind: 'string', value: 'S', default: '', help: "mask stem = image stem + S (e.g. _mask: images/a.jpg ↔ masks/a_mask.png)", shown: 'none' },
+  palette: { kind: 'string', value: 'COLOURS', help: "RGB mask colours in class order ('0,0,0; 128,0,0', '#000000 #800000', a JSON list, or a file such as class_dict.csv)", shown: 'none: masks hold class values' },
+  classNames: { kind: 'string', value: 'LIST', help: 'comma-separated class names for the report', shown: "the palette's names, else none" },
   mode: { kind: 'enum', value: 'MODE', choices: CLI_MODES, default: 'binary', help: 'binary | multiclass' },
-  classes: { kind: 'int', value: 'K', min: 2, max: 256, help: 'multiclass: number of classes (mask values 0..K-1)', shown: 'largest mask value + 1' },
-  foreground: { kind: 'int', value: 'V', min: 0, max: 255, help: 'binary: the mask value that is foreground (others are background)', shown: '1 or 255 (0 is background)' },
-  ignoreIndex: { kind: 'int', value: 'V', min: 0, max: 255, help: 'mask value to ignore (no loss, not scored)', shown: 'none' },
+  classes: { kind: 'int', value: 'K', min: 2, max: 256, help: 'multiclass: number of classes (mask values 0..K-1)', shown: "the palette's length, else largest mask value + 1" },
+  foreground: { kind: 'int', value: 'V', min: 0, max: 65535, help: 'binary: the mask value that is foreground (others are background)', shown: '1, 255 or 65535 (0 is background)' },
+  ignoreIndex: { kind: 'int', value: 'V', min: 0, max: 65535, help: 'mask value (with --palette: class) to ignore (no loss, not scored)', shown: 'none' },
+  scale: { kind: 'number', value: 'F', min: 0, max: 8, open: true, default: 1, help: 'resolution the model works at, relative to the files (0.5 halves both sides, aspect kept); scores stay at the masks\u2019 size' },
+  patch: { kind: 'int', value: 'N', min: 4, max: 4096, default: 128, help: 'side of the square training patches and of the sliding inference window (divisible by 2^depth)' },
+  noAugment: { kind: 'boolean', help: 'no random flips and 90° rotations of the training patches' },
+  size: { kind: 'int', value: 'N', min: 4, max: 4096, help: 'old quick-look mode: resize every image to N×N, train on whole images (scores still at the masks\u2019 size)', shown: 'none: native resolution (--scale)' },
   syntheticCount: { kind: 'int', value: 'N', min: 2, max: 100000, default: 48, help: 'synthetic set: number of images' },
+  syntheticSize: { kind: 'int', value: 'N', min: 4, max: 4096, default: 64, help: 'synthetic set: image side in pixels' },
   fgFraction: { kind: 'number', value: 'F', min: 0, max: 0.5, open: true, default: 0.03, help: 'synthetic set: mean foreground fraction per image' },
 } as const satisfies FlagTable;
 
@@ -52,26 +62,34 @@ export const SPLIT = {
 } as const satisfies FlagTable;
 
 export const TRAINING = {
-  epochs: { kind: 'int', value: 'N', min: 1, max: 100000, default: 15, help: 'training epochs per loss' },
-  batchSize: { kind: 'int', value: 'N', min: 1, max: 4096, default: 4, help: 'images per batch' },
-  lr: { kind: 'number', value: 'F', min: 0, max: 10, open: true, default: 0.003, help: 'Adam learning rate' },
-  width: { kind: 'int', value: 'N', min: 1, max: 256, default: 8, help: 'U-Net filters at the first level (doubling per level)' },
-  depth: { kind: 'int', value: 'N', min: 0, max: 6, default: 2, help: 'U-Net levels (poolings)' },
-  seed: { kind: 'int', value: 'N', min: 0, max: SEED_MAX, default: 42, help: 'seed of the synthetic data, initial weights and batch order' },
+  epochs: { kind: 'int', value: 'N', min: 1, max: 100000, default: 6, help: 'training epochs per loss (held-out scores after each)' },
+  steps: { kind: 'int', value: 'N', min: 1, max: 1000000, help: 'batches per epoch', shown: 'one pass over the training pixels: ⌈pixels / (batch-size · patch²)⌉' },
+  batchSize: { kind: 'int', value: 'N', min: 1, max: 4096, default: 8, help: 'patches per batch' },
+  lr: { kind: 'number', value: 'F', min: 0, max: 10, open: true, default: 0.001, help: "Adam's initial learning rate (poly decay to 0: lr·(1 − step/steps)^0.9)" },
+  width: { kind: 'int', value: 'N', min: 1, max: 256, default: 16, help: 'U-Net filters at the first level (doubling per level)' },
+  depth: { kind: 'int', value: 'N', min: 0, max: 6, default: 3, help: 'U-Net levels (poolings)' },
+  seed: { kind: 'int', value: 'N', min: 0, max: SEED_MAX, default: 42, help: 'seed of the synthetic data, initial weights and patches' },
 } as const satisfies FlagTable;
 
 export const RUN = {
   backend: { kind: 'enum', value: 'NAME', choices: BACKEND_CHOICES, default: 'auto', help: 'auto | wasm | cpu | tensorflow (auto: tfjs-node if installed, else wasm)' },
-  quiet: { kind: 'boolean', short: 'q', help: 'no progress output (for logs and CI); still prints the output path' },
+  quiet: { kind: 'boolean', short: 'q', help: 'no progress output (for logs and CI); still prints the output path and warnings' },
   help: { kind: 'boolean', short: 'h', help: 'show this help' },
 } as const satisfies FlagTable;
 
 export const COMPARE_FLAGS = {
-  losses: { kind: 'string', value: 'LIST', default: DEFAULT_LOSSES, help: 'comma-separated loss names, each with optional {key:value,...} options' },
+  losses: {
+    kind: 'string',
+    value: 'LIST',
+    default: DEFAULT_LOSSES,
+    help: 'comma-separated loss names, each with optional {key:value,...} options',
+    shown: `${DEFAULT_LOSSES}; with --mode multiclass: ${MULTICLASS_LOSSES}`,
+  },
   ...DATA,
   ...SPLIT,
   ...TRAINING,
   samples: { kind: 'int', value: 'N', min: 0, max: 64, default: 4, help: 'held-out images shown with predictions in the report' },
+  savePredictions: { kind: 'boolean', help: 'also write every held-out prediction as predictions/<loss label>/<image stem>.png, at the mask size (binary 0/255, multiclass class index)' },
   out: { kind: 'string', value: 'DIR', default: 'segloss-report', help: 'report folder (index.html, results.json, results.csv)' },
   ...RUN,
 } as const satisfies FlagTable;
@@ -88,8 +106,10 @@ export const TRAIN_FLAGS = {
 export const EVAL_FLAGS = {
   model: { kind: 'string', value: 'DIR', required: 'a folder written by segloss train', help: 'folder written by segloss train (required)' },
   data: { kind: 'string', value: 'DIR', help: 'folder with images/ and masks/; every pair is scored', shown: 'a fresh synthetic set (the model’s seed + 1)' },
+  maskSuffix: { kind: 'string', value: 'S', help: DATA.maskSuffix.help, shown: 'the model’s' },
+  palette: { kind: 'string', value: 'COLOURS', help: DATA.palette.help, shown: 'the model’s' },
   syntheticCount: { ...DATA.syntheticCount, min: 1, default: 16 },
-  batchSize: { ...TRAINING.batchSize, default: 8 },
+  savePredictions: { kind: 'string', value: 'DIR', help: 'also write every prediction as DIR/<image stem>.png, at the mask size', shown: 'none' },
   json: { kind: 'string', value: 'FILE', help: 'also write the scores as JSON to FILE', shown: 'none' },
   ...RUN,
 } as const satisfies FlagTable;

@@ -20,10 +20,17 @@ export const COMMAND_HELP: Record<Command, CommandHelp> = {
   Values: numbers, true/false/null, words or 'quoted strings', [lists]. mode and ignoreIndex
   are set from --mode and --ignore-index. Quote the list in the shell.
 
+Data: images/ and masks/ paired by file stem (PNG, JPEG, TIFF, WebP; masks lossless). Training
+  uses random --patch patches at native resolution (or --scale), flipped and rotated; held-out
+  images are predicted whole by sliding window and scored at their masks' own size.
+  --size N is the old quick look: every image resized to N×N.
+
 Examples:
   segloss compare                                   # built-in synthetic set
-  segloss compare --data ./my-data --size 128 --foreground 255
-  segloss compare --data ./em --foreground 0 --val-split 0.2 --losses diceLoss,lovaszHingeLoss`,
+  segloss compare --data ./em --foreground 0 --val-split 0.2 --losses bceDiceLoss,diceLoss
+  segloss compare --data ./kvasir --mask-suffix _mask --scale 0.5 --save-predictions
+  segloss compare --data ./camvid --val ./camvid/val --mode multiclass --classes 11 --ignore-index 11 \
+    --losses 'crossEntropyLoss,diceLoss,lovaszSoftmaxLoss'`,
   },
   train: {
     summary: 'Train the U-Net with one loss and save it (model.json + weights.bin + segloss.json).',
@@ -37,7 +44,11 @@ Examples:
     summary: 'Load a model saved by `segloss train` and report Dice, IoU, precision and recall.',
     usage: 'segloss eval --model DIR [--data DIR] [options]',
     flags: EVAL_FLAGS,
-    notes: 'Size, mode, classes, foreground and ignore index come from the model folder (segloss.json).',
+    notes: `Resolution, patch, mode, classes, foreground, ignore index, mask suffix and palette come from the
+model folder (segloss.json); every score is computed at the masks' own size.
+
+Example:
+  segloss eval --model my-model --data ./my-test-data --save-predictions my-predictions`,
   },
 };
 

@@ -1,23 +1,31 @@
 /**
  * Typed plans: the parsed flags of a command, checked against each other (the U-Net's pooling
- * against --size, binary vs multiclass flags, --foreground vs --ignore-index, synthetic-set flags
- * vs --data) and with every loss built, so each mistake in a command line surfaces before any
+ * against --patch or --size, --size vs --scale and --patch, binary vs multiclass flags,
+ * --foreground vs --ignore-index, synthetic-set flags vs --data) and with every loss built, so each mistake in a command line surfaces before any
  * data is read or any training starts.
  */
 import type { LossFn } from '../../types.js';
 import { UsageError } from '../errors.js';
 import type { TrainSettings } from '../pipeline/trainRun.js';
-import { IGNORED, type LabelOptions } from '../pipeline/types.js';
-import { flagName, type BackendChoice, type COMPARE_FLAGS, type EVAL_FLAGS, type Flags, type TRAIN_FLAGS } from './flags.js';
+import { IGNORED, type LabelOptions, type Resolution } from '../pipeline/types.js';
+import { flagName, MULTICLASS_LOSSES, type BackendChoice, type COMPARE_FLAGS, type EVAL_FLAGS, type Flags, type TRAIN_FLAGS } from './flags.js';
 import { buildLoss, parseLosses, type LossSpec, type TaskOptions } from './lossSpec.js';
 
-/** Where the training images come from, and how masks become labels. */
+/** Where the training images come from, how masks become labels, and the resolution the model works at. */
 export interface DataPlan {
-  size: number;
   label: LabelOptions;
+  /** The `--palette` value (a list or a file), read with the data. */
+  palette?: string;
+  /** `--class-names`, split. */
+  classNames?: string[];
+  maskSuffix: string;
+  resolution: Resolution;
+  /** Training patch side (and inference window); `--size N` trains on whole N×N images. */
+  patch: number;
+  augment: boolean;
   /** Fraction held out when there is no --val folder. */
   valSplit: number;
-  source: { kind: 'synthetic'; count: number; fgFraction: number; seed: number } | { kind: 'folder'; data: string; val?: string };
+  source: { kind: 'synthetic'; count: number; size: number; fgFraction: number; seed: number } | { kind: 'folder'; data: string; val?: string };
 }
 
 /** What every training command shares. */
@@ -37,6 +45,8 @@ export interface ComparePlan extends TrainingPlan {
   losses: PlannedLoss[];
   /** Held-out images shown in the report. */
   samples: number;
+  /** Write every held-out prediction under `predictions/` in the report folder. */
+  savePredictions: boolean;
   out: string;
 }
 
@@ -49,20 +59,42 @@ export interface EvalPlan {
   model: string;
   /** A folder to score, or undefined for a fresh synthetic set. */
   data?: string;
+  /** Override the model's mask suffix and palette. */
+  maskSuffix?: string;
+  palette?: string;
   syntheticCount: number;
-  batchSize: number;
+  savePredictions?: string;
   json?: string;
   backend: BackendChoice;
 }
 
 type TrainingFlags = Flags<typeof COMPARE_FLAGS> | Flags<typeof TRAIN_FLAGS>;
 
+/** `--class-names a,b,c` as a list (blank names refused). */
+function classNames(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw new UsageError(`--class-names must be a comma-separated list of names, got '${text}'.`);
+  return names;
+}
+
+/** The resolution flags: `--size N` (whole N×N images) or `--scale` with `--patch`. */
+function resolutionOf(f: TrainingFlags, given: Set<string>): { resolution: Resolution; patch: number } {
+  const cells = 2 ** f.depth;
+  if (f.size !== undefined) {
+    for (const name of ['scale', 'patch'] as const) {
+      if (given.has(name)) throw new UsageError(`--${name} and --size exclude each other: --size N trains on whole images resized to N×N.`);
+    }
+    if (f.size % cells !== 0) throw new UsageError(`--size must be divisible by 2^depth = ${cells} (the U-Net pools ${f.depth} times), got ${f.size}.`);
+    return { resolution: { kind: 'size', size: f.size }, patch: f.size };
+  }
+  if (f.patch % cells !== 0) throw new UsageError(`--patch must be divisible by 2^depth = ${cells} (the U-Net pools ${f.depth} times), got ${f.patch}.`);
+  return { resolution: { kind: 'native', scale: f.scale }, patch: f.patch };
+}
+
 /** The data flags, checked against each other and against the U-Net's depth. */
 function dataPlan(f: TrainingFlags, given: Set<string>): DataPlan {
-  const { size, depth, mode, classes, foreground, ignoreIndex } = f;
-  if (size % 2 ** depth !== 0) {
-    throw new UsageError(`--size must be divisible by 2^depth = ${2 ** depth} (the U-Net pools ${depth} times), got ${size}.`);
-  }
+  const { mode, classes, foreground, ignoreIndex } = f;
   if (mode === 'binary' && classes !== undefined && classes !== 2) {
     throw new UsageError(`--classes must be 2 (or left out) in binary mode, got ${classes}; use --mode multiclass for more classes.`);
   }
@@ -72,22 +104,30 @@ function dataPlan(f: TrainingFlags, given: Set<string>): DataPlan {
   if (ignoreIndex !== undefined && ignoreIndex === foreground) {
     throw new UsageError(`--ignore-index and --foreground must differ, got ${ignoreIndex} for both.`);
   }
+  const names = classNames(f.classNames);
+  if (names && classes !== undefined && names.length !== classes) {
+    throw new UsageError(`--class-names must name the ${classes} classes, got ${names.length} names.`);
+  }
   const label: LabelOptions = { mode, classes, foreground, ignoreIndex };
+  const common = { ...resolutionOf(f, given), classNames: names, augment: !f.noAugment, valSplit: f.valSplit, maskSuffix: f.maskSuffix };
   if (f.data === undefined) {
     if (f.val !== undefined) throw new UsageError('--val needs --data (the synthetic set is split with --val-split).');
-    const source = { kind: 'synthetic' as const, count: f.syntheticCount, fgFraction: f.fgFraction, seed: f.seed };
-    return { size, label: { ...label, classes: mode === 'multiclass' ? classes ?? 3 : 2 }, valSplit: f.valSplit, source };
+    for (const name of ['maskSuffix', 'palette'] as const) {
+      if (given.has(name)) throw new UsageError(`--${flagName(name)} applies to --data folders only, not to the synthetic set.`);
+    }
+    const synthetic = { count: f.syntheticCount, size: f.size ?? f.syntheticSize, fgFraction: f.fgFraction, seed: f.seed };
+    return { ...common, label: { ...label, classes: mode === 'multiclass' ? classes ?? 3 : 2 }, source: { kind: 'synthetic', ...synthetic } };
   }
-  for (const name of ['syntheticCount', 'fgFraction'] as const) {
+  for (const name of ['syntheticCount', 'syntheticSize', 'fgFraction'] as const) {
     if (given.has(name)) throw new UsageError(`--${flagName(name)} applies to the synthetic set only, not with --data.`);
   }
-  return { size, label, valSplit: f.valSplit, source: { kind: 'folder', data: f.data, val: f.val } };
+  return { ...common, label, palette: f.palette, source: { kind: 'folder', data: f.data, val: f.val } };
 }
 
 function trainingPlan(f: TrainingFlags, given: Set<string>): TrainingPlan {
   return {
     data: dataPlan(f, given),
-    training: { mode: f.mode, epochs: f.epochs, batchSize: f.batchSize, lr: f.lr, width: f.width, depth: f.depth, seed: f.seed },
+    training: { epochs: f.epochs, steps: f.steps, batchSize: f.batchSize, lr: f.lr, width: f.width, depth: f.depth, seed: f.seed },
     backend: f.backend,
     quiet: f.quiet,
   };
@@ -99,10 +139,11 @@ function taskOf(label: LabelOptions): TaskOptions {
 }
 
 export function comparePlan(f: Flags<typeof COMPARE_FLAGS>, given: Set<string>): ComparePlan {
-  const specs = parseLosses(f.losses);
+  const specs = parseLosses(f.mode === 'multiclass' && !given.has('losses') ? MULTICLASS_LOSSES : f.losses);
   const plan = trainingPlan(f, given);
   const task = taskOf(plan.data.label);
-  return { ...plan, losses: specs.map((spec) => ({ spec, loss: buildLoss(spec, task) })), samples: f.samples, out: f.out };
+  const losses = specs.map((spec) => ({ spec, loss: buildLoss(spec, task) }));
+  return { ...plan, losses, samples: f.samples, savePredictions: f.savePredictions, out: f.out };
 }
 
 export function trainPlan(f: Flags<typeof TRAIN_FLAGS>, given: Set<string>): TrainPlan {
@@ -115,5 +156,11 @@ export function trainPlan(f: Flags<typeof TRAIN_FLAGS>, given: Set<string>): Tra
 }
 
 export function evalPlan(f: Flags<typeof EVAL_FLAGS>): EvalPlan {
-  return { model: f.model, data: f.data, syntheticCount: f.syntheticCount, batchSize: f.batchSize, json: f.json, backend: f.backend };
+  if (f.data === undefined) {
+    for (const [name, value] of [['mask-suffix', f.maskSuffix], ['palette', f.palette]] as const) {
+      if (value !== undefined) throw new UsageError(`--${name} applies to --data folders only, not to the synthetic set.`);
+    }
+  }
+  const { model, data, maskSuffix, palette, syntheticCount, savePredictions, json, backend } = f;
+  return { model, data, maskSuffix, palette, syntheticCount, savePredictions, json, backend };
 }

@@ -1,57 +1,84 @@
 /**
- * `segloss compare` in pipeline order: check the output folder → load and split the data →
- * train one run per loss (same initial weights, same batches) → score and predict samples →
- * build the report data → render → write the folder atomically. Returns the report's path.
+ * `segloss compare` in pipeline order: check the output folder → read and check the data (the
+ * mask-value summary and any warning printed before training; a failed check writes nothing) →
+ * train one run per loss on the same patches from the same initial weights → score each at the
+ * masks' size (whole-image sliding-window inference) → build the report data → render → write
+ * the folder atomically (with the predictions when asked). Returns the report's path.
  */
 import type { Env } from '../env.js';
 import type { ComparePlan } from '../options/plan.js';
-import { predictLabels, toTensors } from '../pipeline/evaluate.js';
+import { evaluate } from '../pipeline/evaluate.js';
 import { allForeground } from '../pipeline/score.js';
 import { trainRun } from '../pipeline/trainRun.js';
 import { resultsCsv } from '../report/csv.js';
 import type { LossResult, Overlay, Results } from '../report/data.js';
 import { renderHtml } from '../report/html.js';
+import { predictionImage, predictionPath } from '../report/predictions.js';
 import { formatSeconds, scoreLine } from '../report/text.js';
+import { announce, dataLine } from './announce.js';
 import { loadData } from './loadData.js';
-import { runSettings, shapeOf } from './runSettings.js';
+import { overlayOf, shownLabels } from './overlay.js';
+import { OVERLAP, runSettings, shapeOf } from './runSettings.js';
 
 /** Runs the comparison; `command` is recorded in the results. Returns the path of index.html. */
 export async function compare(env: Env, plan: ComparePlan, command: string): Promise<string> {
   env.files.checkOutFolder(plan.out, 'results.json');
-  const data = await loadData(env, plan.data);
   const progress = env.progress(plan.quiet);
+  const data = await loadData(env, plan.data, 2 ** plan.training.depth);
+  announce(progress, 'segloss compare', data);
+  const encoder = await env.images.pngEncoder();
   const { tf, backend } = await env.loadTf(plan.backend);
   const n = plan.losses.length;
-  progress.log(
-    `segloss compare: ${n} losses, ${data.train.samples.length} training / ${data.val.samples.length} held-out images ${data.size}×${data.size}, ${plan.training.epochs} epochs, backend ${backend}`,
-  );
-  const train = toTensors(tf, data.train);
-  const val = toTensors(tf, data.val);
+  progress.log(`segloss compare: ${n} losses, ${dataLine(data)}, ${plan.training.epochs} epochs, backend ${backend}`);
+  const { mode } = data.label;
+  const window = data.patch;
+  const keep = plan.savePredictions ? data.heldOut.length : plan.samples;
   const results: LossResult[] = [];
-  const overlays: Overlay[] = data.val.samples.slice(0, plan.samples).map((s) => ({ name: s.name, image: s.image, truth: s.mask, predictions: {} }));
-  try {
-    plan.losses.forEach(({ spec, loss }, i) => {
-      const r = trainRun(tf, { label: `[${i + 1}/${n}] ${spec.label}`, loss, train, val, settings: plan.training, shape: shapeOf(data), progress });
-      predictLabels(tf, r.model, val.x, data.label.mode, plan.samples).forEach((p, k) => (overlays[k].predictions[spec.label] = p));
-      r.model.dispose();
-      results.push({ loss: spec.name, label: spec.label, options: spec.options, ...r.scores, seconds: r.seconds, history: r.history });
-      progress.log(`${spec.label.padEnd(28)} ${scoreLine(r.scores, 3)}  (${formatSeconds(r.seconds)})`);
+  const overlays: Overlay[] = data.val.samples.slice(0, plan.samples).map((s) => overlayOf(s));
+  const files: Record<string, string | Uint8Array> = {};
+  let steps = 0;
+  plan.losses.forEach(({ spec, loss }, i) => {
+    let predictions: Int32Array[] = []; // the last validation's
+    const r = trainRun(tf, {
+      label: `[${i + 1}/${n}] ${spec.label}`,
+      loss,
+      train: data.trainInput,
+      patches: { patch: data.patch, augment: data.augment },
+      validate(model, l) {
+        const ev = evaluate(tf, model, data.heldOut, { mode, window, overlap: OVERLAP, loss: l, keep });
+        predictions = ev.predictions;
+        return ev;
+      },
+      settings: plan.training,
+      shape: shapeOf(data),
+      progress,
     });
-  } finally {
-    tf.dispose([train.x, train.y, val.x, val.y]);
-  }
+    steps = r.steps;
+    r.model.dispose();
+    predictions.slice(0, plan.samples).forEach((p, k) => (overlays[k].predictions[spec.label] = shownLabels(data.val.samples[k], p)));
+    if (plan.savePredictions) {
+      predictions.forEach((labels, k) => {
+        const { name, width, height } = data.val.samples[k];
+        files[predictionPath(spec.label, name)] = encoder.png(predictionImage({ width, height, labels, mode }));
+      });
+    }
+    results.push({ loss: spec.name, label: spec.label, options: spec.options, ...r.scores, seconds: r.seconds, history: r.history });
+    progress.log(`${spec.label.padEnd(28)} ${scoreLine(r.scores, 3)}  (${formatSeconds(r.seconds)})`);
+  });
   const best = results.reduce((a, b) => (b.dice > a.dice ? b : a)).label;
   const report: Results = {
     tool: 'segloss compare',
     command,
     createdAt: env.now().toISOString(),
-    settings: { ...runSettings(data, plan.training, backend, tf), losses: plan.losses.map((l) => l.spec.label) },
+    settings: { ...runSettings(data, plan.training, steps, backend, tf), losses: plan.losses.map((l) => l.spec.label) },
     best,
-    baselines: data.label.mode === 'binary' ? { 'all foreground': allForeground(data.val) } : {},
+    baselines: mode === 'binary' ? { 'all foreground': allForeground(data.val) } : {},
     losses: results,
   };
-  const view = { size: data.size, channels: data.train.channels, mode: data.label.mode, pngDataUri: env.images.pngDataUri };
-  const files = { 'index.html': renderHtml(report, overlays, view), 'results.json': `${JSON.stringify(report, null, 2)}\n`, 'results.csv': resultsCsv(report) };
+  const view = { channels: data.train.channels, mode, pngDataUri: encoder.dataUri };
+  files['index.html'] = renderHtml(report, overlays, view);
+  files['results.json'] = `${JSON.stringify(report, null, 2)}\n`;
+  files['results.csv'] = resultsCsv(report);
   const path = env.files.writeFolder(plan.out, files, 'results.json');
   progress.log(`best held-out Dice: ${best}`);
   return env.files.join(path, 'index.html');

@@ -1,14 +1,19 @@
 /**
- * `segloss eval` in pipeline order: read the model card → load the data it describes (a folder,
- * or a fresh synthetic set from the model's seed + 1) → load the model → score every image.
+ * `segloss eval` in pipeline order: read the model card → read and check the data it describes
+ * (a folder, read with the model's label options, mask suffix and palette unless overridden; or a
+ * fresh synthetic set from the model's seed + 1) → load the model → predict every image by sliding
+ * window at the model's resolution → score at each mask's size (and write the predictions when asked).
  */
 import type { Env } from '../env.js';
 import { CliError, UsageError } from '../errors.js';
 import type { EvalPlan } from '../options/plan.js';
-import { evaluate, toTensors } from '../pipeline/evaluate.js';
+import { evaluate } from '../pipeline/evaluate.js';
+import { describeResolution, atResolution } from '../pipeline/resolution.js';
 import { syntheticDataset } from '../pipeline/synthetic.js';
 import type { Dataset, LabelOptions, Scores } from '../pipeline/types.js';
+import { predictionImage, predictionPath } from '../report/predictions.js';
 import { loadFolders } from './loadData.js';
+import { OVERLAP } from './runSettings.js';
 
 /** What `--json` writes: the model, the data and the scores. */
 export interface EvalResult extends Scores {
@@ -17,36 +22,50 @@ export interface EvalResult extends Scores {
   loss: string;
   data: string;
   images: number;
-  size: number;
+  resolution: string;
   mode: string;
   backend: string;
 }
 
 const kind = (channels: number) => (channels === 1 ? 'gray' : 'RGB');
 
-export async function evalModel(env: Env, plan: EvalPlan): Promise<EvalResult> {
+export async function evalModel(env: Env, plan: EvalPlan, warn: (text: string) => void): Promise<EvalResult> {
   const card = env.models.readCard(plan.model);
-  const label: LabelOptions = { mode: card.mode, classes: card.classes, foreground: card.foreground, ignoreIndex: card.ignoreIndex };
   let data: Dataset;
   if (plan.data !== undefined) {
-    [data] = await loadFolders(env, [plan.data], card.size, label);
+    const palette = plan.palette !== undefined ? env.images.readPalette(plan.palette).colours : card.palette;
+    const label: LabelOptions = { mode: card.mode, classes: card.classes, foreground: card.foreground, ignoreIndex: card.ignoreIndex, palette };
+    const loaded = await loadFolders(env, [plan.data], label, plan.maskSuffix ?? card.maskSuffix);
+    loaded.warnings.forEach((w) => warn(`warning: ${w}`));
+    [data] = loaded.datasets;
     if (data.channels !== card.channels) {
       throw new CliError(`the model takes ${kind(card.channels)} images but ${plan.data} holds ${kind(data.channels)} ones.`);
     }
   } else {
     if (card.channels !== 1) throw new UsageError('the model takes RGB images; give --data (the synthetic set is gray).');
-    const samples = syntheticDataset({ count: plan.syntheticCount, size: card.size, fgFraction: card.fgFraction ?? 0.03, seed: card.seed + 1, classes: card.classes });
-    data = { size: card.size, channels: 1, classes: card.classes, samples };
+    const size = card.syntheticSize ?? (card.resolution.kind === 'size' ? card.resolution.size : 64);
+    const samples = syntheticDataset({ count: plan.syntheticCount, size, fgFraction: card.fgFraction ?? 0.03, seed: card.seed + 1, classes: card.classes });
+    data = { channels: 1, classes: card.classes, samples };
   }
   const { tf, backend } = await env.loadTf(plan.backend);
   const model = await tf.loadLayersModel(env.models.loader(plan.model));
-  const tensors = toTensors(tf, data);
-  let scores: Scores;
+  const images = data.samples.map((truth) => ({ input: atResolution(truth, card.resolution), truth }));
+  const keep = plan.savePredictions !== undefined ? images.length : 0;
+  let ev;
   try {
-    scores = evaluate(tf, model, tensors, card.mode, plan.batchSize).scores;
+    ev = evaluate(tf, model, images, { mode: card.mode, window: card.patch, overlap: OVERLAP, keep });
   } finally {
-    tf.dispose([tensors.x, tensors.y]);
     model.dispose();
+  }
+  if (plan.savePredictions !== undefined) {
+    const png = (await env.images.pngEncoder()).png;
+    const files = Object.fromEntries(
+      ev.predictions.map((labels, k) => {
+        const { name, width, height } = data.samples[k];
+        return [predictionPath(card.loss.label, name), png(predictionImage({ width, height, labels, mode: card.mode }))];
+      }),
+    );
+    env.files.writeFolder(plan.savePredictions, files, 'predictions');
   }
   return {
     tool: 'segloss eval',
@@ -54,9 +73,9 @@ export async function evalModel(env: Env, plan: EvalPlan): Promise<EvalResult> {
     loss: card.loss.label,
     data: plan.data !== undefined ? env.files.resolve(plan.data) : 'synthetic',
     images: data.samples.length,
-    size: card.size,
+    resolution: describeResolution(card.resolution),
     mode: card.mode,
     backend,
-    ...scores,
+    ...ev.scores,
   };
 }

@@ -6,9 +6,9 @@
  */
 import { CliError } from '../errors.js';
 import { checkImages } from './imageChecks.js';
-import { labelMaps, type LabelOptions } from './labels.js';
-import type { Sample } from './patches.js';
+import { labelMaps } from './labels.js';
 import { toFloatImage, type NamedImage } from './rawImage.js';
+import type { Dataset, LabelOptions } from './types.js';
 
 /** A decoded image and its decoded mask. */
 export interface ImagePair {
@@ -19,12 +19,7 @@ export interface ImagePair {
 }
 
 /** Samples at native resolution and what the checks found. */
-export interface Dataset {
-  samples: Sample[];
-  /** Colour channels of every image: 1 (gray) or 3 (RGB). */
-  channels: 1 | 3;
-  /** K: 2 in binary mode, the number of classes in multiclass mode. */
-  classes: number;
+export interface CheckedDataset extends Dataset {
   /** The mask values found and their pixel counts, one line. */
   summary: string;
   /** Warnings to show (the 16-bit range one). */
@@ -36,12 +31,12 @@ export interface Dataset {
  * depth; label maps with `IGNORED` for the ignore index).
  * @throws CliError naming the file and what is wrong with it.
  */
-export function buildDataset(pairs: readonly ImagePair[], options: LabelOptions): Dataset {
-  if (pairs.length === 0) throw new CliError('segloss: no image/mask pairs to read.');
+export function buildDataset(pairs: readonly ImagePair[], options: LabelOptions): CheckedDataset {
+  if (pairs.length === 0) throw new CliError('no image/mask pairs to read.');
   for (const { image, mask } of pairs) {
     if (image.image.width !== mask.image.width || image.image.height !== mask.image.height) {
       throw new CliError(
-        `segloss: ${mask.name} is ${mask.image.width}×${mask.image.height} but its image ${image.name} is ${image.image.width}×${image.image.height}; they must be the same size.`,
+        `${mask.name} is ${mask.image.width}×${mask.image.height} but its image ${image.name} is ${image.image.width}×${image.image.height}; they must be the same size.`,
       );
     }
   }

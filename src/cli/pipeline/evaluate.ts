@@ -1,68 +1,59 @@
 /**
- * Datasets as tensors, and a model's held-out scores and predicted label maps on them.
+ * A model's held-out scores, computed as users will be judged: each whole image goes through
+ * sliding-window inference at the run's resolution, its logits are resampled to the ORIGINAL
+ * mask's size, and the scores (and the held-out loss) compare them with the original labels.
+ * Also keeps the predicted label maps (for the report's overlays and `--save-predictions`).
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { LossFn } from '../../types.js';
+import { labelsFromLogits, wholeImageLogits } from './infer.js';
 import { createScorer } from './score.js';
-import type { Dataset, TaskMode, Tf } from './types.js';
+import type { Sample, Scores, TaskMode, Tf } from './types.js';
 
-export interface Tensors {
-  x: TF.Tensor4D;
-  /** Labels as float32 `[N, H, W, 1]`: 0/1 (binary) or class ids; IGNORED (-1) = ignored. */
-  y: TF.Tensor4D;
+/** One held-out image: as the model sees it, and as its files hold it. */
+export interface HeldOut {
+  /** The image at the run's resolution (what the model is given). */
+  input: Sample;
+  /** The original sample: its labels, at the mask's own size, are what the scores compare with. */
+  truth: Sample;
 }
 
-/** The dataset as tensors (channels last). */
-export function toTensors(tf: Tf, data: Dataset): Tensors {
-  const n = data.samples.length;
-  const s = data.size;
-  const x = new Float32Array(n * s * s * data.channels);
-  const y = new Float32Array(n * s * s);
-  data.samples.forEach((sample, i) => {
-    x.set(sample.image, i * s * s * data.channels);
-    y.set(sample.mask, i * s * s);
-  });
-  return { x: tf.tensor4d(x, [n, s, s, data.channels]), y: tf.tensor4d(y, [n, s, s, 1]) };
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  mode: TaskMode;
+  /** Side of the sliding window (the training patch). */
+  window: number;
+  /** Fraction of a window shared with its neighbour. @defaultValue `0.5` */
+  overlap?: number;
+  /** When given, its mean over the images is returned as `loss`. */
+  loss?: LossFn;
+  /** Predicted label maps are kept for the first `keep` images. @defaultValue `0` */
+  keep?: number;
 }
 
-/** The samples at `indices` (gather). */
-export function batchOf(tf: Tf, t: Tensors, indices: number[]): Tensors {
-  return tf.tidy(() => {
-    const idx = tf.tensor1d(indices, 'int32');
-    return { x: tf.gather(t.x, idx) as TF.Tensor4D, y: tf.gather(t.y, idx) as TF.Tensor4D };
-  });
+/** Scores, mean loss (0 without a loss) and the kept label maps (each at its mask's size). */
+export interface Evaluation {
+  scores: Scores;
+  loss: number;
+  predictions: Int32Array[];
 }
 
-/** Held-out scores (and the mean loss, when a loss is given) of `model` on `data`. */
-export function evaluate(tf: Tf, model: TF.LayersModel, data: Tensors, mode: TaskMode, batchSize: number, loss?: LossFn) {
+/** The held-out scores of `model` on `images` (see the module comment). */
+export function evaluate(tf: Tf, model: TF.LayersModel, images: readonly HeldOut[], options: EvaluateOptions): Evaluation {
+  const { mode, window, overlap = 0.5, loss, keep = 0 } = options;
   const scorer = createScorer(mode);
-  const n = data.x.shape[0];
+  const predict = (x: TF.Tensor4D) => model.predict(x) as TF.Tensor;
+  const predictions: Int32Array[] = [];
   let lossSum = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
-    const value = tf.tidy(() => {
-      const xb = data.x.slice([start], [size]);
-      const yb = data.y.slice([start], [size]);
-      const logits = model.predict(xb) as TF.Tensor;
-      scorer.update(yb, logits);
-      return loss ? (loss(yb, logits as never) as unknown as TF.Tensor).dataSync()[0] * size : 0;
+  images.forEach(({ input, truth }, i) => {
+    const { logits, classes } = wholeImageLogits(tf, predict, input, truth, { window, overlap });
+    lossSum += tf.tidy(() => {
+      const yTrue = tf.tensor4d(Float32Array.from(truth.labels), [1, truth.height, truth.width, 1]);
+      const yPred = tf.tensor4d(logits, [1, truth.height, truth.width, classes]);
+      scorer.update(yTrue, yPred);
+      return loss ? (loss(yTrue as never, yPred as never) as unknown as TF.Tensor).dataSync()[0] : 0;
     });
-    lossSum += value;
-  }
-  return { scores: scorer.result(), loss: lossSum / n };
-}
-
-/** Predicted label maps (threshold 0.5 / argmax) of the first `count` images. */
-export function predictLabels(tf: Tf, model: TF.LayersModel, x: TF.Tensor4D, mode: TaskMode, count: number): Int32Array[] {
-  const n = Math.min(count, x.shape[0]);
-  if (n === 0) return [];
-  const flat = tf.tidy(() => {
-    const logits = model.predict(x.slice([0], [n])) as TF.Tensor4D;
-    return (mode === 'binary' ? logits.greaterEqual(0).squeeze([3]) : logits.argMax(3)).toInt();
+    if (i < keep) predictions.push(labelsFromLogits(logits, classes));
   });
-  const data = flat.dataSync() as Int32Array;
-  flat.dispose();
-  const per = data.length / n;
-  return Array.from({ length: n }, (_, i) => data.slice(i * per, (i + 1) * per));
+  return { scores: scorer.result(), loss: images.length ? lossSum / images.length : 0, predictions };
 }
-

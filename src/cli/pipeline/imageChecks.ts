@@ -23,12 +23,12 @@ export interface ImageCheck {
  * @throws CliError when some images are gray and others colour, naming one of each and the counts.
  */
 export function checkImages(images: readonly NamedImage[]): ImageCheck {
-  if (images.length === 0) throw new CliError('segloss: no images to check.');
+  if (images.length === 0) throw new CliError('no images to check.');
   const gray = images.filter((m) => colourChannels(m.image) === 1);
   const colour = images.filter((m) => colourChannels(m.image) === 3);
   if (gray.length && colour.length) {
     throw new CliError(
-      `segloss: images disagree in channels: ${gray.length} gray (e.g. ${gray[0].name}, ${describeImage(gray[0].image)}) and ${colour.length} colour (e.g. ${colour[0].name}, ${describeImage(colour[0].image)}); convert them to one kind.`,
+      `images disagree in channels: ${gray.length} gray (e.g. ${gray[0].name}, ${describeImage(gray[0].image)}) and ${colour.length} colour (e.g. ${colour[0].name}, ${describeImage(colour[0].image)}); convert them to one kind.`,
     );
   }
   const warnings: string[] = [];
@@ -39,7 +39,7 @@ export function checkImages(images: readonly NamedImage[]): ImageCheck {
     const bits = Math.max(1, Math.ceil(Math.log2(max + 1)));
     if (bits <= FEW_BITS) {
       warnings.push(
-        `segloss: warning: the ${deep.length} 16-bit image(s) use values up to ${max} (${bits} of 16 bits); scaled by 65535 they span only 0..${(max / 65535).toFixed(3)} and look nearly black to the model. If every loss scores at the baseline, rescale the images to their full range.`,
+        `the ${deep.length} 16-bit image(s) use values up to ${max} (${bits} of 16 bits); scaled by 65535 they span only 0..${(max / 65535).toFixed(3)} and look nearly black to the model. If every loss scores at the baseline, rescale the images to their full range.`,
       );
     }
   }

@@ -23,6 +23,8 @@ export interface WindowOptions {
   overlap?: number;
   /** `'gaussian'` (σ = window / 8, as nnU-Net) or `'uniform'` weights. @defaultValue `'gaussian'` */
   blend?: 'gaussian' | 'uniform';
+  /** Tiles per call of the model. @defaultValue `8` */
+  batch?: number;
 }
 
 /** An image: `height × width × channels` floats, interleaved. */
@@ -54,52 +56,59 @@ export function blendWeights(window: number, blend: 'gaussian' | 'uniform' = 'ga
 }
 
 function checkOptions(options: WindowOptions): Required<WindowOptions> {
-  const { window, overlap = 0.5, blend = 'gaussian' } = options;
+  const { window, overlap = 0.5, blend = 'gaussian', batch = 8 } = options;
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`slidingWindow: options.batch must be a positive integer, got ${batch}.`);
   if (!Number.isInteger(window) || window < 1) throw new RangeError(`slidingWindow: options.window must be a positive integer, got ${window}.`);
   if (!(overlap >= 0 && overlap < 1)) throw new RangeError(`slidingWindow: options.overlap must be in [0, 1), got ${overlap}.`);
   if (blend !== 'gaussian' && blend !== 'uniform') throw new RangeError(`slidingWindow: options.blend must be 'gaussian' or 'uniform', got '${blend}'.`);
-  return { window, overlap, blend };
+  return { window, overlap, blend, batch };
 }
 
 /**
- * Logits for the whole image (`height × width × K`, interleaved) from tiles of `options.window`.
- * Runs one tile at a time, each in a `tf.tidy`, so no tensor outlives the call.
- * @throws RangeError for bad options, or when the model's output is not `[1, window, window, K]`.
+ * Logits for the whole image (`height × width × K`, interleaved) from tiles of `options.window`,
+ * fed to the model `options.batch` tiles at a time, each batch in a `tf.tidy`, so no tensor
+ * outlives the call.
+ * @throws RangeError for bad options, or when the model's output is not `[n, window, window, K]`.
  */
 export function slidingWindow(tf: InferTf, predict: Predict, input: FloatImage, options: WindowOptions): { logits: Float32Array; classes: number } {
-  const { window, overlap, blend } = checkOptions(options);
+  const { window, overlap, blend, batch } = checkOptions(options);
   const { width, height, channels: C, image } = input;
   const weights = blendWeights(window, blend);
+  const corners = windowStarts(height, window, overlap).flatMap((y0) => windowStarts(width, window, overlap).map((x0) => [x0, y0] as const));
   let sum: Float32Array | undefined;
   let K = 0;
   const total = new Float32Array(width * height);
-  const tile = new Float32Array(window * window * C);
-  for (const y0 of windowStarts(height, window, overlap)) {
-    for (const x0 of windowStarts(width, window, overlap)) {
-      tile.fill(0);
+  const tileSize = window * window * C;
+  for (let first = 0; first < corners.length; first += batch) {
+    const group = corners.slice(first, first + batch);
+    const tiles = new Float32Array(group.length * tileSize); // zero-padded beyond the image
+    group.forEach(([x0, y0], t) => {
       for (let y = 0; y < Math.min(window, height - y0); y++) {
         const from = ((y0 + y) * width + x0) * C;
-        tile.set(image.subarray(from, from + Math.min(window, width - x0) * C), y * window * C);
+        tiles.set(image.subarray(from, from + Math.min(window, width - x0) * C), t * tileSize + y * window * C);
       }
-      const out = tf.tidy(() => {
-        const logits = predict(tf.tensor4d(tile, [1, window, window, C]));
-        const [b, h, w, k] = logits.shape;
-        if (logits.rank !== 4 || b !== 1 || h !== window || w !== window) {
-          throw new RangeError(`slidingWindow: predict must return [1, ${window}, ${window}, K] logits, got [${logits.shape.join(', ')}].`);
-        }
-        K = k;
-        return Float32Array.from(logits.dataSync()); // a copy: some backends reuse the buffer
-      });
-      sum ??= new Float32Array(width * height * K);
+    });
+    const out = tf.tidy(() => {
+      const logits = predict(tf.tensor4d(tiles, [group.length, window, window, C]));
+      const [b, h, w, k] = logits.shape;
+      if (logits.rank !== 4 || b !== group.length || h !== window || w !== window) {
+        throw new RangeError(`slidingWindow: predict must return [${group.length}, ${window}, ${window}, K] logits, got [${logits.shape.join(', ')}].`);
+      }
+      K = k;
+      return Float32Array.from(logits.dataSync()); // a copy: some backends reuse the buffer
+    });
+    sum ??= new Float32Array(width * height * K);
+    group.forEach(([x0, y0], t) => {
+      const base = t * window * window * K;
       for (let y = 0; y < Math.min(window, height - y0); y++) {
         for (let x = 0; x < Math.min(window, width - x0); x++) {
           const w = weights[y * window + x];
           const p = (y0 + y) * width + x0 + x;
           total[p] += w;
-          for (let k = 0; k < K; k++) sum[p * K + k] += w * out[(y * window + x) * K + k];
+          for (let k = 0; k < K; k++) sum![p * K + k] += w * out[base + (y * window + x) * K + k];
         }
       }
-    }
+    });
   }
   const logits = sum!;
   for (let p = 0; p < total.length; p++) for (let k = 0; k < K; k++) logits[p * K + k] /= total[p];
@@ -122,18 +131,18 @@ export function labelsFromLogits(logits: Float32Array, classes: number): Int32Ar
 }
 
 /**
- * The label map of a whole image at the ground truth's size `target`: sliding-window logits on
- * `input` (which may be a scaled copy of the image), resampled to `target` (bilinear when growing,
- * box-averaged when shrinking), then thresholded or arg-maxed.
+ * Logits of a whole image at the ground truth's size `target` (`target.height × target.width × K`):
+ * sliding-window logits on `input` (which may be a scaled copy of the image), resampled to
+ * `target` (bilinear when growing, box-averaged when shrinking). {@link labelsFromLogits} turns
+ * them into the label map.
  */
-export function predictLabels(
+export function wholeImageLogits(
   tf: InferTf,
   predict: Predict,
   input: FloatImage,
   target: { width: number; height: number },
   options: WindowOptions,
-): Int32Array {
+): { logits: Float32Array; classes: number } {
   const { logits, classes } = slidingWindow(tf, predict, input, options);
-  const resampled = resampleMap(logits, input.width, input.height, classes, target.width, target.height);
-  return labelsFromLogits(resampled, classes);
+  return { logits: resampleMap(logits, input.width, input.height, classes, target.width, target.height), classes };
 }

@@ -6,24 +6,8 @@
  */
 import { CliError } from '../errors.js';
 import { checkSamePalettes, maskValues, MAX_MASK_VALUE } from './maskValues.js';
-import type { Colour, NamedImage } from './rawImage.js';
-
-/** The label of an ignored pixel (mask value `ignoreIndex`, or padding): it takes no part in loss or scores. */
-export const IGNORED = -1;
-
-/** How mask values become labels. */
-export interface LabelOptions {
-  /** `'binary'`: background 0 / foreground 1; `'multiclass'`: labels 0..K−1. */
-  mode: 'binary' | 'multiclass';
-  /** Multiclass: K, the number of classes. @defaultValue the palette's length, else largest value + 1 */
-  classes?: number;
-  /** Binary: the mask value that is foreground. @defaultValue any of 1, 255, 65535 (0 is background) */
-  foreground?: number;
-  /** The mask value (class index, with a palette) read as {@link IGNORED}. @defaultValue none */
-  ignoreIndex?: number;
-  /** RGB colours in class order: colour masks are read through it. @defaultValue none (gray or palette-index masks) */
-  palette?: readonly Colour[];
-}
+import type { NamedImage } from './rawImage.js';
+import { IGNORED, type LabelOptions } from './types.js';
 
 /** Label maps of a set of masks, with what was found in them. */
 export interface LabelMaps {
@@ -81,25 +65,25 @@ export function checkValues(counts: Map<number, number>, options: LabelOptions, 
   const { mode, foreground, ignoreIndex } = options;
   const values = [...counts.keys()].filter((v) => v !== ignoreIndex);
   const found = `masks hold ${formatValues([...counts.keys()])}`;
-  if (values.length === 0) throw new CliError(`segloss: every mask pixel has the ignore index ${ignoreIndex}; nothing is left to learn.`);
+  if (values.length === 0) throw new CliError(`every mask pixel has the ignore index ${ignoreIndex}; nothing is left to learn.`);
   if (mode === 'multiclass') {
     const outside = values.filter((v) => v >= classes);
     if (outside.length) {
       throw new CliError(
-        `segloss: ${found}, but ${classes} classes cover 0..${classes - 1}, so ${formatValues(outside)} ${outside.length > 1 ? 'lie' : 'lies'} outside. Raise --classes, or set --ignore-index for a void label.`,
+        `${found}, but ${classes} classes cover 0..${classes - 1}, so ${formatValues(outside)} ${outside.length > 1 ? 'lie' : 'lies'} outside. Raise --classes, or set --ignore-index for a void label.`,
       );
     }
     return;
   }
   if (foreground !== undefined && foreground === ignoreIndex) {
-    throw new CliError(`segloss: --foreground and --ignore-index are both ${foreground}; a value cannot be both.`);
+    throw new CliError(`--foreground and --ignore-index are both ${foreground}; a value cannot be both.`);
   }
   const isForeground = (v: number) => (foreground === undefined ? DEFAULT_FOREGROUND.has(v) : v === foreground);
   if (foreground === undefined) {
     const odd = values.filter((v) => v !== 0 && !DEFAULT_FOREGROUND.has(v));
     if (odd.length) {
       throw new CliError(
-        `segloss: ${found}; binary masks must be 0/1 or 0/255 unless --foreground VALUE names the foreground value${ignoreIndex === undefined ? ' (and --ignore-index a void value)' : ''}.`,
+        `${found}; binary masks must be 0/1 or 0/255 unless --foreground VALUE names the foreground value${ignoreIndex === undefined ? ' (and --ignore-index a void value)' : ''}.`,
       );
     }
   }
@@ -108,7 +92,7 @@ export function checkValues(counts: Map<number, number>, options: LabelOptions, 
     const what = foreground === undefined ? 'the default foreground (1, 255 or 65535)' : `--foreground ${foreground}`;
     const guess = suggestForeground(counts, ignoreIndex);
     const hint = guess !== undefined && guess !== foreground && values.length > 1 ? `; did you mean --foreground ${guess}?` : '.';
-    throw new CliError(`segloss: ${what} matches ${hits === 0 ? 'no' : 'every'} pixel: ${found}${hint}`);
+    throw new CliError(`${what} matches ${hits === 0 ? 'no' : 'every'} pixel: ${found}${hint}`);
   }
 }
 

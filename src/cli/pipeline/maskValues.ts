@@ -5,7 +5,8 @@
  */
 import { CliError } from '../errors.js';
 import { colourKey } from './palette.js';
-import { formatColour, pixelAt, type Colour, type NamedImage } from './rawImage.js';
+import { formatColour, pixelAt, type NamedImage } from './rawImage.js';
+import type { Colour } from './types.js';
 
 /** Largest possible mask value (16-bit): value histograms have this many + 1 bins. */
 export const MAX_MASK_VALUE = 65535;
@@ -17,7 +18,7 @@ function paletteValues(mask: NamedImage, colours: readonly Colour[]): Uint16Arra
   const out = new Uint16Array(image.width * image.height);
   const C = image.channels;
   if (C < 3) {
-    throw new CliError(`segloss: ${name} is a gray mask, but --palette maps RGB colours; give gray masks without --palette.`);
+    throw new CliError(`${name} is a gray mask, but --palette maps RGB colours; give gray masks without --palette.`);
   }
   const shift = image.bitDepth === 16 ? 8 : 0; // 16-bit colours compare by their high byte
   for (let i = 0; i < out.length; i++) {
@@ -27,7 +28,7 @@ function paletteValues(mask: NamedImage, colours: readonly Colour[]): Uint16Arra
     const v = lookup.get(colourKey(r, g, b));
     if (v === undefined) {
       throw new CliError(
-        `segloss: ${name} has colour ${formatColour([r, g, b])} at pixel ${pixelAt(i, image.width)}, which is not in the palette (${colours.length} colours); add it to --palette (a void colour can be a class given to --ignore-index).`,
+        `${name} has colour ${formatColour([r, g, b])} at pixel ${pixelAt(i, image.width)}, which is not in the palette (${colours.length} colours); add it to --palette (a void colour can be a class given to --ignore-index).`,
       );
     }
     out[i] = v;
@@ -44,7 +45,7 @@ function grayValues(mask: NamedImage): Uint16Array {
     if (C >= 3 && (image.data[i * C + 1] !== v || image.data[i * C + 2] !== v)) {
       const colour = formatColour([v, image.data[i * C + 1], image.data[i * C + 2]]);
       throw new CliError(
-        `segloss: ${name} is a colour mask (pixel ${pixelAt(i, image.width)} is ${colour}); pass --palette to map its colours to classes, or save masks with class values in one channel.`,
+        `${name} is a colour mask (pixel ${pixelAt(i, image.width)} is ${colour}); pass --palette to map its colours to classes, or save masks with class values in one channel.`,
       );
     }
     out[i] = v;
@@ -83,7 +84,7 @@ export function checkSamePalettes(masks: readonly NamedImage[]): void {
       const [a, b] = [reference[i], colours[i]];
       if (a[0] !== b[0] || a[1] !== b[1] || a[2] !== b[2]) {
         throw new CliError(
-          `segloss: palette masks disagree: index ${i} is ${formatColour(a)} in ${first.name} but ${formatColour(b)} in ${mask.name}, so one index would mean two classes. Save all masks with one palette, or pass --palette with the colours in class order to read them by colour.`,
+          `palette masks disagree: index ${i} is ${formatColour(a)} in ${first.name} but ${formatColour(b)} in ${mask.name}, so one index would mean two classes. Save all masks with one palette, or pass --palette with the colours in class order to read them by colour.`,
         );
       }
     }

@@ -1,14 +1,14 @@
 /**
  * The small U-Net every loss is trained with: `depth` levels of two 3×3 conv + ReLU
  * (`width`·2^level filters), 2×2 max-pooling down, 2×2 stride-2 transposed conv (+ ReLU) up, skip
- * concatenations, and a 1×1 conv to `outChannels` logits. Seeded initialisers give every
- * loss the same initial weights.
+ * concatenations, and a 1×1 conv to `outChannels` logits. Fully convolutional: the input is
+ * `[null, null, inChannels]`, so it trains on patches and predicts tiles or whole images of any
+ * size divisible by 2^depth. Seeded initialisers give every loss the same initial weights.
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from './types.js';
 
 export interface UNetConfig {
-  size: number;
   inChannels: number;
   outChannels: number;
   width: number;
@@ -17,7 +17,7 @@ export interface UNetConfig {
 }
 
 export function buildUNet(tf: Tf, config: UNetConfig): TF.LayersModel {
-  const { size, inChannels, outChannels, width, depth, seed } = config;
+  const { inChannels, outChannels, width, depth, seed } = config;
   let layerSeed = seed * 1000;
   const conv = (filters: number, kernel: number, name: string, activation: 'relu' | 'linear' = 'relu') =>
     tf.layers.conv2d({
@@ -29,7 +29,7 @@ export function buildUNet(tf: Tf, config: UNetConfig): TF.LayersModel {
       kernelInitializer: tf.initializers.heNormal({ seed: ++layerSeed }),
       biasInitializer: 'zeros',
     });
-  const input = tf.input({ shape: [size, size, inChannels], name: 'image' });
+  const input = tf.input({ shape: [null, null, inChannels], name: 'image' });
   let x = input as TF.SymbolicTensor;
   const skips: TF.SymbolicTensor[] = [];
   for (let level = 0; level < depth; level++) {

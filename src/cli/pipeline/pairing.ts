@@ -50,7 +50,7 @@ function byStem(files: string[], dir: string): Map<string, string> {
     const stem = file.slice(0, file.length - extensionOf(file).length);
     const other = stems.get(stem);
     if (other !== undefined) {
-      throw new CliError(`segloss: ${dir}/${other} and ${dir}/${file} have the same name stem '${stem}'; keep one of them.`);
+      throw new CliError(`${dir}/${other} and ${dir}/${file} have the same name stem '${stem}'; keep one of them.`);
     }
     stems.set(stem, file);
   }
@@ -89,12 +89,12 @@ export function pairFiles(imageFiles: string[], maskFiles: string[], options: Pa
   const images = byStem(imageFiles, imageDir);
   const masks = byStem(maskFiles, maskDir);
   if (images.size === 0) {
-    throw new CliError(`segloss: ${imageDir} holds no images (${IMAGE_EXTENSIONS.join(', ')}).`);
+    throw new CliError(`${imageDir} holds no images (${IMAGE_EXTENSIONS.join(', ')}).`);
   }
   for (const file of masks.values()) {
     if ((LOSSY_EXTENSIONS as readonly string[]).includes(extensionOf(file))) {
       throw new CliError(
-        `segloss: ${maskDir}/${file} is a JPEG; masks must be lossless (PNG, TIFF or lossless WebP), because JPEG compression changes label values along every edge. Save the masks as PNG.`,
+        `${maskDir}/${file} is a JPEG; masks must be lossless (PNG, TIFF or lossless WebP), because JPEG compression changes label values along every edge. Save the masks as PNG.`,
       );
     }
   }
@@ -112,7 +112,7 @@ export function pairFiles(imageFiles: string[], maskFiles: string[], options: Pa
   const lonelyMasks = [...masks].filter(([stem]) => !used.has(stem)).map(([, file]) => file);
   if (lonelyImages.length === 0 && lonelyMasks.length === 0) return pairs;
   const expect = maskSuffix ? `a mask's name must be its image's name + '${maskSuffix}'` : 'masks must have the same name as their image';
-  const lines = [`segloss: unpaired files (${expect}, with any of ${IMAGE_EXTENSIONS.join(' ')}):`];
+  const lines = [`unpaired files (${expect}, with any of ${IMAGE_EXTENSIONS.join(' ')}):`];
   if (lonelyImages.length) lines.push(`  ${lonelyImages.length} image(s) without a mask: ${list(lonelyImages, imageDir)}`);
   if (lonelyMasks.length) lines.push(`  ${lonelyMasks.length} mask(s) without an image: ${list(lonelyMasks, maskDir)}`);
   const suffix = commonSuffix([...images.keys()], [...masks.keys()]);

@@ -6,7 +6,8 @@
  * array `[[0,0,0],[128,0,0]]`. Words beside a colour are its class name.
  */
 import { CliError } from '../errors.js';
-import { formatColour, type Colour } from './rawImage.js';
+import { formatColour } from './rawImage.js';
+import type { Colour } from './types.js';
 
 /** A parsed palette: colour i is class i; `names[i]` its class name when the text gave one. */
 export interface Palette {
@@ -31,13 +32,13 @@ function entry(text: string, source: string, line: number): { colour: Colour; na
     const numbers = text.match(/-?\d+(\.\d+)?/g) ?? [];
     if (numbers.length === 0) return undefined;
     if (numbers.length !== 3) {
-      throw new CliError(`segloss: palette ${source}, entry ${line} ('${text.trim()}') must be a colour 'r,g,b' or '#rrggbb', got ${numbers.length} numbers.`);
+      throw new CliError(`palette ${source}, entry ${line} ('${text.trim()}') must be a colour 'r,g,b' or '#rrggbb', got ${numbers.length} numbers.`);
     }
     colour = numbers.map(Number);
     rest = text.replace(/-?\d+(\.\d+)?/g, ' ');
   }
   if (colour.some((c) => !Number.isInteger(c) || c < 0 || c > 255)) {
-    throw new CliError(`segloss: palette ${source}, entry ${line} ('${text.trim()}') must hold integers in 0..255, got ${colour.join(', ')}.`);
+    throw new CliError(`palette ${source}, entry ${line} ('${text.trim()}') must hold integers in 0..255, got ${colour.join(', ')}.`);
   }
   return { colour: [colour[0], colour[1], colour[2]], name: rest.replace(/[,;\t"']/g, ' ').trim().replace(/\s+/g, ' ') };
 }
@@ -55,9 +56,9 @@ export function parsePalette(text: string, source: string): Palette {
     try {
       json = JSON.parse(trimmed);
     } catch (error) {
-      throw new CliError(`segloss: palette ${source} must be valid JSON when it starts with '[', got: ${(error as Error).message}`);
+      throw new CliError(`palette ${source} must be valid JSON when it starts with '[', got: ${(error as Error).message}`);
     }
-    if (!Array.isArray(json)) throw new CliError(`segloss: palette ${source} must be a JSON array of [r, g, b] colours.`);
+    if (!Array.isArray(json)) throw new CliError(`palette ${source} must be a JSON array of [r, g, b] colours.`);
     items = json.map((c) => (Array.isArray(c) ? c.join(',') : String(c)));
   } else items = trimmed.split(/[\n;]+/);
   const colours: Colour[] = [];
@@ -69,12 +70,12 @@ export function parsePalette(text: string, source: string): Palette {
     const key = colourKey(...e.colour);
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new CliError(`segloss: palette ${source} gives colour ${formatColour(e.colour)} to classes ${first} and ${colours.length}; each class needs its own colour.`);
+      throw new CliError(`palette ${source} gives colour ${formatColour(e.colour)} to classes ${first} and ${colours.length}; each class needs its own colour.`);
     }
     seen.set(key, colours.length);
     colours.push(e.colour);
     names.push(e.name);
   });
-  if (colours.length === 0) throw new CliError(`segloss: palette ${source} holds no colours.`);
+  if (colours.length === 0) throw new CliError(`palette ${source} holds no colours.`);
   return names.some((n) => n !== '') ? { colours, names } : { colours };
 }

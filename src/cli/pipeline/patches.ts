@@ -7,18 +7,8 @@
  * Everything depends only on the seed.
  */
 import { rng } from './rng.js';
-import { IGNORED } from './labels.js';
+import { IGNORED, type Sample } from './types.js';
 import { resampleLabels, resampleMap, scaledSize } from './resample.js';
-
-/** One image (floats in [0, 1], `height × width × channels` interleaved) and its label map. */
-export interface Sample {
-  name: string;
-  width: number;
-  height: number;
-  channels: number;
-  image: Float32Array;
-  labels: Int32Array;
-}
 
 /** Where a patch comes from: sample, top-left corner (negative when the image is smaller) and symmetry. */
 export interface Placement {

@@ -1,33 +1,9 @@
 /**
- * The decoded image every data stage works on: integer samples at the file's own bit depth,
- * row-major, channels interleaved, plus the palette and per-pixel indices of palette (indexed
- * colour) files. Made by `node/images.ts` (or, later, a browser reader); nothing here reads files.
+ * What the data stages need to know about a decoded image ({@link RawImage}, defined in
+ * types.ts): its bit depth's range, its colour channels, a description and pixel positions for
+ * messages, a consistency check, and its samples as floats. Nothing here reads files.
  */
-
-/** Bits per sample: 1, 2, 4 or 8 (`Uint8Array` data, one sample a byte) or 16 (`Uint16Array` data). */
-export type BitDepth = 1 | 2 | 4 | 8 | 16;
-
-/** An RGB colour, each component in 0..255. */
-export type Colour = readonly [number, number, number];
-
-/** A palette image's colour table and the palette index of each pixel (row-major). */
-export interface PaletteData {
-  colours: readonly Colour[];
-  indices: Uint8Array;
-}
-
-/** A decoded image. */
-export interface RawImage {
-  width: number;
-  height: number;
-  /** 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA). */
-  channels: 1 | 2 | 3 | 4;
-  bitDepth: BitDepth;
-  /** `width·height·channels` samples in 0..2^bitDepth − 1, as stored. A palette file's data are its colours, expanded (8-bit). */
-  data: Uint8Array | Uint16Array;
-  /** Present only for palette files: their colour table and each pixel's index in it. */
-  palette?: PaletteData;
-}
+import type { Colour, RawImage } from './types.js';
 
 /** An image and the file it came from (for messages). */
 export interface NamedImage {

@@ -29,14 +29,3 @@ export const CLI_SEED_MIX = 0x9e3779b9;
 export function rng(seed: number): () => number {
   return mulberry32((seed >>> 0) ^ CLI_SEED_MIX);
 }
-
-/** A seeded Fisher–Yates permutation of 0..n-1. */
-export function permutation(n: number, seed: number): number[] {
-  const next = rng(seed);
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
-}

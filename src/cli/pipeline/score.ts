@@ -35,7 +35,7 @@ export function createScorer(mode: TaskMode) {
 export function allForeground(val: Dataset): Scores {
   let tp = 0;
   let fp = 0;
-  for (const s of val.samples) for (const v of s.mask) if (v === 1) tp++; else if (v === 0) fp++;
+  for (const s of val.samples) for (const v of s.labels) if (v === 1) tp++; else if (v === 0) fp++;
   return { dice: tp + fp === 0 ? 1 : (2 * tp) / (2 * tp + fp), iou: tp + fp === 0 ? 1 : tp / (tp + fp), precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: 1 };
 }
 
@@ -43,6 +43,6 @@ export function allForeground(val: Dataset): Scores {
 export function foregroundFraction(d: Dataset): number {
   let fg = 0;
   let n = 0;
-  for (const s of d.samples) for (const v of s.mask) if (v !== IGNORED) { n++; if (v > 0) fg++; }
+  for (const s of d.samples) for (const v of s.labels) if (v !== IGNORED) { n++; if (v > 0) fg++; }
   return n ? fg / n : 0;
 }

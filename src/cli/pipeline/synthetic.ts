@@ -134,7 +134,7 @@ export function syntheticDataset(options: SyntheticOptions): Sample[] {
       const noise = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
       image[i] = Math.min(1, Math.max(0, image[i] + 0.07 * noise));
     }
-    samples.push({ name: `synthetic_${String(n).padStart(3, '0')}`, image, mask });
+    samples.push({ name: `synthetic_${String(n).padStart(3, '0')}`, width: size, height: size, channels: 1, image, labels: mask });
   }
   return samples;
 }

@@ -1,19 +1,22 @@
 /**
- * One training run for the CLI: a seeded U-Net, Adam, the same initial weights and the same
- * batch order for every loss, held-out scores after every epoch, and a stop (CliError) when the
- * loss stops being finite. Returns the model and plain data.
+ * One training run for the CLI: a seeded U-Net and Adam with nnU-Net's "poly" learning-rate
+ * decay, trained on seeded random patches (the same initial weights and the same patches for
+ * every loss), held-out scores after every
+ * epoch from a `validate` callback (whole-image inference scored at the masks' size, see
+ * evaluate.ts), and a stop (CliError) when the loss stops being finite. Returns the model and
+ * plain data.
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { LossFn } from '../../types.js';
 import { CliError } from '../errors.js';
-import { batchOf, evaluate, type Tensors } from './evaluate.js';
 import { buildUNet } from './model.js';
-import { permutation } from './rng.js';
-import type { EpochRecord, ProgressSink, Scores, TaskMode, Tf } from './types.js';
+import { patchSampler } from './patches.js';
+import type { EpochRecord, ProgressSink, Sample, Scores, Tf } from './types.js';
 
 export interface TrainSettings {
-  mode: TaskMode;
   epochs: number;
+  /** Batches per epoch; undefined = one pass over the training pixels ({@link stepsPerEpoch}). */
+  steps?: number;
   batchSize: number;
   lr: number;
   width: number;
@@ -21,15 +24,24 @@ export interface TrainSettings {
   seed: number;
 }
 
+/** How patches are drawn: their side and whether they are flipped and rotated. */
+export interface PatchSettings {
+  patch: number;
+  augment: boolean;
+}
+
 /** What one run trains on: a label for messages, the loss, the data and the model's shape. */
 export interface RunInputs {
   /** Names the run in progress lines and errors (`[2/6] diceLoss`). */
   label: string;
   loss: LossFn;
-  train: Tensors;
-  val: Tensors;
+  /** Training samples at the run's resolution. */
+  train: readonly Sample[];
+  patches: PatchSettings;
+  /** Held-out scores and loss of the model as it is now. */
+  validate(model: TF.LayersModel, loss: LossFn): { scores: Scores; loss: number };
   settings: TrainSettings;
-  shape: { size: number; inChannels: number; outChannels: number };
+  shape: { inChannels: number; outChannels: number };
   progress: ProgressSink;
 }
 
@@ -38,49 +50,72 @@ export interface TrainResult {
   history: EpochRecord[];
   scores: Scores;
   seconds: number;
+  /** Batches per epoch actually used. */
+  steps: number;
 }
 
-/** Trains a fresh U-Net with `loss` and scores it on `val` after every epoch. */
+/** One pass over the training pixels: ⌈Σ width·height / (batchSize · patch²)⌉ batches. */
+export function stepsPerEpoch(train: readonly Sample[], batchSize: number, patch: number): number {
+  const pixels = train.reduce((n, s) => n + s.width * s.height, 0);
+  return Math.max(1, Math.ceil(pixels / (batchSize * patch * patch)));
+}
+
+/** Exponent of the poly decay, as nnU-Net: lr_t = lr · (1 − t / T)^0.9. */
+export const POLY_EXPONENT = 0.9;
+
+/**
+ * The learning rate of step `t` (0-based) of `total`: `lr · (1 − t / total)^0.9` (Isensee et al.,
+ * nnU-Net, Nature Methods 2021). It ends near 0, so the last epoch's weights (the ones scored)
+ * do not swing with the last few batches.
+ */
+export function polyLearningRate(lr: number, t: number, total: number): number {
+  return lr * (1 - t / total) ** POLY_EXPONENT;
+}
+
+/** Trains a fresh U-Net with `loss` on patches of `train` and validates it after every epoch. */
 export function trainRun(tf: Tf, run: RunInputs): TrainResult {
-  const { label, loss, train, val, settings, shape, progress } = run;
-  const { epochs, batchSize, lr, seed, mode } = settings;
+  const { label, loss, train, patches, settings, shape, progress } = run;
+  const { epochs, batchSize, lr, seed } = settings;
+  const steps = settings.steps ?? stepsPerEpoch(train, batchSize, patches.patch);
   const model = buildUNet(tf, { ...shape, width: settings.width, depth: settings.depth, seed });
   const optimizer = tf.train.adam(lr);
-  const n = train.x.shape[0];
-  const batches = Math.ceil(n / batchSize);
+  const nextBatch = patchSampler(train, { patch: patches.patch, seed: seed * 7 + 1, augment: patches.augment }); // the same for every loss
   const history: EpochRecord[] = [];
   const started = Date.now();
   let scores: Scores = { dice: 0, iou: 0, precision: 0, recall: 0 };
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const epochStart = Date.now();
-      const order = permutation(n, seed * 7 + epoch); // the same for every loss
       let sum = 0;
-      for (let b = 0; b < batches; b++) {
-        const batch = batchOf(tf, train, order.slice(b * batchSize, (b + 1) * batchSize));
+      for (let b = 0; b < steps; b++) {
+        // Adam reads its rate at every step; tfjs declares the field protected.
+        (optimizer as unknown as { learningRate: number }).learningRate = polyLearningRate(lr, (epoch - 1) * steps + b, epochs * steps);
+        const p = nextBatch(batchSize);
+        const x = tf.tensor4d(p.images, [p.count, p.patch, p.patch, p.channels]);
+        const y = tf.tensor4d(Float32Array.from(p.labels), [p.count, p.patch, p.patch, 1]);
         // The logits are kept until the step ends: a loss's custom gradient may read its input
         // after the forward scope closed (segloss's fused kernels do in this version).
         const kept: TF.Tensor[] = [];
         const cost = optimizer.minimize(() => {
-          const logits = tf.keep(model.apply(batch.x, { training: true }) as TF.Tensor);
+          const logits = tf.keep(model.apply(x, { training: true }) as TF.Tensor);
           kept.push(logits);
-          return loss(batch.y as never, logits as never) as never;
+          return loss(y as never, logits as never) as never;
         }, true);
         const value = cost!.dataSync()[0];
-        tf.dispose([cost!, batch.x, batch.y, ...kept]);
+        tf.dispose([cost!, x, y, ...kept]);
         if (!Number.isFinite(value)) {
           throw new CliError(`${label}: the training loss became ${value} in epoch ${epoch}, batch ${b + 1}; try a smaller --lr.`);
         }
         sum += value;
-        const done = (epoch - 1) * batches + b + 1;
+        const done = (epoch - 1) * steps + b + 1;
         const perBatch = (Date.now() - started) / 1000 / done;
-        progress.update({ label, epoch, epochs, batch: b + 1, batches, loss: sum / (b + 1), eta: perBatch * (epochs * batches - done) });
+        progress.update({ label, epoch, epochs, batch: b + 1, batches: steps, loss: sum / (b + 1), eta: perBatch * (epochs * steps - done) });
       }
-      const ev = evaluate(tf, model, val, mode, batchSize, loss);
+      const ev = run.validate(model, loss);
       scores = ev.scores;
       const record: EpochRecord = {
         epoch,
-        loss: sum / batches,
+        loss: sum / steps,
         valLoss: ev.loss,
         valDice: scores.dice,
         valIou: scores.iou,
@@ -95,5 +130,5 @@ export function trainRun(tf: Tf, run: RunInputs): TrainResult {
   } finally {
     optimizer.dispose();
   }
-  return { model, history, scores, seconds: (Date.now() - started) / 1000 };
+  return { model, history, scores, seconds: (Date.now() - started) / 1000, steps };
 }

@@ -2,11 +2,11 @@
  * The data of a report: what `results.json` holds (and `index.html` and `results.csv` show),
  * as plain typed data.
  */
-import type { EpochRecord, Scores, TaskMode } from '../pipeline/types.js';
+import type { Colour, EpochRecord, Resolution, Scores, TaskMode } from '../pipeline/types.js';
 
 /** Where the images came from: the first keys of the settings. */
 export type DataSummary =
-  | { data: 'synthetic'; syntheticCount: number; fgFraction: number; valSplit: number }
+  | { data: 'synthetic'; syntheticCount: number; syntheticSize: number; fgFraction: number; valSplit: number }
   | { data: string; val: string }
   | { data: string; valSplit: number; valFiles: string[] };
 
@@ -14,10 +14,19 @@ export type DataSummary =
 export type RunSettings = DataSummary & {
   trainImages: number;
   valImages: number;
-  size: number;
+  /** The images' sizes (`512×512`, or `480×360 … 512×384` when they differ). */
+  imageSizes: string;
+  /** Where the model works: `native`, `native × 0.5 (aspect kept)` or `resized to 64×64`. */
+  resolution: string;
+  /** Training patch side (the whole image with `--size`). */
+  patch: number;
+  augment: boolean;
+  /** How held-out images are predicted and scored. */
+  inference: string;
   channels: number;
   mode: TaskMode;
   classes: number;
+  classNames?: string[];
   /** Binary mode: the foreground mask value, or the default rule. */
   foreground?: number | '1 or 255';
   ignoreIndex: number | null;
@@ -25,6 +34,8 @@ export type RunSettings = DataSummary & {
   valForegroundFraction: number;
   model: string;
   epochs: number;
+  /** Batches per epoch. */
+  steps: number;
   batchSize: number;
   optimizer: 'adam';
   lr: number;
@@ -59,9 +70,12 @@ export interface Results {
   losses: LossResult[];
 }
 
+/** A held-out image and its label maps, as shown in the report (scaled down to fit). */
 export interface Overlay {
   name: string;
-  /** Gray or RGB floats in [0, 1]. */
+  width: number;
+  height: number;
+  /** Gray or RGB floats in [0, 1], `width·height·channels`. */
   image: Float32Array;
   truth: Int32Array;
   /** Predicted label map per loss label. */
@@ -72,15 +86,22 @@ export interface Overlay {
 /** The preprocessing and provenance of a saved model: `segloss.json` beside `model.json`. */
 export interface ModelCard {
   format: 'segloss-model';
-  version: 1;
-  size: number;
+  version: 2;
+  resolution: Resolution;
+  /** The sliding window's side (the training patch). */
+  patch: number;
   channels: 1 | 3;
   mode: TaskMode;
   classes: number;
+  classNames?: string[];
   foreground?: number;
   ignoreIndex?: number;
+  maskSuffix: string;
+  palette?: Colour[];
   seed: number;
+  /** The synthetic set's: a fresh one (seed + 1) is scored when `eval` gets no --data. */
   fgFraction?: number;
+  syntheticSize?: number;
   loss: { name: string; label: string; options: Record<string, unknown> };
   settings: RunSettings;
   scores: Scores;

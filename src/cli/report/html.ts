@@ -10,9 +10,8 @@ import { overlayRgb, type OverlayLabels } from './overlays.js';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
-/** How the sample images are shown: their size and channels, the task, and a PNG encoder. */
+/** How the sample images are shown: their channels, the task, and a PNG encoder. */
 export interface ReportView {
-  size: number;
   channels: number;
   mode: TaskMode;
   /** An 8-bit image as a `data:image/png;base64,...` URI (from the environment). */
@@ -92,15 +91,18 @@ function lossCharts(results: Results): string {
 /** The sample table: one column per held-out image; rows image, truth, then each loss's prediction. */
 function sampleTable(results: Results, overlays: Overlay[], view: ReportView): string {
   const uri = (o: Overlay, labels: Omit<OverlayLabels, 'mode'>) =>
-    view.pngDataUri(overlayRgb(o.image, view.size, view.channels, { ...labels, mode: view.mode }));
-  const img = (uri: string, alt: string) => `<img src="${uri}" alt="${esc(alt)}" width="${Math.max(128, view.size * 2)}" height="${Math.max(128, view.size * 2)}">`;
+    view.pngDataUri(overlayRgb(o.image, o.width, o.height, view.channels, { ...labels, mode: view.mode }));
+  // small images shown at twice their size (pixelated), at least 128 pixels on the longer side
+  const zoom = (o: Overlay) => Math.max(1, Math.min(2, 256 / Math.max(o.width, o.height)), 128 / Math.max(o.width, o.height));
+  const img = (o: Overlay, uri: string, alt: string) =>
+    `<img src="${uri}" alt="${esc(alt)}" width="${Math.round(o.width * zoom(o))}" height="${Math.round(o.height * zoom(o))}">`;
   const overlayHead = `<tr><th></th>${overlays.map((o) => `<th>${esc(o.name)}</th>`).join('')}</tr>`;
   const overlayRows = [
-    `<tr><th>image</th>${overlays.map((o) => `<td>${img(uri(o, {}), `${o.name} image`)}</td>`).join('')}</tr>`,
-    `<tr><th>ground truth</th>${overlays.map((o) => `<td>${img(uri(o, { labels: o.truth }), `${o.name} ground truth`)}</td>`).join('')}</tr>`,
+    `<tr><th>image</th>${overlays.map((o) => `<td>${img(o, uri(o, {}), `${o.name} image`)}</td>`).join('')}</tr>`,
+    `<tr><th>ground truth</th>${overlays.map((o) => `<td>${img(o, uri(o, { labels: o.truth }), `${o.name} ground truth`)}</td>`).join('')}</tr>`,
     ...results.losses.map(
       (l) =>
-        `<tr><th><code>${esc(l.label)}</code></th>${overlays.map((o) => `<td>${img(uri(o, { labels: o.predictions[l.label], truth: o.truth }), `${o.name} ${l.label}`)}</td>`).join('')}</tr>`,
+        `<tr><th><code>${esc(l.label)}</code></th>${overlays.map((o) => `<td>${img(o, uri(o, { labels: o.predictions[l.label], truth: o.truth }), `${o.name} ${l.label}`)}</td>`).join('')}</tr>`,
     ),
   ].join('');
   return `${overlayHead}${overlayRows}`;
@@ -125,7 +127,7 @@ export function renderHtml(results: Results, overlays: Overlay[], view: ReportVi
 ${CSS}
 </style></head><body>
 <h1>segloss report</h1>
-<p>Best held-out Dice: <strong><code>${esc(results.best)}</code></strong>. Every loss trained the same U-Net from the same initial weights on the same batches; scores are on held-out images (threshold 0.5${view.mode === 'multiclass' ? ', argmax; mean over classes' : ', foreground class'}).</p>
+<p>Best held-out Dice: <strong><code>${esc(results.best)}</code></strong>. Every loss trained the same U-Net from the same initial weights on the same patches, at resolution <strong>${esc(results.settings.resolution)}</strong>; scores are on whole held-out images, predicted by sliding window and scored at their masks' own size (threshold 0.5${view.mode === 'multiclass' ? ', argmax; mean over classes' : ', foreground class'}).</p>
 <h2 id="metrics">Validation metrics</h2>
 <table class="metrics"><thead><tr><th>loss</th><th>Dice</th><th>IoU</th><th>precision</th><th>recall</th><th>epochs</th><th>seconds</th></tr></thead><tbody>${metricRows(results)}</tbody></table>
 <p class="note">★ and bold mark the best value of each column. Created ${esc(results.createdAt)} by <code>${esc(results.command)}</code>.</p>

@@ -25,14 +25,14 @@ function classColor(c: number): [number, number, number] {
 }
 
 /**
- * An RGB overlay (8-bit, `size`×`size`, 3 channels) of `image` with a label map. Binary with truth: true positives green, false positives
+ * An RGB overlay (8-bit, `width`×`height`, 3 channels) of `image` with a label map. Binary with truth: true positives green, false positives
  * red, false negatives blue; without truth (the ground-truth panel) the mask is yellow.
  * Multiclass: each class ≠ 0 in its colour. Ignored pixels (label -1) are shown dimmed.
  */
-export function overlayRgb(image: Float32Array, size: number, channels: number, labels: OverlayLabels): RawImage {
+export function overlayRgb(image: Float32Array, width: number, height: number, channels: number, labels: OverlayLabels): RawImage {
   const { labels: shown, truth, mode } = labels;
-  const data = new Uint8Array(size * size * 3);
-  for (let i = 0; i < size * size; i++) {
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) {
     let rgb: number[] = channels === 1 ? [image[i], image[i], image[i]] : [image[3 * i], image[3 * i + 1], image[3 * i + 2]];
     rgb = rgb.map((v) => v * 255);
     let tint: number[] | undefined;
@@ -49,6 +49,6 @@ export function overlayRgb(image: Float32Array, size: number, channels: number, 
     if (tint) rgb = rgb.map((v, k) => 0.4 * v + 0.6 * tint![k]);
     for (let k = 0; k < 3; k++) data[3 * i + k] = Math.max(0, Math.min(255, Math.round(rgb[k])));
   }
-  return { width: size, height: size, channels: 3, data };
+  return { width, height, channels: 3, bitDepth: 8, data };
 }
 

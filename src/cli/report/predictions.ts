@@ -1,12 +1,10 @@
-/// <reference types="node" />
 /**
- * Writes held-out predictions as PNGs at the original mask size, so users (and outside tools)
- * can inspect and re-score them: `<folder>/<loss label>/<image stem>.png`, 8-bit gray, holding
- * 0/255 in binary mode (as most binary masks) and the class index in multiclass mode.
+ * Held-out predictions as files users (and outside tools) can inspect and re-score:
+ * `predictions/<loss label>/<image stem>.png`, 8-bit gray at the original mask size, holding 0/255
+ * in binary mode (as most binary masks) and the class index in multiclass mode. Pure: the PNG
+ * encoding and the writing are the environment's.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { encodePng, type PngInput } from './images.js';
+import type { RawImage, TaskMode } from '../pipeline/types.js';
 
 /** A predicted label map (no ignored pixels) and how to store it. */
 export interface Prediction {
@@ -14,11 +12,11 @@ export interface Prediction {
   height: number;
   /** `width·height` labels: 0/1 in binary mode, class indices in multiclass mode. */
   labels: Int32Array;
-  mode: 'binary' | 'multiclass';
+  mode: TaskMode;
 }
 
 /** The 8-bit gray image of a prediction: binary 0/1 → 0/255, multiclass labels as they are. */
-export function predictionImage(prediction: Prediction): PngInput {
+export function predictionImage(prediction: Prediction): RawImage {
   const { width, height, labels, mode } = prediction;
   if (labels.length !== width * height) {
     throw new RangeError(`predictionImage: labels must number width·height = ${width * height}, got ${labels.length}.`);
@@ -32,7 +30,7 @@ export function predictionImage(prediction: Prediction): PngInput {
     }
     data[i] = mode === 'binary' ? v * 255 : v;
   }
-  return { width, height, channels: 1, data };
+  return { width, height, channels: 1, bitDepth: 8, data };
 }
 
 /** A file name part made safe: path separators and other odd characters become `_`. */
@@ -40,14 +38,7 @@ function safe(part: string): string {
   return part.replace(/[^\w.+=-]+/g, '_').replace(/^\.+/, '_');
 }
 
-/**
- * Writes `prediction` to `<folder>/<lossLabel>/<stem>.png` (folders made as needed) and returns
- * the file's path.
- */
-export async function writePrediction(folder: string, lossLabel: string, stem: string, prediction: Prediction): Promise<string> {
-  const dir = join(folder, safe(lossLabel));
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${safe(stem)}.png`);
-  await writeFile(file, await encodePng(predictionImage(prediction)));
-  return file;
+/** `predictions/<loss label>/<stem>.png`, each part made safe for a file name. */
+export function predictionPath(lossLabel: string, stem: string): string {
+  return `predictions/${safe(lossLabel)}/${safe(stem)}.png`;
 }

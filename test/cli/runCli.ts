@@ -1,0 +1,14 @@
+/** Test helper: runs the CLI in process (as `segloss <argv>`) and captures what it prints. */
+import { nodeEnv } from '../../src/cli/node/env.js';
+import { run } from '../../src/cli/run.js';
+
+export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s), isTTY: false } };
+  const code = await run(argv, io, nodeEnv(io));
+  return { code, out, err };
+}
+
+/** The CLI's smallest training run: a 4-wide U-Net of depth 2, 1 epoch of 2 batches, quiet, on `backend`. */
+export const tinyRun = (backend = 'cpu') => ['--width', '4', '--depth', '2', '--epochs', '1', '--steps', '2', '--batch-size', '4', '--backend', backend, '--quiet'];
