@@ -3,7 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPARE_FLAGS } from '../../src/cli/options/flags.js';
+import { decode as decodePng } from 'fast-png';
+import * as tf from '@tensorflow/tfjs';
+import { surfaceScores } from '../../src/cli/pipeline/surfaceScores.js';
 import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
+import type { Tf } from '../../src/cli/pipeline/types.js';
+import { predictionPath } from '../../src/cli/report/predictions.js';
 import { dataFolder, samplesFolder } from './dataFolder.js';
 import { png } from './imageFiles.js';
 import { cli, tinyRun } from './runCli.js';
@@ -164,11 +169,24 @@ describe('segloss train and eval', () => {
     expect(readdirSync(model).sort()).toEqual(['model.json', 'segloss.json', 'weights.bin']);
     const card = JSON.parse(readFileSync(join(model, 'segloss.json'), 'utf8'));
     const json = join(root, 'eval.json');
-    const evaluated = await cli('eval', '--model', model, '--data', join(root, 'va'), '--backend', 'cpu', '--json', json);
+    const saved = join(root, 'eval-predictions');
+    const evaluated = await cli('eval', '--model', model, '--data', join(root, 'va'), '--backend', 'cpu', '--json', json, '--nsd-tolerance', '2', '--save-predictions', saved);
     expect(evaluated.code).toBe(0);
-    expect(evaluated.out).toMatch(/^bceDiceLoss on 2 images .*Dice \d\.\d{4}/);
+    expect(evaluated.out).toMatch(/^bceDiceLoss on 2 images .*Dice \d\.\d{4}.*(HD95 \d+\.\d\d px|HD95 n\/a).*NSD@2px \d\.\d{4}/);
     const scores = JSON.parse(readFileSync(json, 'utf8'));
     for (const k of ['dice', 'iou', 'precision', 'recall']) expect(scores[k]).toBeCloseTo(card.scores[k], 6);
+    // The boundary scores are those of the saved predictions (binary 0/255 PNGs at mask size)
+    // against the held-out labels, recomputed here from the files.
+    const pairs = samples.slice(6).map((s) => {
+      const file = decodePng(readFileSync(join(saved, predictionPath('bceDiceLoss', s.name))));
+      return { width: s.width, height: s.height, truth: s.labels, prediction: Int32Array.from(file.data as Uint8Array, (v) => (v > 0 ? 1 : 0)) };
+    });
+    const want = surfaceScores(tf as unknown as Tf, pairs, 'binary', 2, 2);
+    expect(scores.nsdTolerance).toBe(2);
+    expect(scores.nsd).toBeCloseTo(want.nsd, 6);
+    expect(scores.hd95Infinite).toBe(want.hd95Infinite);
+    if (Number.isNaN(want.hd95)) expect(scores.hd95).toBeNull();
+    else expect(scores.hd95).toBeCloseTo(want.hd95, 6);
   });
 
   it('eval names a folder that is not a saved model', async () => {

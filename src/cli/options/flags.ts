@@ -110,6 +110,7 @@ export const EVAL_FLAGS = {
   palette: { kind: 'string', value: 'COLOURS', help: DATA.palette.help, shown: 'the model’s' },
   syntheticCount: { ...DATA.syntheticCount, min: 1, default: 16 },
   savePredictions: { kind: 'string', value: 'DIR', help: 'also write every prediction as DIR/<image stem>.png, at the mask size', shown: 'none' },
+  nsdTolerance: { kind: 'number', value: 'PX', min: 0, max: 4096, default: 1, help: 'tolerance τ of the normalized surface Dice (NSD), in pixels of the masks' },
   json: { kind: 'string', value: 'FILE', help: 'also write the scores as JSON to FILE', shown: 'none' },
   ...RUN,
 } as const satisfies FlagTable;

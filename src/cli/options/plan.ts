@@ -64,6 +64,8 @@ export interface EvalPlan {
   palette?: string;
   syntheticCount: number;
   savePredictions?: string;
+  /** NSD tolerance τ in pixels. */
+  nsdTolerance: number;
   json?: string;
   backend: BackendChoice;
 }
@@ -161,6 +163,6 @@ export function evalPlan(f: Flags<typeof EVAL_FLAGS>): EvalPlan {
       if (value !== undefined) throw new UsageError(`--${name} applies to --data folders only, not to the synthetic set.`);
     }
   }
-  const { model, data, maskSuffix, palette, syntheticCount, savePredictions, json, backend } = f;
-  return { model, data, maskSuffix, palette, syntheticCount, savePredictions, json, backend };
+  const { model, data, maskSuffix, palette, syntheticCount, savePredictions, nsdTolerance, json, backend } = f;
+  return { model, data, maskSuffix, palette, syntheticCount, savePredictions, nsdTolerance, json, backend };
 }

@@ -2,21 +2,23 @@
  * `segloss eval` in pipeline order: read the model card → read and check the data it describes
  * (a folder, read with the model's label options, mask suffix and palette unless overridden; or a
  * fresh synthetic set from the model's seed + 1) → load the model → predict every image by sliding
- * window at the model's resolution → score at each mask's size (and write the predictions when asked).
+ * window at the model's resolution → score at each mask's size: Dice, IoU, precision, recall, and
+ * the boundary scores HD95 and NSD (and write the predictions when asked).
  */
 import type { Env } from '../env.js';
 import { CliError, UsageError } from '../errors.js';
 import type { EvalPlan } from '../options/plan.js';
 import { evaluate } from '../pipeline/evaluate.js';
 import { describeResolution, atResolution } from '../pipeline/resolution.js';
+import { surfaceScores } from '../pipeline/surfaceScores.js';
 import { syntheticDataset } from '../pipeline/synthetic.js';
-import type { Dataset, LabelOptions, Scores } from '../pipeline/types.js';
+import type { Dataset, LabelOptions, Scores, SurfaceScores } from '../pipeline/types.js';
 import { predictionImage, predictionPath } from '../report/predictions.js';
 import { loadFolders } from './loadData.js';
 import { OVERLAP } from './runSettings.js';
 
 /** What `--json` writes: the model, the data and the scores. */
-export interface EvalResult extends Scores {
+export interface EvalResult extends Scores, SurfaceScores {
   tool: 'segloss eval';
   model: string;
   loss: string;
@@ -50,13 +52,15 @@ export async function evalModel(env: Env, plan: EvalPlan, warn: (text: string) =
   const { tf, backend } = await env.loadTf(plan.backend);
   const model = await tf.loadLayersModel(env.models.loader(plan.model));
   const images = data.samples.map((truth) => ({ input: atResolution(truth, card.resolution), truth }));
-  const keep = plan.savePredictions !== undefined ? images.length : 0;
   let ev;
   try {
-    ev = evaluate(tf, model, images, { mode: card.mode, window: card.patch, overlap: OVERLAP, keep });
+    // Every prediction is kept: the boundary scores need each label map at its mask's size.
+    ev = evaluate(tf, model, images, { mode: card.mode, window: card.patch, overlap: OVERLAP, keep: images.length });
   } finally {
     model.dispose();
   }
+  const pairs = data.samples.map(({ width, height, labels }, k) => ({ width, height, truth: labels, prediction: ev.predictions[k] }));
+  const surface = surfaceScores(tf, pairs, card.mode, data.classes, plan.nsdTolerance);
   if (plan.savePredictions !== undefined) {
     const png = (await env.images.pngEncoder()).png;
     const files = Object.fromEntries(
@@ -77,5 +81,6 @@ export async function evalModel(env: Env, plan: EvalPlan, warn: (text: string) =
     mode: card.mode,
     backend,
     ...ev.scores,
+    ...surface,
   };
 }

@@ -7,7 +7,7 @@
  * not turn the whole score into Infinity.
  */
 import { hausdorffDistance, normalizedSurfaceDice } from '../../index.js';
-import { IGNORED, type TaskMode, type Tf } from './types.js';
+import { IGNORED, type SurfaceScores, type TaskMode, type Tf } from './types.js';
 
 /** One scored image: the true and the predicted label maps, row-major, `width·height` each. */
 export interface LabelPair {
@@ -17,17 +17,6 @@ export interface LabelPair {
   truth: Int32Array;
   /** Predicted labels, same layout. */
   prediction: Int32Array;
-}
-
-export interface SurfaceScores {
-  /** Mean of the finite per-image (per-class) HD95 values, in pixels; NaN when none is finite. */
-  hd95: number;
-  /** Entries whose HD95 is Infinity (exactly one of truth and prediction empty). */
-  hd95Infinite: number;
-  /** Mean normalized surface Dice at `tolerance` pixels. */
-  nsd: number;
-  /** The NSD tolerance τ used, in pixels. */
-  nsdTolerance: number;
 }
 
 /**

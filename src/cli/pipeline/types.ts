@@ -131,3 +131,15 @@ export interface ProgressState {
   /** Seconds left for this loss, or undefined before the first batch. */
   eta?: number;
 }
+
+/** Held-out boundary scores (see pipeline/surfaceScores.ts). */
+export interface SurfaceScores {
+  /** Mean of the finite per-image (per-class) HD95 values, in pixels; NaN when none is finite. */
+  hd95: number;
+  /** Entries whose HD95 is Infinity (exactly one of truth and prediction empty). */
+  hd95Infinite: number;
+  /** Mean normalized surface Dice at `tolerance` pixels. */
+  nsd: number;
+  /** The NSD tolerance τ used, in pixels. */
+  nsdTolerance: number;
+}
