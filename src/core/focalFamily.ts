@@ -78,7 +78,7 @@ export function focalFamilyInputs(fn: string, yTrue: Tensor, yPred: Tensor, o: P
   const { B, C } = prepared;
   const flat = (v: Tensor, k: number) => tf.reshape(v, [B, -1, k]);
   // Multiclass index targets already carry the mask; binary targets get it here.
-  const t = o.mode === 'multiclass' ? prepared.t : twoColumns(tf.mul(tf.sub(1, prepared.t), prepared.m), tf.mul(prepared.t, prepared.m));
+  const t = o.mode === 'multiclass' ? prepared.t : twoColumns(tf.mul(tf.sub(1, prepared.t), prepared.m), prepared.t); // prepare() already masked t
   return { x: flat(prepared.x, C), t: flat(t, o.mode === 'multiclass' ? C : 2), m: flat(prepared.m, 1) };
 }
 
@@ -95,7 +95,7 @@ function rows(v: Tensor): Tensor {
 }
 
 /** `[a, b]` along a new last axis of size 2, for a and b of shape `[..., 1]`. */
-export function twoColumns(a: Tensor, b: Tensor): Tensor {
+function twoColumns(a: Tensor, b: Tensor): Tensor {
   const placed = tf.add(tf.matMul(rows(a), tf.tensor2d([[1, 0]])), tf.matMul(rows(b), tf.tensor2d([[0, 1]])));
   return tf.reshape(placed, [...a.shape.slice(0, -1), 2]);
 }
@@ -133,7 +133,7 @@ export function backgroundColumn(v: Tensor): Tensor {
 }
 
 /** Σ over pixels of `[B, N, K]` weighted by `w` `[B, N, 1]` (default 1), as `[B, 1, K]`. */
-export function pixelSums(v: Tensor, w?: Tensor): Tensor {
+function pixelSums(v: Tensor, w?: Tensor): Tensor {
   const [B, N] = v.shape;
   return tf.matMul(w ? tf.reshape(w, [B!, 1, N!]) : tf.ones([B!, 1, N!]), v);
 }

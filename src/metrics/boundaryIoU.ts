@@ -28,7 +28,7 @@ export function parseBoundaryIoU(fn: string, options: unknown): ParsedBoundaryIo
 }
 
 /** The band width d in pixels for a spatial shape: max(1, round half up of ratio · diagonal). */
-export function bandWidth(dilationRatio: number, spatial: readonly number[]): number {
+function bandWidth(dilationRatio: number, spatial: readonly number[]): number {
   const diagonal = Math.sqrt(spatial.reduce((s, n) => s + n * n, 0));
   return Math.max(1, Math.floor(dilationRatio * diagonal + 0.5));
 }

@@ -6,7 +6,7 @@ import { averageSurfaceDistance, averageSurfaceValues, parseAverageSurface } fro
 import { boundaryIoU, boundaryIoUValues, parseBoundaryIoU } from './boundaryIoU.js';
 import { hausdorffDistance, hausdorffValues, parseHausdorff } from './hausdorffDistance.js';
 import { normalizedSurfaceDice, parseSurfaceDice, surfaceDiceValues } from './normalizedSurfaceDice.js';
-import type { SurfaceValues } from './surfaceCore.js';
+import { reduceSurface, type SurfaceValues } from './surfaceCore.js';
 import type { ParsedSurface } from './surfaceOptions.js';
 
 /** One of the four surface metric functions. */
@@ -105,14 +105,10 @@ export function createSurfaceAccumulator<F extends SurfaceMetricFn>(metric: F, o
       for (let i = 0; i < batch.data.length; i++) rows.push(batch.data[i]);
     },
     values() {
-      const data = stored('SurfaceAccumulator.values');
-      return tf.tensor2d(Float32Array.from(data), [images, K], 'float32');
+      return reduceSurface({ data: Float64Array.from(stored('SurfaceAccumulator.values')), B: images, K }, 'none');
     },
     mean() {
-      const data = stored('SurfaceAccumulator.mean');
-      let sum = 0;
-      for (const v of data) sum += v;
-      return tf.scalar(sum / data.length, 'float32');
+      return reduceSurface({ data: Float64Array.from(stored('SurfaceAccumulator.mean')), B: images, K }, 'mean');
     },
     get imageCount() {
       return images;

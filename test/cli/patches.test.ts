@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { IGNORED, type Sample } from '../../src/cli/pipeline/types.js';
-import { patchSampler, rescaleSample } from '../../src/cli/pipeline/patches.js';
+import { patchSampler } from '../../src/cli/pipeline/patches.js';
+import { rescaleSample } from '../../src/cli/pipeline/resolution.js';
 import { resampleLabels, resampleMap, scaledSize } from '../../src/cli/pipeline/resample.js';
 
 /** A w×h sample whose pixel i holds image value i (1 channel) and label i: every pixel is identifiable. */

@@ -9,25 +9,12 @@ import { enableWasmTraining } from '../../index.js';
 import { CliError } from '../errors.js';
 import type { BackendChoice } from '../options/flags.js';
 import type { Tf } from '../pipeline/types.js';
-
-function isMissing(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-}
-
-async function importOptional(name: string): Promise<unknown | undefined> {
-  try {
-    return await import(name);
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
-}
+import { tryImport } from './optionalImport.js';
 
 /** Imports tfjs, selects the backend and returns tfjs plus the backend's name. */
 export async function loadTf(choice: BackendChoice): Promise<{ tf: Tf; backend: string }> {
   if (choice === 'tensorflow' || choice === 'auto') {
-    const node = (await importOptional('@tensorflow/tfjs-node')) as Tf | undefined;
+    const node = await tryImport<Tf>('@tensorflow/tfjs-node');
     if (node) {
       await node.setBackend('tensorflow');
       await node.ready();
@@ -39,7 +26,7 @@ export async function loadTf(choice: BackendChoice): Promise<{ tf: Tf; backend: 
       );
     }
   }
-  const tf = (await importOptional('@tensorflow/tfjs')) as Tf | undefined;
+  const tf = await tryImport<Tf>('@tensorflow/tfjs');
   if (!tf) {
     throw new CliError(
       "the CLI needs the optional peer dependency '@tensorflow/tfjs' (layers and gradients); install it with `npm install @tensorflow/tfjs@^4`.",
@@ -48,7 +35,7 @@ export async function loadTf(choice: BackendChoice): Promise<{ tf: Tf; backend: 
   tf.enableProdMode(); // fewer debug checks, and no "install tfjs-node" banner from the cpu backend
   const name = choice === 'auto' ? 'wasm' : choice;
   if (name === 'wasm') {
-    const wasm = await importOptional('@tensorflow/tfjs-backend-wasm');
+    const wasm = await tryImport('@tensorflow/tfjs-backend-wasm');
     if (!wasm) {
       throw new CliError(
         "--backend wasm needs the optional peer dependency '@tensorflow/tfjs-backend-wasm'; install it with `npm install @tensorflow/tfjs-backend-wasm@^4`, or use --backend cpu (much slower).",

@@ -13,7 +13,7 @@ import { trainRun } from '../pipeline/trainRun.js';
 import { resultsCsv } from '../report/csv.js';
 import type { LossResult, Overlay, Results } from '../report/data.js';
 import { renderHtml } from '../report/html.js';
-import { predictionImage, predictionPath } from '../report/predictions.js';
+import { predictionFiles } from '../report/predictions.js';
 import { formatSeconds, scoreLine } from '../report/text.js';
 import { announce, dataLine } from './announce.js';
 import { loadData } from './loadData.js';
@@ -56,12 +56,7 @@ export async function compare(env: Env, plan: ComparePlan, command: string): Pro
     steps = r.steps;
     r.model.dispose();
     predictions.slice(0, plan.samples).forEach((p, k) => (overlays[k].predictions[spec.label] = shownLabels(data.val.samples[k], p)));
-    if (plan.savePredictions) {
-      predictions.forEach((labels, k) => {
-        const { name, width, height } = data.val.samples[k];
-        files[predictionPath(spec.label, name)] = encoder.png(predictionImage({ width, height, labels, mode }));
-      });
-    }
+    if (plan.savePredictions) Object.assign(files, predictionFiles(spec.label, data.val.samples, predictions, mode, encoder.png));
     results.push({ loss: spec.name, label: spec.label, options: spec.options, ...r.scores, seconds: r.seconds, history: r.history });
     progress.log(`${spec.label.padEnd(28)} ${scoreLine(r.scores, 3)}  (${formatSeconds(r.seconds)})`);
   });

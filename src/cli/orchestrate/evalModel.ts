@@ -13,7 +13,7 @@ import { describeResolution, atResolution } from '../pipeline/resolution.js';
 import { surfaceScores } from '../pipeline/surfaceScores.js';
 import { syntheticDataset } from '../pipeline/synthetic.js';
 import type { Dataset, LabelOptions, Scores, SurfaceScores } from '../pipeline/types.js';
-import { predictionImage, predictionPath } from '../report/predictions.js';
+import { predictionFiles } from '../report/predictions.js';
 import { loadFolders } from './loadData.js';
 import { OVERLAP } from './runSettings.js';
 
@@ -63,12 +63,7 @@ export async function evalModel(env: Env, plan: EvalPlan, warn: (text: string) =
   const surface = surfaceScores(tf, pairs, card.mode, data.classes, plan.nsdTolerance);
   if (plan.savePredictions !== undefined) {
     const png = (await env.images.pngEncoder()).png;
-    const files = Object.fromEntries(
-      ev.predictions.map((labels, k) => {
-        const { name, width, height } = data.samples[k];
-        return [predictionPath(card.loss.label, name), png(predictionImage({ width, height, labels, mode: card.mode }))];
-      }),
-    );
+    const files = predictionFiles(card.loss.label, data.samples, ev.predictions, card.mode, png);
     env.files.writeFolder(plan.savePredictions, files, 'predictions');
   }
   return {

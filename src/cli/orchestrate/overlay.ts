@@ -1,5 +1,5 @@
 /** Held-out images and label maps as the report shows them: scaled down to fit a 256-pixel side. */
-import { resampleLabels, resampleMap, scaledSize } from '../pipeline/resample.js';
+import { resampleLabels, resizeSample, scaledSize } from '../pipeline/resample.js';
 import type { Sample } from '../pipeline/types.js';
 import type { Overlay } from '../report/data.js';
 
@@ -19,6 +19,6 @@ export function shownLabels(s: Sample, labels: Int32Array): Int32Array {
 /** The overlay of `s` without predictions (they are added per loss with {@link shownLabels}). */
 export function overlayOf(s: Sample): Overlay {
   const { width, height } = shownSize(s);
-  const image = resampleMap(s.image, s.width, s.height, s.channels, width, height);
-  return { name: s.name, width, height, image, truth: shownLabels(s, s.labels), predictions: {} };
+  const shown = resizeSample(s, width, height);
+  return { name: s.name, width, height, image: shown.image, truth: shown.labels, predictions: {} };
 }

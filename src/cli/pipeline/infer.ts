@@ -144,5 +144,6 @@ export function wholeImageLogits(
   options: WindowOptions,
 ): { logits: Float32Array; classes: number } {
   const { logits, classes } = slidingWindow(tf, predict, input, options);
+  if (input.width === target.width && input.height === target.height) return { logits, classes }; // native scale 1: no copy
   return { logits: resampleMap(logits, input.width, input.height, classes, target.width, target.height), classes };
 }

@@ -8,7 +8,6 @@
  */
 import { rng } from './rng.js';
 import { IGNORED, type Sample } from './types.js';
-import { resampleLabels, resampleMap, scaledSize } from './resample.js';
 
 /** Where a patch comes from: sample, top-left corner (negative when the image is smaller) and symmetry. */
 export interface Placement {
@@ -36,20 +35,6 @@ export interface PatchBatch {
   channels: number;
   images: Float32Array;
   labels: Int32Array;
-}
-
-/** The sample at `scale` (1 = native; 0.5 halves both sides, aspect kept): image box-averaged, labels nearest. */
-export function rescaleSample(sample: Sample, scale: number): Sample {
-  if (!(scale > 0)) throw new RangeError(`rescaleSample: scale must be a positive number, got ${scale}.`);
-  const { width, height } = scaledSize(sample.width, sample.height, scale);
-  if (width === sample.width && height === sample.height) return sample;
-  return {
-    ...sample,
-    width,
-    height,
-    image: resampleMap(sample.image, sample.width, sample.height, sample.channels, width, height),
-    labels: resampleLabels(sample.labels, sample.width, sample.height, width, height),
-  };
 }
 
 /**

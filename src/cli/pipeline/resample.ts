@@ -5,6 +5,7 @@
  * growing interpolates linearly between the two nearest pixel centres (bilinear, edges clamped).
  * Both are separable, and both are the identity at equal sizes.
  */
+import type { Sample } from './types.js';
 
 /** One output sample of a 1-D resampling: the source indices it reads and their weights (summing to 1). */
 interface Taps {
@@ -97,4 +98,16 @@ export function resampleLabels(labels: Int32Array, width: number, height: number
 /** The size of a `width × height` image at `scale`, aspect kept (each side rounded, at least 1). */
 export function scaledSize(width: number, height: number, scale: number): { width: number; height: number } {
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/** The sample at `width × height`: image resampled as {@link resampleMap}, labels nearest; itself when the size matches. */
+export function resizeSample(sample: Sample, width: number, height: number): Sample {
+  if (width === sample.width && height === sample.height) return sample;
+  return {
+    ...sample,
+    width,
+    height,
+    image: resampleMap(sample.image, sample.width, sample.height, sample.channels, width, height),
+    labels: resampleLabels(sample.labels, sample.width, sample.height, width, height),
+  };
 }

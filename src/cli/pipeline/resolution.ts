@@ -4,22 +4,20 @@
  * mode: every image resized to N×N and trained on whole). Whatever the choice, predictions are
  * brought back to each mask's own size before scoring (see evaluate.ts).
  */
-import { rescaleSample } from './patches.js';
-import { resampleLabels, resampleMap } from './resample.js';
+import { resizeSample, scaledSize } from './resample.js';
 import type { Resolution, Sample } from './types.js';
+
+/** The sample at `scale` (1 = native; 0.5 halves both sides, aspect kept): image box-averaged, labels nearest. */
+export function rescaleSample(sample: Sample, scale: number): Sample {
+  if (!(scale > 0)) throw new RangeError(`rescaleSample: scale must be a positive number, got ${scale}.`);
+  const { width, height } = scaledSize(sample.width, sample.height, scale);
+  return resizeSample(sample, width, height);
+}
 
 /** The sample as the model sees it at `resolution` (the sample itself at native scale 1). */
 export function atResolution(sample: Sample, resolution: Resolution): Sample {
   if (resolution.kind === 'native') return rescaleSample(sample, resolution.scale);
-  const { size } = resolution;
-  if (sample.width === size && sample.height === size) return sample;
-  return {
-    ...sample,
-    width: size,
-    height: size,
-    image: resampleMap(sample.image, sample.width, sample.height, sample.channels, size, size),
-    labels: resampleLabels(sample.labels, sample.width, sample.height, size, size),
-  };
+  return resizeSample(sample, resolution.size, resolution.size);
 }
 
 /** For the report and results: `native`, `native × 0.5 (aspect kept)` or `resized to 64×64`. */

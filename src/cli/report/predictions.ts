@@ -4,7 +4,7 @@
  * in binary mode (as most binary masks) and the class index in multiclass mode. Pure: the PNG
  * encoding and the writing are the environment's.
  */
-import type { RawImage, TaskMode } from '../pipeline/types.js';
+import type { RawImage, Sample, TaskMode } from '../pipeline/types.js';
 
 /** A predicted label map (no ignored pixels) and how to store it. */
 export interface Prediction {
@@ -41,4 +41,23 @@ function safe(part: string): string {
 /** `predictions/<loss label>/<stem>.png`, each part made safe for a file name. */
 export function predictionPath(lossLabel: string, stem: string): string {
   return `predictions/${safe(lossLabel)}/${safe(stem)}.png`;
+}
+
+/**
+ * The prediction files of one loss: `predictionPath(lossLabel, stem)` → encoded PNG, one per
+ * prediction of `samples` (same order, each at its sample's size).
+ */
+export function predictionFiles(
+  lossLabel: string,
+  samples: readonly Pick<Sample, 'name' | 'width' | 'height'>[],
+  predictions: readonly Int32Array[],
+  mode: TaskMode,
+  png: (image: RawImage) => Uint8Array,
+): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {};
+  predictions.forEach((labels, k) => {
+    const { name, width, height } = samples[k];
+    files[predictionPath(lossLabel, name)] = png(predictionImage({ width, height, labels, mode }));
+  });
+  return files;
 }
