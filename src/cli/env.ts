@@ -8,7 +8,9 @@ import type { BackendChoice } from './options/flags.js';
 import type { ModelCard } from './report/data.js';
 import type { ImagePair } from './pipeline/buildDataset.js';
 import type { Palette } from './pipeline/palette.js';
-import type { ProgressSink, RawImage, Tf } from './pipeline/types.js';
+import type { ComparePlan } from './options/plan.js';
+import type { RunRecord, RunTask } from './pipeline/runRecord.js';
+import type { ProgressSink, ProgressState, RawImage, Tf } from './pipeline/types.js';
 
 /** Where the CLI writes: `out` for results and paths, `err` for progress and errors (a terminal or not). */
 export interface Io {
@@ -54,6 +56,24 @@ export interface EnvModels {
   saver(out: string, card: ModelCard): io.IOHandler;
   /** A handler that loads the model saved in `dir`. */
   loader(dir: string): io.IOHandler;
+}
+
+/** What a runner reports while compare's runs go on. */
+export interface RunEvents {
+  /** The live state of a running run (every running job is shown). */
+  update(task: RunTask, state: ProgressState): void;
+  /** A run ended: called once per task, in the order the runs end. */
+  done(record: RunRecord): void;
+}
+
+/**
+ * Runs the training runs of a compare: in this thread one after another (`jobs` 1), or in a pool
+ * of `jobs` workers (Node worker_threads, browser Web Workers) that each load the plan's data
+ * themselves and run the same portable code, so the records are identical whatever `jobs` is.
+ */
+export interface EnvRunner {
+  /** Resolves when every task ended; rejects with the first failure (the other runs are stopped). */
+  runAll(plan: ComparePlan, tasks: readonly RunTask[], jobs: number, events: RunEvents): Promise<void>;
 }
 
 export interface Env {
