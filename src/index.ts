@@ -4,6 +4,7 @@
  */
 export type { CommonOptions, DataFormat, LossFn, Mode, Reduction, RegionLossOptions } from './types.js';
 export { DATA_FORMATS, MODES, REDUCTIONS } from './types.js';
+export { DATA_CHECKS, setDataChecks, type DataChecks } from './core/dataChecks.js';
 
 export { diceLoss, type DiceLossOptions } from './losses/dice.js';
 export { jaccardLoss, type JaccardLossOptions } from './losses/jaccard.js';

@@ -48,6 +48,17 @@ export interface CommonOptions {
    * @defaultValue none
    */
   ignoreIndex?: number;
+  /**
+   * `'multiclass'` mode with one-hot (or soft) targets `[B, ...spatial, C]` — the only kind
+   * `model.fit` accepts, since tfjs-layers wants targets of the output's shape: a pixel whose
+   * target row is all zero ("no class") takes no part, exactly as an index target equal to
+   * `ignoreIndex` would (no term, not counted in means or confusion counts, zero gradient). A
+   * valid one-hot row sums to 1, so the all-zero row is free to carry this meaning. Index
+   * targets are unaffected. Must be `false` in `'binary'` and `'multilabel'` mode, where an
+   * all-zero target is a negative: there, set ignored elements to `ignoreIndex` instead.
+   * @defaultValue `false`
+   */
+  ignoreUnlabeled?: boolean;
 }
 
 /** Options shared by the region losses (Dice, Jaccard, Tversky, focal Tversky). */

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(__dirname, '..');
 
 const PUBLIC_API = [
+  'DATA_CHECKS',
   'DATA_FORMATS',
   'GENERALIZED_DICE_WEIGHT_TYPES',
   'METRIC_REDUCTIONS',
@@ -54,6 +55,7 @@ const PUBLIC_API = [
   'normalizedSurfaceDice',
   'precision',
   'recall',
+  'setDataChecks',
   'signedDistanceMap',
   'skeletonRecallLoss',
   'specificity',

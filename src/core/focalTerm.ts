@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Reduction } from '../types.js';
 import { checkPrediction, checkTarget, prepare, toFirstPerm, toLastPerm, type InputOptions } from './normalize.js';
+import { ignoresSome } from './options.js';
 import { binaryCrossEntropy, logProbabilities, PROB_EPS, safeDivide } from './stable.js';
 import { fail } from './validate.js';
 
@@ -244,7 +245,7 @@ export function focalTerm(fn: string, yTrue: Tensor, yPred: Tensor, o: FocalTerm
     // nothing can be ignored.
     const [x, t, m = null] = tf.tidy(() => {
       const r = prepare(fn, yTrue, input, o);
-      return o.ignoreIndex === undefined ? [r.x, r.t] : [r.x, r.t, r.m];
+      return ignoresSome(o) ? [r.x, r.t, r.m] : [r.x, r.t];
     });
     const C = x.shape[x.rank - 1];
     const { fl, keep, grad } = (multiclass ? softmaxFocal : sigmoidFocal)(x, t, m, o);

@@ -6,10 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { DataFormat, Mode } from '../types.js';
 import type { ParsedCommon } from './options.js';
+import { dataChecksRun } from './dataChecks.js';
 import { assertTensor, fail, shapeText } from './validate.js';
 
 /** What the input layer needs to know: the common options less `fromLogits`. */
-export type InputOptions = Pick<ParsedCommon, 'mode' | 'dataFormat' | 'ignoreIndex'>;
+export type InputOptions = Pick<ParsedCommon, 'mode' | 'dataFormat' | 'ignoreIndex'> & Partial<Pick<ParsedCommon, 'ignoreUnlabeled'>>;
 
 /** Tensors in channels-last layout, ready for the loss formulas. */
 export interface Prepared {
@@ -133,11 +134,23 @@ export function failOnLabels(fn: string, nonIntegral: number, lo: number, hi: nu
 }
 
 /**
- * Checks that index labels are integral and within [0, C) where not ignored. This reads three
- * numbers back from the backend (one small `dataSync`), the only data read a loss makes.
+ * Reads the label check's three numbers `[nonIntegral, lo, hi]` (a tensor the fused kernels or
+ * {@link labelStats} made) and throws on bad labels — if the data checks run on the active
+ * backend (see `setDataChecks`); otherwise reads nothing. Disposes `stats` either way.
  */
-function checkLabels(fn: string, labels: Tensor, C: number, ignoreIndex: number | undefined): void {
-  const stats = tf.tidy(() => {
+export function checkLabelStats(fn: string, stats: Tensor, C: number, ignoreIndex: number | undefined): void {
+  if (!dataChecksRun()) {
+    stats.dispose();
+    return;
+  }
+  const [nonIntegral, lo, hi] = stats.dataSync();
+  stats.dispose();
+  failOnLabels(fn, nonIntegral, lo, hi, C, ignoreIndex);
+}
+
+/** `[nonIntegral, lo, hi]` of index labels: non-integral count, lowest and highest label not ignored (±3e38 when none). */
+function labelStats(labels: Tensor, ignoreIndex: number | undefined): Tensor {
+  return tf.tidy(() => {
     const lab = tf.cast(labels, 'float32');
     const valid = ignoreIndex === undefined ? tf.onesLike(lab) : tf.cast(tf.notEqual(lab, ignoreIndex), 'float32');
     const nonIntegral = tf.sum(tf.cast(tf.notEqual(lab, tf.round(lab)), 'float32'));
@@ -146,9 +159,24 @@ function checkLabels(fn: string, labels: Tensor, C: number, ignoreIndex: number 
     const hi = tf.max(tf.where(tf.cast(valid, 'bool'), lab, tf.fill(lab.shape, -big)));
     return tf.stack([nonIntegral, lo, hi]);
   });
-  const [nonIntegral, lo, hi] = stats.dataSync();
-  stats.dispose();
-  failOnLabels(fn, nonIntegral, lo, hi, C, ignoreIndex);
+}
+
+/**
+ * Checks that index labels are integral and within [0, C) where not ignored: three numbers read
+ * back from the backend (one small `dataSync`), only where the data checks run (`cpu`, `wasm`
+ * by default; see `setDataChecks`). Elsewhere no tensor is made and nothing is read.
+ */
+function checkLabels(fn: string, labels: Tensor, C: number, ignoreIndex: number | undefined): void {
+  if (!dataChecksRun()) return;
+  checkLabelStats(fn, labelStats(labels, ignoreIndex), C, ignoreIndex);
+}
+
+/**
+ * Valid mask `[B, ...spatial, 1]` of dense multiclass targets `t` (channels last): 0 where the
+ * pixel's target row is all zero (no class) under `ignoreUnlabeled`, else 1.
+ */
+export function labelledMask(t: Tensor): Tensor {
+  return tf.cast(tf.greater(tf.sum(tf.abs(t), -1, true), 0), 'float32');
 }
 
 /**
@@ -168,7 +196,10 @@ export function prepare(fn: string, yTrue: unknown, yPred: unknown, options: Inp
   if (mode === 'multiclass') {
     if (kind === 'dense') {
       const t = tf.cast(yt, 'float32');
-      return { x, t, m: tf.ones([...x.shape.slice(0, -1), 1]), labels: tf.argMax(t, -1), B, C, spatial };
+      if (!options.ignoreUnlabeled) return { x, t, m: tf.ones([...x.shape.slice(0, -1), 1]), labels: tf.argMax(t, -1), B, C, spatial };
+      // An all-zero row is no class: the pixel is ignored, as an index target equal to ignoreIndex
+      // is (t = 0 already, m = 0, label 0: the argmax of a zero row).
+      return { x, t, m: labelledMask(t), labels: tf.argMax(t, -1), B, C, spatial };
     }
     const idx = yt.rank === x.rank ? tf.reshape(yt, yt.shape.slice(0, -1)) : yt;
     checkLabels(fn, idx, C, ignoreIndex);

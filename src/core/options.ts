@@ -1,10 +1,10 @@
 /** Parsing of the option groups shared by many losses; each factory calls these once. */
 import type { DataFormat, Mode, Reduction } from '../types.js';
 import { DATA_FORMATS, MODES, REDUCTIONS } from '../types.js';
-import { checkBoolean, checkEnum, checkNumber, checkNumberList } from './validate.js';
+import { checkBoolean, checkEnum, checkNumber, checkNumberList, fail } from './validate.js';
 
 /** Keys of {@link CommonOptions}. */
-export const COMMON_KEYS = ['mode', 'fromLogits', 'dataFormat', 'ignoreIndex'] as const;
+export const COMMON_KEYS = ['mode', 'fromLogits', 'dataFormat', 'ignoreIndex', 'ignoreUnlabeled'] as const;
 
 /** Keys of {@link RegionLossOptions}. */
 export const REGION_KEYS = [
@@ -24,6 +24,13 @@ export interface ParsedCommon {
   readonly fromLogits: boolean;
   readonly dataFormat: DataFormat;
   readonly ignoreIndex?: number;
+  /** Multiclass one-hot targets: a pixel whose target row is all zero is ignored. */
+  readonly ignoreUnlabeled: boolean;
+}
+
+/** Whether some pixels or elements can be ignored (a valid mask that is not all ones). */
+export function ignoresSome(o: { readonly ignoreIndex?: number; readonly ignoreUnlabeled?: boolean }): boolean {
+  return o.ignoreIndex !== undefined || o.ignoreUnlabeled === true;
 }
 
 /** Region options with their defaults applied. */
@@ -39,14 +46,23 @@ export interface ParsedRegion extends ParsedCommon {
 
 type Bag = Record<string, unknown>;
 
-/** Reads `mode`, `fromLogits`, `dataFormat` and `ignoreIndex`. */
+/** Reads `mode`, `fromLogits`, `dataFormat`, `ignoreIndex` and `ignoreUnlabeled`. */
 export function parseCommon(fn: string, options: Bag, modes: readonly Mode[] = MODES, defaultMode: Mode = 'binary'): ParsedCommon {
   const ignoreIndex = options.ignoreIndex === undefined ? undefined : checkNumber(fn, 'ignoreIndex', options.ignoreIndex, 0);
+  const mode = checkEnum(fn, 'mode', options.mode, modes, defaultMode);
+  const ignoreUnlabeled = checkBoolean(fn, 'ignoreUnlabeled', options.ignoreUnlabeled, false);
+  if (ignoreUnlabeled && mode !== 'multiclass') {
+    fail(
+      fn,
+      `option 'ignoreUnlabeled' must be false in '${mode}' mode (it marks all-zero one-hot rows of 'multiclass' targets; in '${mode}' mode an all-zero target is a negative, so mark ignored elements with ignoreIndex), got true.`,
+    );
+  }
   return {
-    mode: checkEnum(fn, 'mode', options.mode, modes, defaultMode),
+    mode,
     fromLogits: checkBoolean(fn, 'fromLogits', options.fromLogits, true),
     dataFormat: checkEnum(fn, 'dataFormat', options.dataFormat, DATA_FORMATS, 'channelsLast'),
     ...(ignoreIndex === undefined ? {} : { ignoreIndex }),
+    ignoreUnlabeled,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
-import { failOnLabels } from '../core/normalize.js';
+import { checkLabelStats } from '../core/normalize.js';
 import { LOVASZ_HINGE, LOVASZ_ROWS, LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD, ROW_SCALE, type LovaszHingeAttrs, type LovaszSoftmaxAttrs } from './kernelNames.js';
 import { customOp, type FusedInputs } from './ops.js';
 import { fusedAvailable } from './register.js';
@@ -62,10 +62,8 @@ export function fusedLovaszSoftmax(fn: string, inp: FusedInputs, G: number, clas
   const named = attrs as unknown as NamedAttrMap;
   return customOp(inp.yPred, (keep) => {
     const [out, check, p, W] = tf.engine().runKernel(LOVASZ_SOFTMAX, { x: inp.yPred, t: inp.yTrue }, named) as Tensor[];
-    if (!attrs.dense) {
-      const [nonIntegral, lo, hi] = check.dataSync();
-      failOnLabels(fn, nonIntegral, lo, hi, inp.C, inp.ignoreIndex);
-    }
+    if (attrs.dense) check.dispose();
+    else checkLabelStats(fn, check, inp.C, inp.ignoreIndex);
     keep([W, p]);
     return {
       value: out,

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import type { ParsedCommon } from '../core/options.js';
-import { checkPrediction, checkTarget, failOnLabels, type TargetKind } from '../core/normalize.js';
+import { checkLabelStats, checkPrediction, checkTarget, type TargetKind } from '../core/normalize.js';
 import type { RegionSums } from '../core/regionStats.js';
 import { fusedAvailable } from './register.js';
 import { simdKernelsFor } from './simd/simdKernels.js';
@@ -30,7 +30,7 @@ export interface FusedInputs {
 /**
  * Runs the input layer's checks (same errors as `prepare`) and returns the inputs for the fused
  * path, or null when the fused path cannot run (backend without the kernels, switched off, a
- * yTrue dtype the kernels do not read).
+ * yTrue dtype the kernels do not read, one-hot targets under `ignoreUnlabeled`).
  */
 export function fusedInputs(fn: string, yTrue: unknown, yPred: unknown, options: ParsedCommon): FusedInputs | null {
   if (!fusedAvailable()) return null;
@@ -38,6 +38,7 @@ export function fusedInputs(fn: string, yTrue: unknown, yPred: unknown, options:
   const kind = checkTarget(fn, yTrue, yPred as Tensor, xShape, options);
   const y = yTrue as Tensor;
   if (y.dtype !== 'float32' && y.dtype !== 'int32' && y.dtype !== 'bool') return null;
+  if (kind === 'dense' && options.ignoreUnlabeled) return null;
   const B = xShape[0];
   const C = xShape[xShape.length - 1];
   const S = xShape.slice(1, -1).reduce((a, b) => a * b, 1);
@@ -166,7 +167,7 @@ export type SoftmaxTerms = Partial<Omit<SoftmaxAttrs, 'B' | 'C' | 'S' | 'fromLog
 
 /**
  * Sums `[7, B, C]` (rows I, P, T, N, CE, WT, FOCAL) of a multiclass prediction, with gradient.
- * Index labels are checked as the input layer does (one small read of three numbers).
+ * Index labels are checked as the input layer does (one small read of three numbers, where the data checks run).
  */
 export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): Tensor {
   // A term not asked for gets neutral values, which the kernels never read (the losses own the defaults).
@@ -192,10 +193,8 @@ export function softmaxSums(fn: string, inp: FusedInputs, terms: SoftmaxTerms): 
   const named = attrs as unknown as NamedAttrMap;
   return customOp(yPred, (keep) => {
     const [sums, check, p] = tf.engine().runKernel(SOFTMAX_STATS, { x: yPred, t: yTrue }, named) as Tensor[];
-    if (!attrs.dense) {
-      const [nonIntegral, lo, hi] = check.dataSync();
-      failOnLabels(fn, nonIntegral, lo, hi, inp.C, inp.ignoreIndex);
-    }
+    if (attrs.dense) check.dispose();
+    else checkLabelStats(fn, check, inp.C, inp.ignoreIndex);
     // Saved for the backward pass (x may be an intermediate freed before it): t, and p from
     // logits — the backward pass reads x only for probabilities, where p = x.
     keep([attrs.fromLogits ? p : yPred, yTrue]);

@@ -41,7 +41,7 @@ export interface GeneralizedWassersteinDiceLossOptions extends Omit<CommonOption
   reduction?: Reduction;
 }
 
-const KEYS = ['distanceMatrix', 'weighting', 'smooth', 'mode', 'fromLogits', 'dataFormat', 'ignoreIndex', 'reduction'] as const;
+const KEYS = ['distanceMatrix', 'weighting', 'smooth', 'mode', 'fromLogits', 'dataFormat', 'ignoreIndex', 'ignoreUnlabeled', 'reduction'] as const;
 
 /** Checks the matrix (square, finite, ≥ 0, zero diagonal, max > 0) and divides it by its maximum. */
 function normalizedMatrix(fn: string, value: unknown): number[][] {

@@ -6,7 +6,7 @@ import { lovaszRows } from '../core/lovasz.js';
 import { fusedLovaszRows, fusedLovaszSoftmax } from '../kernels/lovaszOps.js';
 import { fusedInputs } from '../kernels/ops.js';
 import { activate, prepare } from '../core/normalize.js';
-import { parseCommon } from '../core/options.js';
+import { ignoresSome, parseCommon } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
 import { assertTensor, checkBoolean, checkKeys, checkNumberList, describe, fail, shapeText } from '../core/validate.js';
 
@@ -35,6 +35,12 @@ export interface LovaszSoftmaxLossOptions {
    */
   ignoreIndex?: number;
   /**
+   * One-hot targets (`[B, ...spatial, C]`, as `model.fit` needs): a pixel whose target row is all
+   * zero takes no part in the loss, as an index target equal to `ignoreIndex` would.
+   * @defaultValue `false`
+   */
+  ignoreUnlabeled?: boolean;
+  /**
    * `'channelsLast'` for `[B, ...spatial, C]`, `'channelsFirst'` for `[B, C, ...spatial]`.
    * @defaultValue `'channelsLast'`
    */
@@ -43,7 +49,7 @@ export interface LovaszSoftmaxLossOptions {
   mode?: 'multiclass';
 }
 
-const KEYS = ['fromLogits', 'classes', 'perImage', 'ignoreIndex', 'dataFormat', 'mode'] as const;
+const KEYS = ['fromLogits', 'classes', 'perImage', 'ignoreIndex', 'ignoreUnlabeled', 'dataFormat', 'mode'] as const;
 
 /**
  * Lovász-Softmax loss: a surrogate of the mean multiclass Jaccard (IoU) loss on probabilities.
@@ -107,9 +113,11 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
     if (Array.isArray(classes)) checkClassOptions(fn, C, { classes });
     const S = x.size / (B * C);
     // fg = [label = c]: prepare's t for index targets (already 0 where ignored); one-hot or soft
-    // targets are read through their argmax, as in the reference (no pixel is ignored there).
+    // targets are read through their argmax, as in the reference (no pixel is ignored there but
+    // the all-zero rows under ignoreUnlabeled: m is 0 there).
     const oneHotTargets = yTrue.rank === yPred.rank && yTrue.shape[o.dataFormat === 'channelsFirst' ? 1 : yTrue.rank - 1] === C;
-    let fg = tf.reshape(oneHotTargets ? tf.cast(tf.oneHot(tf.reshape(labels!, [-1]), C), 'float32') : t, [B, S, C]);
+    const argmaxFg = (): Tensor => tf.cast(tf.oneHot(tf.reshape(labels!, [-1]), C), 'float32');
+    let fg = tf.reshape(oneHotTargets ? (o.ignoreUnlabeled ? tf.mul(tf.reshape(argmaxFg(), t.shape), m) : argmaxFg()) : t, [B, S, C]);
     const G = o.perImage ? B : 1;
     const p = tf.reshape(activate(x, 'multiclass', o.fromLogits), [B, S, C]);
     let errors = tf.abs(tf.sub(fg, p));
@@ -123,7 +131,7 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
     // One row per (group, class): [G, N, K] → [G, K, N] → [G·K, N].
     const N = (B * S) / G;
     const rows = (a: Tensor) => tf.reshape(tf.transpose(tf.reshape(a, [G, N, K]), [0, 2, 1]), [G * K, N]);
-    const v = o.ignoreIndex === undefined ? undefined : rows(tf.broadcastTo(tf.reshape(m, [B, S, 1]), [B, S, K]));
+    const v = !ignoresSome(o) ? undefined : rows(tf.broadcastTo(tf.reshape(m, [B, S, 1]), [B, S, K]));
     const fgRows = rows(fg);
     const errorRows = rows(errors);
     const L = tf.reshape(fusedLovaszRows(errorRows, fgRows, v) ?? lovaszRows(errorRows, fgRows, v), [G, K]);

@@ -26,7 +26,7 @@ export interface SkeletonRecallLossOptions extends Omit<CommonOptions, 'mode'> {
   perImage?: boolean;
 }
 
-const KEYS = ['mode', 'fromLogits', 'dataFormat', 'ignoreIndex', 'smooth', 'perImage'] as const;
+const KEYS = ['mode', 'fromLogits', 'dataFormat', 'ignoreIndex', 'ignoreUnlabeled', 'smooth', 'perImage'] as const;
 
 /**
  * Skeleton Recall loss: the soft recall of the target's tubed skeleton, so that every thin

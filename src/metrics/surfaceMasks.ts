@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkPrediction, checkTarget, failOnLabels, toLastPerm } from '../core/normalize.js';
+import { checkPrediction, checkTarget, failOnLabels, labelledMask, toLastPerm } from '../core/normalize.js';
 import { checkClassOptions } from '../core/reduce.js';
 import { defaultClasses, spacingFor } from '../losses/signedDistanceMap.js';
 import { predictionCut } from './confusionStats.js';
@@ -48,7 +48,7 @@ function checkLabels(fn: string, data: ArrayLike<number>, C: number, ignoreIndex
  *   evaluated on the logit when `fromLogits`), both 0 where yTrue equals `ignoreIndex`; reads
  *   yTrue and yPred (after a transpose when channels first).
  * - multiclass: G = (label = c), P = (argmax over C = c), both 0 where an index label equals
- *   `ignoreIndex`; reads the argmax of yPred (one op on the backend) and the labels (index
+ *   `ignoreIndex` (or a one-hot row is all zero, under `ignoreUnlabeled`); reads the argmax of yPred (one op on the backend) and the labels (index
  *   targets, checked here) or the argmax of one-hot targets.
  */
 export function readSurfaceMasks(fn: string, yTrue: unknown, yPred: unknown, o: ParsedSurface): SurfaceMasks {
@@ -70,12 +70,16 @@ export function readSurfaceMasks(fn: string, yTrue: unknown, yPred: unknown, o: 
   if (o.mode === 'multiclass') {
     const pred = tf.argMax(toLast(x), -1).dataSync(); // [B, N]
     let target: ArrayLike<number>; // [B, N]
-    if (kind === 'dense') target = tf.argMax(toLast(y), -1).dataSync();
-    else {
+    if (kind === 'dense') {
+      const rows = toLast(y);
+      // Under ignoreUnlabeled an all-zero row gets the label −1, ignored below.
+      const labelled = o.ignoreUnlabeled ? tf.cast(tf.squeeze(labelledMask(rows), [-1]), 'bool') : null;
+      target = (labelled ? tf.where(labelled, tf.argMax(rows, -1), tf.fill(labelled.shape, -1, 'int32')) : tf.argMax(rows, -1)).dataSync();
+    } else {
       target = y.dataSync(); // [B, ...spatial] or [B, ...spatial, 1]: the same flat order
       checkLabels(fn, target, C, ignore);
     }
-    const ignored = kind === 'index' ? ignore : undefined; // one-hot targets have no ignored pixel
+    const ignored = kind === 'index' ? ignore : o.ignoreUnlabeled ? -1 : undefined; // one-hot targets: the all-zero rows under ignoreUnlabeled
     return {
       ...base,
       read(b, c, G, P) {
