@@ -58,8 +58,8 @@ export function setDataChecks(checks: DataChecks): DataChecks {
   return previous;
 }
 
-/** Whether the data checks run on the active backend now. */
-export function dataChecksRun(): boolean {
+/** Whether the data checks run on `backendName` (the active backend by default) under the current setting. */
+export function dataChecksRun(backendName: string = tf.getBackend()): boolean {
   if (policy !== 'auto') return policy === 'always';
-  return (READ_CHEAP_BACKENDS as readonly string[]).includes(tf.getBackend());
+  return (READ_CHEAP_BACKENDS as readonly string[]).includes(backendName);
 }

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CommonOptions, LossFn, Mode } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
-import { activate, prepare } from '../core/normalize.js';
+import { activate, checkPrediction, prepare, toLastPerm } from '../core/normalize.js';
 import { parseClassOptions, parseCommon, parseReduction } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
-import { checkKeys } from '../core/validate.js';
+import { assertTensor, checkEnum, checkKeys, fail, shapeText } from '../core/validate.js';
 import { defaultClasses, keepChannels, labelReader, parseSpacing, signedMaps, spacingFor, thresholdReader } from './signedDistanceMap.js';
 
 /** Options of {@link boundaryLoss}. */
@@ -24,9 +25,41 @@ export interface BoundaryLossOptions extends Omit<CommonOptions, 'ignoreIndex'> 
    * @defaultValue `'mean'`
    */
   reduction?: 'mean' | 'sum';
+  /**
+   * What yTrue holds. `'mask'`: the targets of `mode`, whose φ is computed at each call (on the
+   * CPU, after a read). `'signedDistanceMap'`: φ itself, precomputed with
+   * {@link signedDistanceMap}, float32 in the layout of `dataFormat` — `[B, ...spatial, K]` with
+   * channel k the map of class `classes[k]` (K kept classes, as signedDistanceMap returns for
+   * the same `classes`), or `[B, ...spatial, C]` (yPred's shape, as `model.fit` needs) from which
+   * the kept channels are taken. The call then reads nothing back, on any backend. `spacing`
+   * belongs to the map then, so it must not be given here.
+   * @defaultValue `'mask'`
+   */
+  targetType?: BoundaryTargetType;
 }
 
-const KEYS = ['mode', 'fromLogits', 'dataFormat', 'classes', 'spacing', 'reduction'] as const;
+/** What yTrue holds in {@link boundaryLoss}: target masks or labels, or their signed distance map. */
+export type BoundaryTargetType = 'mask' | 'signedDistanceMap';
+const TARGET_TYPES = ['mask', 'signedDistanceMap'] as const satisfies readonly BoundaryTargetType[];
+
+const KEYS = ['mode', 'fromLogits', 'dataFormat', 'classes', 'spacing', 'reduction', 'targetType'] as const;
+
+/** φ given as yTrue: checked against yPred's channels-last shape and returned channels last with the kept channels. */
+function givenMap(fn: string, yTrue: unknown, yPred: Tensor, x: Tensor, kept: readonly number[], channelsFirst: boolean): Tensor {
+  assertTensor(fn, 'yTrue', yTrue);
+  const C = x.shape[x.rank - 1];
+  const K = kept.length;
+  const layout = channelsFirst ? '[B, K or C, ...spatial]' : '[B, ...spatial, K or C]';
+  const last = channelsFirst && yTrue.rank === x.rank ? toLastPerm(x.rank).map((d) => yTrue.shape[d]) : yTrue.shape;
+  const sameGrid = yTrue.rank === x.rank && last.slice(0, -1).every((d, i) => d === x.shape[i]);
+  const channels = last[last.length - 1];
+  if (!sameGrid || (channels !== K && channels !== C)) {
+    fail(fn, `yTrue must be a signed distance map ${layout} with K = ${K} kept or C = ${C} channels for yPred ${shapeText(yPred.shape)} (targetType 'signedDistanceMap'), got shape ${shapeText(yTrue.shape)}.`);
+  }
+  if (yTrue.dtype !== 'float32') fail(fn, `yTrue must be a float32 signed distance map (targetType 'signedDistanceMap'), got ${yTrue.dtype}.`, 'TypeError');
+  const phi = channelsFirst ? tf.transpose(yTrue, toLastPerm(yTrue.rank)) : yTrue;
+  return channels === K ? phi : keepChannels(phi, kept);
+}
 
 /**
  * Boundary loss: the predicted probabilities weighted by the target's signed distance map.
@@ -44,8 +77,10 @@ const KEYS = ['mode', 'fromLogits', 'dataFormat', 'classes', 'spacing', 'reducti
  *
  * **Cost:** one read of the target from the backend per call (`dataSync`; class-index targets
  * also pay the label check's small read), then on the CPU two exact EDTs per image and kept
- * class, each linear in the pixel count (Felzenszwalb and Huttenlocher, 2012). Precompute φ
- * with {@link signedDistanceMap} if the targets are fixed and that read matters.
+ * class, each linear in the pixel count (Felzenszwalb and Huttenlocher, 2012): by design this
+ * runs on the CPU, so on a GPU backend each call stalls the pipeline once. For GPU training,
+ * precompute φ once per target with {@link signedDistanceMap} and pass it as yTrue with
+ * `targetType: 'signedDistanceMap'`: the loss is then a product and a mean, with no read.
  *
  * **Reference:** Kervadec, Bouchtiba, Desrosiers, Granger, Dolz and Ben Ayed, "Boundary loss
  * for highly unbalanced segmentation", MIDL 2019, arXiv:1812.07032. Distances equal
@@ -71,9 +106,27 @@ export function boundaryLoss(options: BoundaryLossOptions = {}): LossFn {
   const { classes } = parseClassOptions(fn, bag);
   const spacing = parseSpacing(fn, options.spacing);
   const reduction = parseReduction(fn, bag, ['mean', 'sum'] as const, 'mean');
-  const o = Object.freeze({ ...common, classes, spacing, reduction });
+  const targetType = checkEnum(fn, 'targetType', options.targetType, TARGET_TYPES, 'mask');
+  if (targetType === 'signedDistanceMap' && spacing !== undefined) {
+    fail(fn, `option 'spacing' must be left out with targetType 'signedDistanceMap' (the precomputed map already holds the spacing), got ${shapeText(spacing)}.`);
+  }
+  const o = Object.freeze({ ...common, classes, spacing, reduction, targetType });
+
+  /** φ given: no read, every backend. */
+  function precomputed(yTrue: Tensor, yPred: Tensor): Tensor {
+    checkPrediction(fn, yPred, o.mode, o.dataFormat);
+    const channelsFirst = o.dataFormat === 'channelsFirst';
+    const x = channelsFirst ? tf.transpose(yPred, toLastPerm(yPred.rank)) : yPred;
+    const C = x.shape[x.rank - 1];
+    checkClassOptions(fn, C, { classes: o.classes });
+    const kept = o.classes ?? defaultClasses(o.mode, C);
+    const phi = givenMap(fn, yTrue, yPred, x, kept, channelsFirst);
+    const v = tf.mul(keepChannels(activate(x, o.mode, o.fromLogits), kept), phi);
+    return o.reduction === 'sum' ? tf.sum(v) : tf.mean(v);
+  }
 
   return defineLoss(fn, (yTrue, yPred) => {
+    if (o.targetType === 'signedDistanceMap') return precomputed(yTrue, yPred);
     const { x, t, labels, B, C, spatial } = prepare(fn, yTrue, yPred, o);
     checkClassOptions(fn, C, { classes: o.classes });
     const kept = o.classes ?? defaultClasses(o.mode, C);
