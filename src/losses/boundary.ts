@@ -94,6 +94,15 @@ function givenMap(fn: string, yTrue: unknown, yPred: Tensor, x: Tensor, kept: re
  * const probs = tf.tensor3d([0, 1, 1, 0, 0.5], [1, 5, 1]);
  * boundaryLoss({ fromLogits: false })(yTrue, probs).print();  // (0.5·2) / 5 = 0.2
  * ```
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { boundaryLoss, signedDistanceMap } from 'segloss';
+ * // φ once per target (e.g. when the dataset is built), then training reads nothing back:
+ * const phi = signedDistanceMap(tf.tensor3d([0, 1, 1, 0, 0], [1, 5, 1])); // [1, 0, 0, 1, 2]
+ * const probs = tf.tensor3d([0, 1, 1, 0, 0.5], [1, 5, 1]);
+ * boundaryLoss({ fromLogits: false, targetType: 'signedDistanceMap' })(phi, probs).print(); // ≈ 0.2
+ * ```
  * @throws Error on unknown options, a `spacing` of the wrong length, class ids out of range,
  * or tensors of the wrong shape for the mode.
  * @see {@link signedDistanceMap}, {@link hausdorffDTLoss}, {@link combineLosses}

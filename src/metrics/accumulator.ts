@@ -34,7 +34,7 @@ const MERGE_AT = 16;
  * any score of the whole dataset with `score`. It keeps one row of counts per image (int32,
  * 4·C numbers), so every reduction, the imagewise ones included, equals one call on the whole
  * dataset. The counts stay on the backend: `update` reads nothing back (except the small label
- * check of multiclass index targets).
+ * check of multiclass index targets, where the data checks run: see {@link setDataChecks}).
  *
  * @param options - As {@link confusionStats}; validated once, here.
  * @example

@@ -147,7 +147,10 @@ export function countConfusion(fn: string, yTrue: unknown, yPred: unknown, o: Pa
  *   when it is that pixel's class, so tp + fp + fn + tn = valid pixels for every class.
  *
  * Counting is tensor ops only: one reduction over space, exact (integer counts). With multiclass index
- * targets the label range check reads three numbers back from the backend (one small `dataSync`).
+ * targets the label range check reads three numbers back from the backend (one small `dataSync`)
+ * where the data checks run — `cpu`, `wasm` and tfjs-node by default, never on a GPU backend
+ * (see {@link setDataChecks}). One-hot targets with all-zero rows for pixels to ignore (the
+ * targets of `model.fit`): `ignoreUnlabeled: true`.
  *
  * Feed the result to a score function ({@link iouScore}, {@link f1Score}, ...), or use
  * {@link createConfusionAccumulator} to add up many batches.
