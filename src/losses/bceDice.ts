@@ -59,8 +59,8 @@ export function bceDiceLoss(options: BceDiceLossOptions = {}): LossFn {
   const { bceWeight: bw, diceWeight: dw, ...diceOptions } = options;
   const bceWeight = checkNumber(fn, 'bceWeight', bw, 1, { min: 0 });
   const diceWeight = checkNumber(fn, 'diceWeight', dw, 1, { min: 0 });
-  const { mode, fromLogits, dataFormat, ignoreIndex } = options;
-  const ceOptions = { fromLogits, dataFormat, ignoreIndex };
+  const { mode, fromLogits, dataFormat, ignoreIndex, ignoreUnlabeled } = options;
+  const ceOptions = { fromLogits, dataFormat, ignoreIndex, ignoreUnlabeled };
   const ce =
     mode === 'multiclass'
       ? makeCrossEntropyLoss(fn, { ...ceOptions, mode })
