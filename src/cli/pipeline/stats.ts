@@ -88,6 +88,9 @@ export interface CompareStats {
   aggregation: 'pooled counts' | 'mean of per-image scores';
   images: string[];
   repeats: number[];
+  /** The bootstrap's replicates and seed. */
+  replicates: number;
+  seed: number;
   losses: LossStats[];
   verdict: Verdict;
   /** The trivial baseline's scores on the held-out images (pooled; absent without counts). */
@@ -208,6 +211,8 @@ export function compareStats(records: readonly RunRecord[], options: StatsOption
     aggregation,
     images,
     repeats,
+    replicates,
+    seed,
     losses: result,
     verdict: { best, tiedWithBest, method: methodText(key === 'dice' ? 'Dice' : 'mIoU', confidence, R, N, draws, seed, aggregation), metric: key, confidence },
     ...(baseline ? { baseline: { name: baseline.name, scores: scoresFromCounts(pooled(baseline.counts), mode) } } : {}),
