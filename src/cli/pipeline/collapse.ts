@@ -15,8 +15,9 @@
  */
 import { covers, expandedConfidence, percentileInterval, type Resamples } from './bootstrap.js';
 import type { LabelCounts } from './runRecord.js';
+import { countUnits, replicate } from './replicates.js';
 import { addCounts, emptyCounts, scoresFromCounts } from './score.js';
-import type { Scores, TaskMode } from './types.js';
+import type { TaskMode } from './types.js';
 
 /** Share of valid pixels one predicted label must reach for rule (a). */
 export const COLLAPSE_SHARE = 0.99;
@@ -68,35 +69,46 @@ export interface Collapse {
   reason?: string;
 }
 
+/** Rule (a): the label taking ≥ 99% of the valid pixels where the truth gives it < 99%, in words; else undefined. */
+export function constantPrediction(total: LabelCounts): string | undefined {
+  const C = total.tp.length;
+  let valid = 0;
+  for (let c = 0; c < C; c++) valid += total.tp[c] + total.fn[c];
+  if (valid === 0) return undefined;
+  for (let c = 0; c < C; c++) {
+    const predicted = (total.tp[c] + total.fp[c]) / valid;
+    const truth = (total.tp[c] + total.fn[c]) / valid;
+    if (predicted >= COLLAPSE_SHARE && truth < COLLAPSE_SHARE) return `${(100 * predicted).toFixed(1)}% of pixels predicted ${c}`;
+  }
+  return undefined;
+}
+
+/**
+ * Rule (b) from the run's score minus the baseline's (`point`) and its bootstrap replicates over
+ * `images` images: within noise when the interval reaches 0 or below (one image: `point` ≤ 0).
+ */
+export function withinNoise(point: number, diffs: Float64Array, images: number, confidence: number): boolean {
+  const interval = percentileInterval(diffs, expandedConfidence(confidence, images), images > 1);
+  return interval === null ? !(point > 0) : covers(interval) || interval[1] < 0;
+}
+
+/** The collapse verdict of one run from rules (a) and (b). */
+export function collapseOf(total: LabelCounts, mode: TaskMode, baseline: Baseline, point: number, diffs: Float64Array, images: number, confidence: number): Collapse {
+  const constant = constantPrediction(total);
+  if (constant) return { collapsed: true, reason: constant };
+  if (withinNoise(point, diffs, images, confidence)) return { collapsed: true, reason: `${headline(mode) === 'dice' ? 'Dice' : 'mIoU'} within noise of ${baseline.name}` };
+  return { collapsed: false };
+}
+
 /**
  * Rules (a) and (b) for one run's per-image counts; `draws` resample the images (its run level
  * is not used), `baseline` is {@link trivialBaseline} of the same images.
  */
 export function runCollapse(images: readonly LabelCounts[], mode: TaskMode, baseline: Baseline, draws: Resamples, confidence: number): Collapse {
-  const total = pooled(images);
-  const C = total.tp.length;
-  let valid = 0;
-  for (let c = 0; c < C; c++) valid += total.tp[c] + total.fn[c];
-  if (valid > 0) {
-    for (let c = 0; c < C; c++) {
-      const predicted = (total.tp[c] + total.fp[c]) / valid;
-      const truth = (total.tp[c] + total.fn[c]) / valid;
-      if (predicted >= COLLAPSE_SHARE && truth < COLLAPSE_SHARE) {
-        return { collapsed: true, reason: `${(100 * predicted).toFixed(1)}% of pixels predicted ${c}` };
-      }
-    }
-  }
   const key = headline(mode);
-  const score = (s: Scores) => s[key];
-  const point = score(scoresFromCounts(total, mode)) - score(scoresFromCounts(pooled(baseline.counts), mode));
-  const N = images.length;
-  const diffs = new Float64Array(draws.replicates);
-  for (let b = 0; b < draws.replicates; b++) {
-    const run = scoresFromCounts(pooled(images, draws.imageWeights, b * N), mode);
-    const base = scoresFromCounts(pooled(baseline.counts, draws.imageWeights, b * N), mode);
-    diffs[b] = score(run) - score(base);
-  }
-  const interval = percentileInterval(diffs, expandedConfidence(confidence, N), N > 1);
-  const noise = interval === null ? !(point > 0) : covers(interval) || interval[1] < 0;
-  return noise ? { collapsed: true, reason: `${key === 'dice' ? 'Dice' : 'mIoU'} within noise of ${baseline.name}` } : { collapsed: false };
+  const units = countUnits(mode, images[0].tp.length);
+  const flat = units.flat(images);
+  const { runDiffs } = replicate({ V: units.V, runs: [[flat]], baseline: units.flat(baseline.counts), finish: units.finish }, draws, key);
+  const point = scoresFromCounts(pooled(images), mode)[key] - scoresFromCounts(pooled(baseline.counts), mode)[key];
+  return collapseOf(pooled(images), mode, baseline, point, runDiffs[0][0]!, images.length, confidence);
 }

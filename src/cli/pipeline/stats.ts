@@ -17,8 +17,9 @@
  *   by run and image), and it is tied with the best when that difference's interval contains 0.
  */
 import { covers, drawResamples, expandedConfidence, percentileInterval, REPLICATES, type Interval, type Resamples } from './bootstrap.js';
-import { headline, pooled, runCollapse, trivialBaseline } from './collapse.js';
-import type { ClassScores, ImageScores, LabelCounts, RunRecord } from './runRecord.js';
+import { collapseOf, headline, pooled, trivialBaseline } from './collapse.js';
+import { countUnits, replicate, scoreUnits } from './replicates.js';
+import type { ClassScores, ImageScores, RunRecord } from './runRecord.js';
 import { classScores, classScoresOfCounts, scoresFromCounts, sumMatrices } from './score.js';
 import type { Scores, TaskMode } from './types.js';
 import { byLoss, meanBy, pairRuns, type LossRuns } from './statsInput.js';
@@ -97,53 +98,34 @@ export interface CompareStats {
   baseline?: { name: string; scores: Scores };
 }
 
-/** The statistic of one loss on one replicate (or on all the data when the weights are all 1). */
-type Statistic = (runW: ArrayLike<number>, imgW: ArrayLike<number>, b: number) => Scores;
-
-function statisticOf(runs: LossRuns, mode: TaskMode, pooledCounts: boolean, N: number, R: number): Statistic {
-  if (pooledCounts) {
-    return (runW, imgW, b) => {
-      let total: LabelCounts | undefined;
-      runs.records.forEach((rec, r) => {
-        const w = rec ? runW[b * R + r] : 0;
-        if (!w) return;
-        const c = pooled(rec!.perImage.map((s) => s.counts!), imgW, b * N);
-        total = total ? addScaled(total, c, w) : scale(c, w);
-      });
-      return total ? scoresFromCounts(total, mode) : { dice: NaN, iou: NaN, precision: NaN, recall: NaN };
-    };
-  }
-  return (runW, imgW, b) => {
-    const keys = ['dice', 'iou', 'precision', 'recall'] as const;
-    const sum = { dice: 0, iou: 0, precision: 0, recall: 0 };
-    const weight = { dice: 0, iou: 0, precision: 0, recall: 0 };
-    runs.records.forEach((rec, r) => {
-      const wr = rec ? runW[b * R + r] : 0;
-      if (wr) rec!.perImage.forEach((s, i) => {
-        const w = wr * imgW[b * N + i];
-        for (const k of keys) if (w && Number.isFinite(s[k])) { sum[k] += w * s[k]; weight[k] += w; }
-      });
-    });
-    return { dice: sum.dice / weight.dice, iou: sum.iou / weight.iou, precision: sum.precision / weight.precision, recall: sum.recall / weight.recall };
-  };
-}
-
-const scale = (c: LabelCounts, w: number): LabelCounts => ({ tp: c.tp.map((v) => v * w), fp: c.fp.map((v) => v * w), fn: c.fn.map((v) => v * w) });
-function addScaled(into: LabelCounts, c: LabelCounts, w: number): LabelCounts {
-  for (let k = 0; k < into.tp.length; k++) {
-    into.tp[k] += w * c.tp[k];
-    into.fp[k] += w * c.fp[k];
-    into.fn[k] += w * c.fn[k];
-  }
-  return into;
-}
-
 /** The verdict's method, in words. */
 function methodText(metric: string, conf: number, R: number, N: number, draws: Resamples, seed: number, aggregation: string): string {
   const what = `${R} run${R === 1 ? '' : 's'} × ${N} held-out image${N === 1 ? '' : 's'}`;
   const level = `${Math.round(conf * 1000) / 10}%`;
   if (!draws.defined) return `one run and one image: nothing to resample, so no interval, and no loss can be separated from the best (${metric}, ${aggregation})`;
   return `paired two-way bootstrap over ${what} (${draws.replicates} replicates, seed ${seed}; ${metric} from ${aggregation}): a loss is tied with the best when the ${level} interval (expanded percentile, for ${N > 1 ? N : R} ${N > 1 ? 'images' : 'runs'}) of its ${metric} minus the best's contains 0`;
+}
+
+/** The flat per-image values of every run (counts, else scores), the trivial baseline's, and a sum over images. */
+function unitsOf(losses: readonly LossRuns[], mode: TaskMode, pooledCounts: boolean) {
+  const firstRun = losses.flatMap((l) => l.records).find((r): r is RunRecord => r !== undefined)!;
+  const C = firstRun.perImage[0].counts?.tp.length ?? 0;
+  const counts = countUnits(mode, C);
+  const units = pooledCounts ? counts : scoreUnits;
+  const flat = (images: ImageScores[]) => (pooledCounts ? counts.flat(images.map((s) => s.counts!)) : scoreUnits.flat(images));
+  const baseline = pooledCounts ? trivialBaseline(firstRun.perImage.map((s) => s.counts!), mode) : undefined;
+  const sumAll = (f: Float64Array) => {
+    const out = new Float64Array(units.V);
+    for (let i = 0; i < f.length; i++) out[i % units.V] += f[i];
+    return out;
+  };
+  return {
+    units,
+    runs: losses.map((l) => l.records.map((r) => (r ? flat(r.perImage) : undefined))),
+    baseline,
+    baseFlat: baseline ? counts.flat(baseline.counts) : undefined,
+    sumAll,
+  };
 }
 
 /** The statistics of a compare's records (see the module comment). */
@@ -157,17 +139,14 @@ export function compareStats(records: readonly RunRecord[], options: StatsOption
   const key = headline(mode);
   const draws = drawResamples(R, N, { replicates, seed });
   const level = expandedConfidence(confidence, N > 1 ? N : R);
-  const ones = { runs: new Array<number>(R).fill(1), images: new Array<number>(N).fill(1) };
-  const stats = losses.map((l) => statisticOf(l, mode, pooledCounts, N, R));
-  const points = stats.map((s) => s(ones.runs, ones.images, 0));
-  const boot = stats.map(() => ({ dice: new Float64Array(draws.replicates), iou: new Float64Array(draws.replicates) }));
-  for (let b = 0; b < draws.replicates; b++) {
-    stats.forEach((s, l) => {
-      const v = s(draws.runWeights, draws.imageWeights, b);
-      boot[l].dice[b] = v.dice;
-      boot[l].iou[b] = v.iou;
-    });
-  }
+  const { units, runs, baseline, baseFlat, sumAll } = unitsOf(losses, mode, pooledCounts);
+  const points = runs.map((lossRuns) => {
+    const total = new Float64Array(units.V);
+    for (const f of lossRuns) if (f) sumAll(f).forEach((v, k) => (total[k] += v));
+    return units.finish(total);
+  });
+  const { losses: boot, runDiffs } = replicate({ V: units.V, runs, ...(baseFlat ? { baseline: baseFlat } : {}), finish: units.finish }, draws, key);
+  const baseScore = baseFlat ? units.finish(sumAll(baseFlat))[key] : Number.NaN;
   const bestIndex = points.reduce((best, p, l) => (p[key] > points[best][key] || Number.isNaN(points[best][key]) ? l : best), 0);
   const wins = new Array<number>(losses.length).fill(0);
   for (let b = 0; b < draws.replicates; b++) {
@@ -175,17 +154,16 @@ export function compareStats(records: readonly RunRecord[], options: StatsOption
     boot.forEach((v, l) => { if (Number.isFinite(v[key][b]) && (top < 0 || v[key][b] > boot[top][key][b])) top = l; });
     if (top >= 0) wins[top]++;
   }
-  const baseline = pooledCounts ? trivialBaseline(losses.find((l) => l.records.some(Boolean))!.records.find(Boolean)!.perImage.map((s) => s.counts!), mode) : undefined;
   const result: LossStats[] = losses.map((l, li) => {
     const diff = boot[li][key].map((v, b) => v - boot[bestIndex][key][b]);
-    const runs = l.records.flatMap((rec, r) => {
+    const runStats = l.records.flatMap((rec, r) => {
       if (!rec) return [];
-      const counts = pooledCounts ? rec.perImage.map((s) => s.counts!) : undefined;
-      const collapse = counts && baseline ? runCollapse(counts, mode, baseline, draws, confidence) : { collapsed: false };
-      const scores = counts ? scoresFromCounts(pooled(counts), mode) : rec.scores;
+      const scores = units.finish(sumAll(runs[li][r]!));
+      const total = pooledCounts ? pooled(rec.perImage.map((s) => s.counts!)) : undefined;
+      const collapse = total && baseline ? collapseOf(total, mode, baseline, scores[key] - baseScore, runDiffs[li][r]!, N, confidence) : { collapsed: false };
       return [{ repeat: repeats[r], seed: rec.task.seed, ...scores, collapsed: collapse.collapsed, ...(collapse.reason ? { collapseReason: collapse.reason } : {}) }];
     });
-    const collapsedRuns = runs.filter((r) => r.collapsed).length;
+    const collapsedRuns = runStats.filter((r) => r.collapsed).length;
     const present = l.records.filter((r): r is RunRecord => r !== undefined);
     const perClass = mode === 'multiclass' ? classTable(present, pooledCounts, classNames) : undefined;
     return {
@@ -197,10 +175,10 @@ export function compareStats(records: readonly RunRecord[], options: StatsOption
       difference: points[li][key] - points[bestIndex][key],
       differenceCI: li === bestIndex ? null : percentileInterval(diff, level, draws.defined),
       pBest: wins[li] / draws.replicates,
-      collapsed: collapsedRuns > runs.length / 2,
+      collapsed: collapsedRuns > runStats.length / 2,
       collapsedRuns,
       ...surface(present),
-      runs,
+      runs: runStats,
       perImage: images.map((image, i) => meanBy(image, present.map((r) => r.perImage[i]))),
       ...(perClass ?? {}),
     };
@@ -224,8 +202,7 @@ function classTable(records: RunRecord[], pooledCounts: boolean, names?: readonl
   const confusion = records.every((r) => r.confusion) ? sumMatrices(records.map((r) => r.confusion!)) : undefined;
   if (confusion) return { perClass: classScores(confusion, names), confusion };
   if (!pooledCounts) return undefined;
-  const c = records.map((r) => pooled(r.perImage.map((s) => s.counts!))).reduce((a, b) => addScaled(a, b, 1));
-  return { perClass: classScoresOfCounts(c, names) };
+  return { perClass: classScoresOfCounts(pooled(records.flatMap((r) => r.perImage.map((s) => s.counts!))), names) };
 }
 
 /** Mean finite HD95 (with the infinite count) and mean NSD over every run's images, when reported. */
