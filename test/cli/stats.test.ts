@@ -137,6 +137,38 @@ describe('compareStats(): the verdict', () => {
     expect(s.losses[1].perImage.map((p) => p.image)).toEqual(['img0', 'img1', 'img2']);
   });
 
+  it('pairs runs by repeat and keeps a loss whose run is missing (an interrupted compare)', () => {
+    const recs = [
+      record(0, 'a', 0, diceImages([0.6, 0.7, 0.8])),
+      record(0, 'a', 1, diceImages([0.62, 0.72, 0.82])),
+      record(1, 'b', 0, diceImages([0.4, 0.5, 0.6])),
+    ];
+    const s = compareStats(recs, { mode: 'binary' });
+    expect(s.repeats).toEqual([0, 1]);
+    expect(s.losses.map((l) => l.runs.map((r) => r.repeat))).toEqual([[0, 1], [0]]);
+    // b's Dice is its one run's: (40 + 50 + 60) / 300
+    expect(s.losses[1].dice).toBeCloseTo(0.5, 12);
+    expect(s.losses[1].diceCI![0]).toBeLessThan(0.5);
+  });
+
+  it('averages boundary scores over runs and images, leaving infinite HD95 out of the mean and counting it', () => {
+    const r = record(0, 'a', 0, diceImages([0.5, 0.6, 0.7]));
+    r.perImage = r.perImage.map((p, i) => ({ ...p, hd95: [2, 4, Infinity][i], nsd: [0.5, 0.7, 0][i] }));
+    const l = compareStats([r], { mode: 'binary' }).losses[0];
+    expect([l.hd95, l.hd95Infinite]).toEqual([3, 1]);
+    expect(l.nsd).toBeCloseTo((0.5 + 0.7 + 0) / 3, 12);
+    expect(l.perImage.map((p) => p.hd95)).toEqual([2, 4, Infinity]);
+  });
+
+  it('falls back to the mean of per-image scores for runs recorded without counts', () => {
+    const r = record(0, 'a', 0, diceImages([0.2, 0.9]));
+    r.perImage = r.perImage.map(({ counts: _, ...p }) => p);
+    const s = compareStats([r], { mode: 'binary' });
+    expect(s.aggregation).toBe('mean of per-image scores');
+    expect(s.losses[0].dice).toBeCloseTo(0.55, 12);
+    expect(s.baseline).toBeUndefined();
+  });
+
   it('rejects runs that scored different images and duplicate runs', () => {
     const a = record(0, 'a', 0, diceImages([0.5, 0.6]));
     const b = record(1, 'b', 0, diceImages([0.5]));
