@@ -251,6 +251,7 @@ describe('text', () => {
     expect(formatSeconds(61)).toBe('1m01s');
     expect(formatSeconds(Number.POSITIVE_INFINITY)).toBe('?');
     expect(scoreLine({ dice: 0.5, iou: 1 / 3, precision: 1, recall: 0.25 }, 3)).toBe('Dice 0.500  IoU 0.333  precision 1.000  recall 0.250');
+    expect(scoreLine({ dice: 0, iou: 0, precision: NaN, recall: 0 }, 2)).toBe('Dice 0.00  IoU 0.00  precision —  recall 0.00');
   });
 
   it('verdictSentence() names the ties, or says the best is ahead of every other loss', () => {

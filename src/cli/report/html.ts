@@ -24,7 +24,7 @@ export interface ReportView {
 
 const color = (i: number) => COLORS[i % COLORS.length];
 
-const CSS = `body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#222}
+const CSS = `body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1480px;padding:0 1rem;color:#222}
 h1{font-size:1.6rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.3rem .7rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}td.best{font-weight:700;background:#e8f5e9}
@@ -34,7 +34,8 @@ tr.winner td:first-child{font-weight:700}tr.baseline td{color:#777}
 .charts{display:flex;flex-wrap:wrap;gap:12px}.overlays img{image-rendering:pixelated;display:block}.overlays td{padding:3px}
 .note{color:#555;font-size:.9rem}code{font-size:.92em}
 .verdict{font-size:1.1rem;padding:.6rem .9rem;background:#f4f8fb;border-left:4px solid #1f77b4}
-.side{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}.ci{color:#666;font-size:.85em}
+.side{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}.ci{color:#666;font-size:.8em;white-space:nowrap}
+table.metrics{font-size:.92rem}table.metrics td,table.metrics th{padding:.3rem .45rem}
 .collapsed{color:#b00;font-weight:600}.tied{color:#555}tr.collapsed-row td{background:#fff4f4}
 table.confusion td{min-width:2.6rem;text-align:center}table.confusion td.diag{outline:1px solid #1f77b4}
 .swatch{white-space:nowrap;margin-right:.6rem}.swatch i{display:inline-block;width:.9em;height:.9em;margin-right:.25em;vertical-align:-.1em;border:1px solid #888}
@@ -68,15 +69,16 @@ function standing(l: LossResult, results: Results): string {
 /** The metrics table's rows: losses by the verdict's score (each column's best bold), then the baselines. */
 function metricRows(results: Results, surface: { hd: boolean; nsd: boolean }): string {
   const losses = results.losses;
-  const bestOf = (key: Key) => Math.max(...losses.map((l) => l[key]).filter(Number.isFinite));
+  // a collapsed loss's precision can be 1 (the few pixels it predicts are right): it is not bolded
+  const bestOf = (key: Key) => Math.max(...losses.filter((l) => !l.collapsed).map((l) => l[key]).filter(Number.isFinite));
   const cell = (l: LossResult, key: Key, ci?: [number, number] | null) => {
-    const best = l[key] === bestOf(key);
+    const best = !l.collapsed && l[key] === bestOf(key);
     const text = ci === undefined ? f3(l[key]) : `${f3(l[key])} <span class="ci">${withInterval(l[key], ci, 3).replace(/^\S+ /, '')}</span>`;
     return `<td class="num${best ? ' best' : ''}">${text}</td>`;
   };
   const extra = (l: LossResult) =>
     `${surface.hd ? `<td class="num">${l.hd95 === undefined ? '' : f3(l.hd95)}</td>` : ''}${surface.nsd ? `<td class="num">${l.nsd === undefined ? '' : f3(l.nsd)}</td>` : ''}`;
-  const diff = (l: LossResult) => (l.label === results.verdict.best ? '<td class="num">—</td>' : `<td class="num">${withInterval(l.difference, l.differenceCI, 3)}</td>`);
+  const diff = (l: LossResult) => (l.label === results.verdict.best ? '<td class="num">—</td>' : `<td class="num">${f3(l.difference)} <span class="ci">${withInterval(l.difference, l.differenceCI, 3).replace(/^\S+ /, '')}</span></td>`);
   const tableRows = ranked(results)
     .map((l) => {
       const cls = [l.label === results.verdict.best ? 'winner' : '', l.collapsed ? 'collapsed-row' : ''].filter(Boolean).join(' ');
@@ -103,7 +105,7 @@ function metricsSection(results: Results): string {
   const chart = intervalChart(
     `Held-out ${score} with ${level} intervals`,
     order.map((l) => ({ name: l.label, value: l[key], ci: key === 'dice' ? l.diceCI : l.iouCI, color: colorOf(l), ...(l.collapsed ? { note: 'collapsed' } : {}) })),
-    { xLabel: `held-out ${score}`, ...(baseline ? { reference: { value: baseline[1][key], name: baseline[0] } } : {}) },
+    { xLabel: `held-out ${score}`, width: 360, ...(baseline ? { reference: { value: baseline[1][key], name: baseline[0] } } : {}) },
   );
   return `<div class="side"><table class="metrics"><thead>${head}</thead><tbody>${metricRows(results, surface)}</tbody></table>${chart}</div>`;
 }

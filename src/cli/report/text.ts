@@ -9,9 +9,9 @@ export function formatSeconds(s: number): string {
   return `${m}m${String(Math.round(s - 60 * m)).padStart(2, '0')}s`;
 }
 
-/** `Dice 0.771  IoU 0.628  precision 0.863  recall 0.697`, each with `digits` decimals. */
+/** `Dice 0.771  IoU 0.628  precision 0.863  recall 0.697`, each with `digits` decimals (`—` where undefined). */
 export function scoreLine(scores: Scores, digits: number): string {
-  const f = (v: number) => v.toFixed(digits);
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
   return `Dice ${f(scores.dice)}  IoU ${f(scores.iou)}  precision ${f(scores.precision)}  recall ${f(scores.recall)}`;
 }
 
