@@ -117,7 +117,7 @@ describe('renderHtml()', () => {
   it('marks a collapsed loss in the table and the error-bar chart', () => {
     const flat = record(1, 'flat', 0, diceImages(BASE).map((c) => ({ tp: [c.tp[0] + c.fn[0], 0], fp: [c.fp[0] + c.tp[1], 0], fn: [0, c.tp[1] + c.fn[1]] })));
     const page = renderHtml(report([record(0, 'diceLoss', 0, diceImages(BASE)), flat]), [], view());
-    expect(metricsTable(page)).toMatch(/<tr class="collapsed-row"><td><code>flat<\/code><\/td><td>behind <span class="collapsed" title="100.0% of pixels predicted 0">⚠ collapsed<\/span>/);
+    expect(metricsTable(page)).toMatch(/<tr class="collapsed-row"><td><code>flat<\/code><\/td><td>behind <span class="collapsed" title="100.00% of pixels predicted 0">⚠ collapsed<\/span>/);
     expect(page).toContain('>flat (collapsed)</text>');
   });
 

@@ -185,7 +185,7 @@ describe('collapse', () => {
     const s = compareStats([record(0, 'good', 0, good), record(1, 'flat', 0, constant)], { mode: 'binary' });
     expect(s.losses.map((l) => l.collapsed)).toEqual([false, true]);
     // 600 valid pixels, every one predicted 0
-    expect(s.losses[1].runs[0].collapseReason).toBe('100.0% of pixels predicted 0');
+    expect(s.losses[1].runs[0].collapseReason).toBe('100.00% of pixels predicted 0');
   });
 
   it('flags a run no better than predicting foreground everywhere, and not a model of a rare class', () => {

@@ -65,7 +65,7 @@ export function trivialBaseline(images: readonly LabelCounts[], mode: TaskMode):
 /** Whether a run collapsed, and why (in words, for the report). */
 export interface Collapse {
   collapsed: boolean;
-  /** E.g. `99.6% of pixels predicted 0` or `Dice within noise of all foreground`. */
+  /** E.g. `99.98% of pixels predicted 0` or `Dice within noise of all foreground`. */
   reason?: string;
 }
 
@@ -78,7 +78,7 @@ export function constantPrediction(total: LabelCounts): string | undefined {
   for (let c = 0; c < C; c++) {
     const predicted = (total.tp[c] + total.fp[c]) / valid;
     const truth = (total.tp[c] + total.fn[c]) / valid;
-    if (predicted >= COLLAPSE_SHARE && truth < COLLAPSE_SHARE) return `${(100 * predicted).toFixed(1)}% of pixels predicted ${c}`;
+    if (predicted >= COLLAPSE_SHARE && truth < COLLAPSE_SHARE) return `${(100 * predicted).toFixed(2)}% of pixels predicted ${c}`;
   }
   return undefined;
 }
