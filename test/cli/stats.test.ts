@@ -174,6 +174,8 @@ describe('compareStats(): the verdict', () => {
     const b = record(1, 'b', 0, diceImages([0.5]));
     expect(() => compareStats([a, b], { mode: 'binary' })).toThrow(/^compareStats: every run must score the same images/);
     expect(() => compareStats([a, a], { mode: 'binary' })).toThrow(/^compareStats: each \(loss, repeat\) must have one record/);
+    expect(() => compareStats([a], { mode: 'binary', confidence: 95 })).toThrow("compareStats: option 'confidence' must be a number in (0, 1), got 95.");
+    expect(() => compareStats([], { mode: 'binary' })).toThrow('compareStats: records must hold at least one finished run, got 0.');
   });
 });
 

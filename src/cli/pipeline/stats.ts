@@ -131,6 +131,7 @@ function unitsOf(losses: readonly LossRuns[], mode: TaskMode, pooledCounts: bool
 /** The statistics of a compare's records (see the module comment). */
 export function compareStats(records: readonly RunRecord[], options: StatsOptions): CompareStats {
   const { mode, classNames, confidence = 0.95, replicates = REPLICATES, seed = 0 } = options;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`compareStats: option 'confidence' must be a number in (0, 1), got ${confidence}.`);
   const { losses, images, repeats } = pairRuns(byLoss(records));
   const R = repeats.length;
   const N = images.length;
