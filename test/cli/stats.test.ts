@@ -247,6 +247,7 @@ describe('multiclass', () => {
     const r = multiclassRecord(0, 'ce', 0, [{ truth: [0, 0, 0, 1], prediction: [0, 0, 0, 1] }, { truth: [0, 1, 1, 1], prediction: [0, 1, 1, 1] }], 3);
     const s = compareStats([r], { mode: 'multiclass' });
     expect(s.losses[0].iou).toBe(1);
+    expect(s.losses[0].perClass![2]).toMatchObject({ iou: NaN, dice: NaN, truePixels: 0, predictedPixels: 0 });
     // classes 0 and 1 tie at 4 pixels: the lowest index is the trivial prediction
     expect(s.baseline!.name).toBe('all class 0');
     expect(s.losses[0].collapsed).toBe(false);

@@ -9,7 +9,7 @@ import type { Env } from '../env.js';
 import type { ComparePlan } from '../options/plan.js';
 import { evaluate } from '../pipeline/evaluate.js';
 import type { RunRecord } from '../pipeline/runRecord.js';
-import { scoreImage } from '../pipeline/score.js';
+import { scoreImage, sumMatrices } from '../pipeline/score.js';
 import { compareStats } from '../pipeline/stats.js';
 import { trainRun } from '../pipeline/trainRun.js';
 import { buildResults } from '../report/buildResults.js';
@@ -60,9 +60,11 @@ export async function compare(env: Env, plan: ComparePlan, command: string): Pro
     predictions.slice(0, plan.samples).forEach((p, k) => (overlays[k].predictions[spec.label] = shownLabels(data.val.samples[k], p)));
     if (plan.savePredictions) Object.assign(files, predictionFiles(spec.label, data.val.samples, predictions, mode, encoder.png));
     // one run per loss (repeat 0) until the runs engineer's --repeats: per-image scores from the kept label maps
-    const perImage = data.heldOut.map(({ truth }, k) => scoreImage(truth.name, truth.labels, predictions[k], mode, data.train.classes).scores);
+    const scored = data.heldOut.map(({ truth }, k) => scoreImage(truth.name, truth.labels, predictions[k], mode, data.train.classes));
     const task = { loss: i, repeat: 0, seed: plan.training.seed };
-    records.push({ task, label: spec.label, loss: spec.name, scores: r.scores, perImage, history: r.history, seconds: r.seconds, steps: r.steps, predictions: predictions.slice(0, plan.samples) });
+    const perImage = scored.map((s) => s.scores);
+    const confusion = mode === 'multiclass' ? sumMatrices(scored.map((s) => s.confusion)) : undefined;
+    records.push({ task, label: spec.label, loss: spec.name, scores: r.scores, perImage, ...(confusion ? { confusion } : {}), history: r.history, seconds: r.seconds, steps: r.steps, predictions: predictions.slice(0, plan.samples) });
     progress.log(`${spec.label.padEnd(28)} ${scoreLine(r.scores, 3)}  (${formatSeconds(r.seconds)})`);
   });
   const stats = compareStats(records, { mode, classNames: data.classNames });

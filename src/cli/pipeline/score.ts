@@ -108,15 +108,21 @@ export function scoresFromCounts(counts: LabelCounts, mode: TaskMode): Scores {
   return { dice: sum.dice / n, iou: sum.iou / n, precision: sum.precision / n, recall: sum.recall / n };
 }
 
-/** The per-class table of pooled counts: names from `names` (else the index as text). */
+/**
+ * The per-class table of pooled counts: names from `names` (else the index as text). A class
+ * neither in the truth nor predicted has every score NaN (nothing to score), not a perfect 1.
+ */
 export function classScoresOfCounts(counts: LabelCounts, names?: readonly string[]): ClassScores[] {
-  return counts.tp.map((tp, c) => ({
-    class: c,
-    name: names?.[c] ?? String(c),
-    ...classScore(tp, counts.fp[c], counts.fn[c]),
-    truePixels: tp + counts.fn[c],
-    predictedPixels: tp + counts.fp[c],
-  }));
+  return counts.tp.map((tp, c) => {
+    const empty = tp + counts.fp[c] + counts.fn[c] === 0;
+    return {
+      class: c,
+      name: names?.[c] ?? String(c),
+      ...(empty ? { dice: Number.NaN, iou: Number.NaN, precision: Number.NaN, recall: Number.NaN } : classScore(tp, counts.fp[c], counts.fn[c])),
+      truePixels: tp + counts.fn[c],
+      predictedPixels: tp + counts.fp[c],
+    };
+  });
 }
 
 /** The per-class table of a confusion matrix (rows truth, columns prediction). */

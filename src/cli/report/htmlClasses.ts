@@ -30,7 +30,7 @@ export function classIouTable(losses: readonly LossResult[]): string {
     const cells = withClasses.map((l) => {
       const k = l.perClass![c];
       const title = `precision ${f3(k.precision)}, recall ${f3(k.recall)}, predicted ${k.predictedPixels} px`;
-      return `<td class="num${k.iou === top && !absent ? ' best' : ''}" title="${title}">${absent ? '—' : f3(k.iou)}</td>`;
+      return `<td class="num${k.iou === top && top > 0 && !absent ? ' best' : ''}" title="${title}">${absent ? '—' : f3(k.iou)}</td>`;
     });
     return `<tr><th>${esc(name)}${absent ? ' <span class="note">(not in the truth)</span>' : ''}</th><td class="num">${withClasses[0].perClass![c].truePixels}</td>${cells.join('')}</tr>`;
   });
