@@ -108,7 +108,7 @@ describe('segloss compare', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(stdout.trim()).toBe(join(out, 'index.html'));
-    expect(readdirSync(out).sort()).toEqual(['index.html', 'results.csv', 'results.json']);
+    expect(readdirSync(out).sort()).toEqual(['index.html', 'results.csv', 'results.json', 'summary.csv']);
     expect(readdirSync(root).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
 
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
@@ -122,27 +122,34 @@ describe('segloss compare', () => {
     expect(results.losses[1].options).toEqual({ gamma: 1.5 });
     for (const l of results.losses) {
       for (const k of ['dice', 'iou', 'precision', 'recall']) {
+        if (k === 'precision' && l[k] === null) continue; // no foreground predicted: precision undefined (NaN → null)
         expect(l[k]).toBeGreaterThanOrEqual(0);
         expect(l[k]).toBeLessThanOrEqual(1);
       }
+      expect(l.perImage).toHaveLength(2);
+      expect(l.runs).toHaveLength(1);
       expect(l.history).toHaveLength(1);
       expect(Object.keys(l.history[0]).sort()).toEqual(['epoch', 'loss', 'seconds', 'valDice', 'valIou', 'valLoss']);
       expect(l.history[0].valDice).toBe(l.dice); // the last epoch's held-out Dice is the reported one
     }
     const best = results.losses.reduce((a: { dice: number }, b: { dice: number }) => (b.dice > a.dice ? b : a));
     expect(results.best).toBe(best.label);
+    expect(results.schema).toBe(2);
+    expect(results.verdict.best).toBe(best.label);
     // All-foreground baseline: Dice = 2T / (2T + B) over the held-out labels, in (0, 1).
     expect(results.baselines['all foreground'].recall).toBe(1);
 
     const html = readFileSync(join(out, 'index.html'), 'utf8');
-    expect(html).toMatch(/<table class="metrics">[\s\S]*★ <code>/);
-    expect(html.match(/<svg /g)).toHaveLength(3); // validation Dice + one loss chart per loss
+    expect(html).toContain(`<p class="verdict">${best.label} is best`);
+    expect(html.includes('★ best')).toBe(results.verdict.tiedWithBest.length === 0); // starred only when separable
+    expect(html.match(/<svg /g)).toHaveLength(5); // error bars + top-two scatter + validation Dice + one loss chart per loss
     // Two samples: image + truth + one overlay per loss = 2 × 4 inline PNGs.
     expect(html.match(/src="data:image\/png;base64,/g)).toHaveLength(8);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/); // opens offline
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('label,loss,dice,iou,precision,recall,epochs,seconds,best');
-    expect(csv[2]).toMatch(/^focalLoss\{gamma:1\.5\},focalLoss,/);
+    expect(csv[0]).toBe('label,loss,image,dice,iou,precision,recall,runs'); // one row per loss × held-out image
+    expect(csv).toHaveLength(1 + 2 * 2);
+    expect(csv[3]).toMatch(/^focalLoss\{gamma:1\.5\},focalLoss,/);
   });
 
   it('trains every loss from the same initial weights on the same batches', async () => {

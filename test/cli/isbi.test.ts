@@ -41,7 +41,7 @@ describe('segloss compare on ISBI 2012 EM (integration)', { tags: ['integration'
     expect(best.dice).toBeGreaterThan(baseline + 0.1);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toMatch(/<table class="metrics">[\s\S]*bceDiceLoss[\s\S]*diceLoss[\s\S]*all foreground/);
-    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html.match(/<svg /g)).toHaveLength(5); // error bars, top-two scatter, validation Dice, one loss chart per loss
     expect(html.match(/src="data:image\/png;base64,/g)).toHaveLength(4 * (2 + 2)); // 4 samples: image, truth, 2 losses
   });
 });

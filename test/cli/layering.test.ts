@@ -53,9 +53,11 @@ describe('src/cli layering', () => {
     expect(bad).toEqual([]);
   });
 
-  it('report/ imports only report/ and the pipeline types', () => {
+  it('report/ imports only report/ and the pipeline types (other pipeline modules for their types only)', () => {
+    // `import type` is erased: the report takes the statistics' and records' shapes, never their code
+    const typeOnly = (text: string) => text.replace(/^import type [^;]*from '\.\.\/pipeline\/\w+\.js';$/gm, '');
     const bad = inFolder('report').flatMap((f) =>
-      imports(f.text).filter((m) => !(m.startsWith('./') || m === '../pipeline/types.js')).map((m) => `${f.name} imports ${m}`),
+      imports(typeOnly(f.text)).filter((m) => !(m.startsWith('./') || m === '../pipeline/types.js')).map((m) => `${f.name} imports ${m}`),
     );
     expect(bad).toEqual([]);
   });

@@ -30,6 +30,20 @@ export interface ImageScores {
   hd95?: number;
   /** Normalized surface Dice at the run's tolerance. */
   nsd?: number;
+  /**
+   * Per-class pixel counts of the image (index = class; binary mode: 2 classes, 1 = foreground),
+   * ignored pixels left out. With them the statistics pool counts over images and runs (the
+   * dataset-level scores, bootstrapped); without them they average the per-image scores.
+   * Made by `pipeline/score.ts`'s `countsOf(confusionMatrix(truth, prediction, classes))`.
+   */
+  counts?: LabelCounts;
+}
+
+/** Per-class pixel counts: `tp[c]`, `fp[c]` (predicted c, truth not c), `fn[c]` (truth c, predicted not c). */
+export interface LabelCounts {
+  tp: number[];
+  fp: number[];
+  fn: number[];
 }
 
 /** Per-class scores (multiclass), at the masks' size over all held-out images. */

@@ -71,3 +71,85 @@ export function lineChart(title: string, series: Series[], opts: { xLabel: strin
   return parts.join('');
 }
 
+
+/** One row of an interval chart: a point estimate and its interval (null: no interval drawn). */
+export interface IntervalRow {
+  name: string;
+  value: number;
+  ci: [number, number] | null;
+  color: string;
+  /** Drawn hollow, with the text after the name (e.g. `collapsed`). */
+  note?: string;
+}
+
+/**
+ * Horizontal error bars, one row per entry (top to bottom), on a shared x axis; `reference`
+ * draws a dashed vertical line (a baseline, or 0 for differences).
+ */
+export function intervalChart(title: string, rows: IntervalRow[], opts: { xLabel: string; xRange?: [number, number]; reference?: { value: number; name: string }; width?: number }): string {
+  const W = opts.width ?? 420;
+  const rowH = 26;
+  const m = { l: 12, r: 16, t: 30, b: 40 };
+  const H = m.t + m.b + rowH * rows.length;
+  const xs = rows.flatMap((r) => [r.value, ...(r.ci ?? [])]).concat(opts.reference ? [opts.reference.value] : []).filter(Number.isFinite);
+  let [x0, x1] = opts.xRange ?? [Math.min(...xs), Math.max(...xs)];
+  if (!opts.xRange) {
+    const pad = (x1 - x0) * 0.08 || 0.05;
+    x0 -= pad;
+    x1 += pad;
+  }
+  const px = (x: number) => m.l + ((Math.min(x1, Math.max(x0, x)) - x0) / (x1 - x0)) * (W - m.l - m.r);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}" class="chart intervals">`,
+    `<text x="${m.l}" y="18" class="title">${esc(title)}</text>`,
+  ];
+  for (const t of niceTicks(x0, x1, 5)) {
+    if (t < x0 - 1e-12 || t > x1 + 1e-12) continue;
+    parts.push(`<line x1="${px(t).toFixed(1)}" x2="${px(t).toFixed(1)}" y1="${m.t}" y2="${H - m.b}" class="grid"/>`);
+    parts.push(`<text x="${px(t).toFixed(1)}" y="${H - m.b + 14}" text-anchor="middle" class="tick">${t}</text>`);
+  }
+  parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle" class="label">${esc(opts.xLabel)}</text>`);
+  if (opts.reference && Number.isFinite(opts.reference.value)) {
+    const x = px(opts.reference.value).toFixed(1);
+    parts.push(`<line x1="${x}" x2="${x}" y1="${m.t - 4}" y2="${H - m.b}" stroke="#999" stroke-dasharray="4 3"><title>${esc(opts.reference.name)}</title></line>`);
+  }
+  rows.forEach((r, i) => {
+    const y = m.t + rowH * i + rowH / 2 + 4;
+    const label = `${r.name}${r.note ? ` (${r.note})` : ''}`;
+    parts.push(`<text x="${m.l}" y="${y - 8}" class="legend">${esc(label.length > 48 ? `${label.slice(0, 47)}…` : label)}</text>`);
+    const tip = `${r.name}: ${Number.isFinite(r.value) ? r.value.toFixed(3) : '—'}${r.ci ? ` [${r.ci[0].toFixed(3)}, ${r.ci[1].toFixed(3)}]` : ' (no interval)'}`;
+    if (r.ci) parts.push(`<line x1="${px(r.ci[0]).toFixed(1)}" x2="${px(r.ci[1]).toFixed(1)}" y1="${y}" y2="${y}" stroke="${r.color}" stroke-width="3" class="bar"><title>${esc(tip)}</title></line>`);
+    if (Number.isFinite(r.value)) {
+      parts.push(`<circle cx="${px(r.value).toFixed(1)}" cy="${y}" r="4.5" fill="${r.note ? '#fff' : r.color}" stroke="${r.color}" stroke-width="2"><title>${esc(tip)}</title></circle>`);
+    }
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+/** A square scatter plot of paired values in [0, 1] with the diagonal y = x. */
+export function scatterChart(title: string, points: { x: number; y: number; name: string }[], opts: { xLabel: string; yLabel: string; size?: number }): string {
+  const S = opts.size ?? 320;
+  const m = { l: 50, r: 14, t: 28, b: 42 };
+  const side = S - m.l - m.r;
+  const px = (x: number) => m.l + x * side;
+  const py = (y: number) => m.t + (1 - y) * side;
+  const H = m.t + side + m.b;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${S} ${H}" width="${S}" height="${H}" role="img" aria-label="${esc(title)}" class="chart scatter">`,
+    `<text x="${m.l}" y="18" class="title">${esc(title)}</text>`,
+  ];
+  for (const t of niceTicks(0, 1)) {
+    parts.push(`<line x1="${px(t).toFixed(1)}" x2="${px(t).toFixed(1)}" y1="${m.t}" y2="${m.t + side}" class="grid"/><line x1="${m.l}" x2="${m.l + side}" y1="${py(t).toFixed(1)}" y2="${py(t).toFixed(1)}" class="grid"/>`);
+    parts.push(`<text x="${px(t).toFixed(1)}" y="${m.t + side + 14}" text-anchor="middle" class="tick">${t}</text><text x="${m.l - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" class="tick">${t}</text>`);
+  }
+  parts.push(`<line x1="${px(0)}" y1="${py(0)}" x2="${px(1)}" y2="${py(1)}" stroke="#999" stroke-dasharray="4 3" class="diagonal"/>`);
+  parts.push(`<text x="${m.l + side / 2}" y="${H - 6}" text-anchor="middle" class="label">${esc(opts.xLabel)}</text>`);
+  parts.push(`<text transform="translate(14 ${m.t + side / 2}) rotate(-90)" text-anchor="middle" class="label">${esc(opts.yLabel)}</text>`);
+  for (const p of points) {
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
+    parts.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="#1f77b4" fill-opacity="0.7" class="point"><title>${esc(`${p.name}: ${p.x.toFixed(3)}, ${p.y.toFixed(3)}`)}</title></circle>`);
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}

@@ -48,24 +48,104 @@ export type RunSettings = DataSummary & {
 /** `segloss compare`'s settings: a run's, plus the loss labels. */
 export type CompareSettings = RunSettings & { losses: string[] };
 
+/** An interval `[low, high]`, or null where it is undefined (one run and one image: nothing to resample). */
+export type IntervalV2 = [number, number] | null;
+
+/** Scores of one held-out image (mean over the loss's runs). NaN and Infinity are written as null. */
+export interface ImageResult extends Scores {
+  image: string;
+  hd95?: number;
+  nsd?: number;
+}
+
+/** One training run of a loss. */
+export interface RunResult extends Scores {
+  /** Repeat index (0-based); the run's seed is the plan's seed + repeat. */
+  repeat: number;
+  seed: number;
+  collapsed: boolean;
+  /** Why the run is collapsed, in words (absent when it is not). */
+  collapseReason?: string;
+  seconds: number;
+  history: EpochRecord[];
+}
+
+/** Multiclass: one class's scores, from the confusion summed over runs and images. */
+export interface ClassResult extends Scores {
+  class: number;
+  name: string;
+  truePixels: number;
+  predictedPixels: number;
+}
+
+/** One loss in `results.json` v2 (docs/cli.md, "results.json v2"). */
 export interface LossResult extends Scores {
   /** The loss factory's name, e.g. `focalLoss`. */
   loss: string;
   /** As written in `--losses` (unique). */
   label: string;
   options: Record<string, unknown>;
+  diceCI: IntervalV2;
+  iouCI: IntervalV2;
+  /** The verdict's score (Dice, or mIoU in multiclass) minus the best loss's: 0 for the best. */
+  difference: number;
+  /** Paired interval of `difference`; null for the best. */
+  differenceCI: IntervalV2;
+  /** Whether the data cannot separate this loss from the best (`differenceCI` contains 0). */
+  tiedWithBest: boolean;
+  /** Share of bootstrap replicates in which this loss scores highest. */
+  pBest: number;
+  /** Most runs collapsed (see `runs[].collapsed`). */
+  collapsed: boolean;
+  collapsedRuns: number;
+  hd95?: number;
+  hd95Infinite?: number;
+  nsd?: number;
+  /** Wall-clock seconds summed over the loss's runs. */
   seconds: number;
+  /** Per-epoch records averaged over the runs (each epoch over the runs that reached it). */
   history: EpochRecord[];
+  runs: RunResult[];
+  perImage: ImageResult[];
+  perClass?: ClassResult[];
+  /** C×C pixel counts summed over runs and held-out images (rows truth, columns prediction). */
+  confusion?: number[][];
 }
 
+/** Which loss is best and which cannot be told apart from it. */
+export interface VerdictV2 {
+  best: string;
+  tiedWithBest: string[];
+  method: string;
+  /** The score compared: `dice` (binary) or `iou` (multiclass mIoU). */
+  metric: 'dice' | 'iou';
+  confidence: number;
+}
+
+/** How the statistics were formed. */
+export interface StatisticsV2 {
+  /** `pooled counts` (scores from pixel counts summed over images and runs) or `mean of per-image scores`. */
+  aggregation: string;
+  /** The repeat indices present (runs paired by repeat). */
+  repeats: number[];
+  /** The held-out images, by name (paired across runs and losses). */
+  images: string[];
+  replicates: number;
+  seed: number;
+}
+
+/** `results.json`, schema 2. */
 export interface Results {
+  schema: 2;
   tool: string;
   command: string;
   createdAt: string;
   settings: CompareSettings;
-  /** Label of the loss with the best held-out Dice. */
+  verdict: VerdictV2;
+  /** `verdict.best` (kept for readers of schema 1). */
   best: string;
-  /** Scores of trivial predictions, for scale (binary mode). */
+  statistics: StatisticsV2;
+  /** Scores of trivial predictions on the held-out images, for scale. */
   baselines: Record<string, Scores>;
   losses: LossResult[];
 }

@@ -14,8 +14,12 @@ export interface OverlayLabels {
   mode: TaskMode;
 }
 
-/** Distinct colours for multiclass overlays (class 0 is left transparent). */
-function classColor(c: number): [number, number, number] {
+/**
+ * The colour of class `c` in multiclass overlays and their legend: hues spaced by the golden
+ * ratio, so neighbouring indices differ. Every class has one, class 0 included (it is not
+ * assumed to be background).
+ */
+export function classColor(c: number): [number, number, number] {
   const h = (c * 0.618033988749895) % 1;
   const f = (n: number) => {
     const k = (n + h * 12) % 12;
@@ -27,7 +31,7 @@ function classColor(c: number): [number, number, number] {
 /**
  * An RGB overlay (8-bit, `width`×`height`, 3 channels) of `image` with a label map. Binary with truth: true positives green, false positives
  * red, false negatives blue; without truth (the ground-truth panel) the mask is yellow.
- * Multiclass: each class ≠ 0 in its colour. Ignored pixels (label -1) are shown dimmed.
+ * Multiclass: each class in its {@link classColor}. Ignored pixels (label -1) are shown dimmed.
  */
 export function overlayRgb(image: Float32Array, width: number, height: number, channels: number, labels: OverlayLabels): RawImage {
   const { labels: shown, truth, mode } = labels;
@@ -45,10 +49,15 @@ export function overlayRgb(image: Float32Array, width: number, height: number, c
         else if (p === 1) tint = [255, 30, 30];
         else if (t === 1) tint = [40, 90, 255];
       } else if (shown && p === 1) tint = [255, 220, 0];
-    } else if (shown && p !== undefined && p > 0) tint = classColor(p);
+    } else if (shown && p !== undefined && p >= 0) tint = classColor(p);
     if (tint) rgb = rgb.map((v, k) => 0.4 * v + 0.6 * tint![k]);
     for (let k = 0; k < 3; k++) data[3 * i + k] = Math.max(0, Math.min(255, Math.round(rgb[k])));
   }
   return { width, height, channels: 3, bitDepth: 8, data };
 }
 
+
+/** `#rrggbb` of {@link classColor} (for the legend). */
+export function classColorHex(c: number): string {
+  return `#${classColor(c).map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}

@@ -9,9 +9,9 @@ export function formatSeconds(s: number): string {
   return `${m}m${String(Math.round(s - 60 * m)).padStart(2, '0')}s`;
 }
 
-/** `Dice 0.771  IoU 0.628  precision 0.863  recall 0.697`, each with `digits` decimals. */
+/** `Dice 0.771  IoU 0.628  precision 0.863  recall 0.697`, each with `digits` decimals (`—` where undefined). */
 export function scoreLine(scores: Scores, digits: number): string {
-  const f = (v: number) => v.toFixed(digits);
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
   return `Dice ${f(scores.dice)}  IoU ${f(scores.iou)}  precision ${f(scores.precision)}  recall ${f(scores.recall)}`;
 }
 
@@ -23,4 +23,34 @@ export function surfaceLine(s: SurfaceScores): string {
   const hd = Number.isNaN(s.hd95) ? 'HD95 n/a' : `HD95 ${s.hd95.toFixed(2)} px`;
   const infinite = s.hd95Infinite > 0 ? ` (${s.hd95Infinite} infinite: an empty mask or prediction, left out of the mean)` : '';
   return `${hd}${infinite}  NSD@${s.nsdTolerance}px ${s.nsd.toFixed(4)}`;
+}
+
+/** `0.812 [0.781, 0.840]` (or `0.812 [no interval]`), with `digits` decimals. */
+export function withInterval(value: number, ci: [number, number] | null, digits: number): string {
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
+  return `${f(value)} ${ci ? `[${f(ci[0])}, ${f(ci[1])}]` : '[no interval]'}`;
+}
+
+/** A list in words: `a`, `a and b`, `a, b and c`. */
+const list = (xs: readonly string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/**
+ * The verdict in one sentence: `diceLoss is best; bceDiceLoss and focalLoss are tied with it
+ * (their difference's 95% interval contains 0).`, or `diceLoss is best, ahead of every other loss.`
+ */
+export function verdictSentence(results: { verdict: { best: string; tiedWithBest: readonly string[]; metric: 'dice' | 'iou'; confidence: number }; losses: readonly { label: string }[] }): string {
+  const { best, tiedWithBest, metric, confidence } = results.verdict;
+  const score = metric === 'dice' ? 'Dice' : 'mIoU';
+  const level = `${Math.round(confidence * 1000) / 10}%`;
+  if (results.losses.length === 1) return `${best} is the only loss compared (held-out ${score}).`;
+  if (tiedWithBest.length === 0) return `${best} is best (held-out ${score}), ahead of every other loss (each difference's ${level} interval excludes 0).`;
+  const one = tiedWithBest.length === 1;
+  const all = tiedWithBest.length === results.losses.length - 1;
+  return `${best} is best (held-out ${score}); ${list(tiedWithBest)} ${one ? 'is' : 'are'} tied with it (${one ? 'its' : 'their'} difference's ${level} interval contains 0)${all ? ': the data cannot separate the losses' : ''}.`;
+}
+
+/** A loss's terminal line: `diceLoss  Dice 0.812 [0.781, 0.840]  IoU 0.690 [0.650, 0.720]  tied with best  collapsed`. */
+export function lossLine(l: { label: string; dice: number; diceCI: [number, number] | null; iou: number; iouCI: [number, number] | null; tiedWithBest: boolean; collapsed: boolean }, best: string, width = 28): string {
+  const mark = l.label === best ? '  best' : l.tiedWithBest ? '  tied with best' : '';
+  return `${l.label.padEnd(width)} Dice ${withInterval(l.dice, l.diceCI, 3)}  IoU ${withInterval(l.iou, l.iouCI, 3)}${mark}${l.collapsed ? '  collapsed' : ''}`;
 }
