@@ -24,12 +24,13 @@ export const BROWSER_CONDITIONS = ['import', 'module', 'browser', 'production', 
  */
 export const SIZE_CASES = [
   { name: 'diceLoss alone', source: "import { diceLoss } from 'segloss';\nexport const loss = diceLoss();", budget: 24_000 },
-  { name: 'all losses and metrics', source: "export * from 'segloss';", budget: 140_000 },
+  { name: 'the whole API (every loss and metric)', source: "export * from 'segloss';", budget: 100_000 },
   {
     name: 'diceLoss, kernels at start',
     source: "import 'segloss/kernels';\nimport { diceLoss } from 'segloss';\nexport const loss = diceLoss();",
-    budget: 100_000,
+    budget: 110_000,
   },
+  { name: 'the whole API, kernels at start', source: "import 'segloss/kernels';\nexport * from 'segloss';", budget: 175_000 },
 ];
 
 const bytes = (code) => ({ min: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length });
