@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Compiles the SIMD kernels (src/kernels/simd/binary.generated.ts) when missing or stale.
     globalSetup: ['test/helpers/compileWasm.ts'],
+    // The fused cpu/wasm kernels registered before each file's tests, as the package's Node entry does.
+    setupFiles: ['test/packaging/nodeEntry.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -1,5 +1,6 @@
 // Builds dist/esm (ES modules) and dist/cjs (CommonJS) from src/ with the TypeScript compiler.
 // Each output folder gets a package.json naming its module type, so Node reads both correctly.
+// Then bundles the ready-made browser builds into dist/browser (scripts/browserBuild.mjs).
 // First compiles the SIMD kernels (src/kernels/simd/seglossSimd.wat) into a generated module.
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -30,3 +31,7 @@ function renameDts(dir) {
   }
 }
 renameDts('dist/cjs');
+
+// The browser builds (dist/browser): an ES module for CDNs and a global `segloss` script.
+const { buildBrowser } = await import('./browserBuild.mjs');
+await buildBrowser('dist');

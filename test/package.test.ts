@@ -2,7 +2,8 @@
  * The published package works as users install it: `npm pack`, unpack the tarball into a
  * temporary project's node_modules beside the repo's tfjs install (segloss has no runtime
  * dependencies, so that is all `npm install` would do), then load it with ESM `import`,
- * CommonJS `require`, and type-check a TypeScript file against its types.
+ * CommonJS `require`, and type-check a TypeScript file against its types. Its README, which the
+ * registry shows without the repository, links only to packed files or absolute URLs.
  * Needs `npm run build` first (`npm test` does it).
  */
 import { execFileSync } from 'node:child_process';
@@ -10,6 +11,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface ReadmeLinks {
+  repositoryBase(pkg: unknown): string;
+  markdownLinks(text: string): { target: string; image: boolean }[];
+  repositoryPath(target: string): string | null;
+}
+
+// Plain JavaScript without declarations: imported through a path variable, typed here.
+const readmeLinksPath = '../scripts/readmeLinks.mjs';
+const { repositoryBase, markdownLinks, repositoryPath } = (await import(/* @vite-ignore */ readmeLinksPath)) as ReadmeLinks;
 
 const root = resolve(__dirname, '..');
 let project = '';
@@ -47,6 +58,40 @@ describe('the packed segloss package', () => {
     expect(files).toContain('dist/cjs/index.js');
     expect(files).toContain('dist/esm/index.d.ts');
     expect(files).toContain('dist/cjs/index.d.cts');
+  });
+
+  it('ships every file package.json points to: exports, main, module, types, typesVersions, unpkg, jsdelivr, bin', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const targets = (v: unknown): string[] => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(targets) : []);
+    const named = [...targets(pkg.exports), pkg.main, pkg.module, pkg.types, ...targets(pkg.typesVersions), pkg.unpkg, pkg.jsdelivr, ...targets(pkg.bin)];
+    expect(named.length).toBeGreaterThan(10);
+    for (const path of named) expect(files, path).toContain(path.replace(/^\.\//, ''));
+    for (const file of ['segloss.esm.js', 'segloss-kernels.esm.js', 'segloss-shared.esm.js', 'segloss.min.js']) expect(files).toContain(`dist/browser/${file}`);
+  });
+
+  it('names its repository, homepage and issue tracker, all in one GitHub repository', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const base = repositoryBase(pkg);
+    expect(base).toMatch(/^https:\/\/github\.com\/[^/]+\/segloss$/);
+    expect(pkg.homepage).toBe(`${base}#readme`);
+    expect(pkg.bugs.url).toBe(`${base}/issues`);
+  });
+
+  it('README links and images name a packed file, a page of the repository that exists, or another absolute URL', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const base = repositoryBase(pkg);
+    const links = markdownLinks(readFileSync(join(root, 'README.md'), 'utf8')) as { target: string; image: boolean }[];
+    expect(links.length).toBeGreaterThan(10);
+    const broken = links.filter(({ target, image }) => {
+      if (target.startsWith('#')) return false;
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(target)) return !files.includes(target.replace(/^\.\//, '').split('#')[0]);
+      if (!target.startsWith('https://github.com/')) return false;
+      // A link into the repository: under package.json's repository, to a file that exists here.
+      const path = repositoryPath(target);
+      return path === null || !target.startsWith(`${base}/${image ? 'raw' : 'blob'}/HEAD/`) || !existsSync(join(root, path.split('#')[0]));
+    });
+    // If this fails after a README edit or a new repository URL, run `npm run readme:links`.
+    expect(broken.map((l) => l.target)).toEqual([]);
   });
 
   it('declares tfjs-core as a peer dependency and has no runtime dependencies', () => {
@@ -89,6 +134,31 @@ describe('the packed segloss package', () => {
     expect(out.trim()).toBe((2 / 3).toFixed(6));
   });
 
+  it('in Node, import registers the fused kernels at once: the first call on cpu runs them', () => {
+    const out = run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import * as tf from '@tensorflow/tfjs-core';
+         import '@tensorflow/tfjs-backend-cpu';
+         import { diceLoss } from 'segloss';
+         await tf.setBackend('cpu');
+         const info = await tf.profile(() => diceLoss()(tf.zeros([1, 2, 2, 1]), tf.zeros([1, 2, 2, 1])));
+         console.log(info.kernels.map((k) => k.name).filter((n) => n.startsWith('Segloss')).join(','));`,
+      ],
+      project,
+    );
+    expect(out.trim()).toBe('SeglossSigmoidStats');
+  });
+
+  it("segloss/kernels loads with import and require and registers the kernels", () => {
+    const check = "console.log(typeof tf.getKernel('SeglossSoftmaxStats', 'cpu'))";
+    const esm = run(process.execPath, ['--input-type=module', '-e', `import * as tf from '@tensorflow/tfjs-core'; import 'segloss/kernels'; ${check};`], project);
+    const cjs = run(process.execPath, ['-e', `const tf = require('@tensorflow/tfjs-core'); require('segloss/kernels'); ${check};`], project);
+    expect([esm.trim(), cjs.trim()]).toEqual(['object', 'object']);
+  });
+
   it('loads with CommonJS require and computes a loss', () => {
     const out = run(
       process.execPath,
@@ -116,6 +186,7 @@ describe('the packed segloss package', () => {
       join(dir, 'check.ts'),
       `import * as tf from '@tensorflow/tfjs-core';
        import { diceLoss, type DiceLossOptions, type LossFn } from 'segloss';
+       import 'segloss/kernels';
        const options: DiceLossOptions = { mode: 'multiclass', smooth: 1 };
        const loss: LossFn = diceLoss(options);
        export const value: tf.Tensor = loss(tf.zeros([1, 2, 2], 'int32'), tf.zeros([1, 2, 2, 3]));

@@ -7,7 +7,7 @@ import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { checkLabelStats } from '../core/normalize.js';
 import { LOVASZ_HINGE, LOVASZ_ROWS, LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD, ROW_SCALE, type LovaszHingeAttrs, type LovaszSoftmaxAttrs } from './kernelNames.js';
 import { customOp, type FusedInputs } from './ops.js';
-import { fusedAvailable } from './register.js';
+import { fusedAvailable } from './dispatch.js';
 
 /**
  * The Lovász extension per row of errors `e` `[R, N]` (labels `t`, valid mask `v`; see

@@ -9,8 +9,7 @@ import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import type { ParsedCommon } from '../core/options.js';
 import { checkLabelStats, checkPrediction, checkTarget, type TargetKind } from '../core/normalize.js';
 import type { RegionSums } from '../core/regionStats.js';
-import { fusedAvailable } from './register.js';
-import { simdKernelsFor } from './simd/simdKernels.js';
+import { fusedAvailable, simdAvailable } from './dispatch.js';
 import { SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, type SigmoidAttrs, type SoftmaxAttrs } from './kernelNames.js';
 
 /** Validated inputs of a fused call. */
@@ -139,7 +138,7 @@ export function sigmoidSums(inp: FusedInputs, terms: SigmoidTerms): Tensor {
   const keepP = attrs.keepP;
   // On wasm without the SIMD kernels, XNNPACK's sigmoid is several times faster than a
   // JavaScript loop: let it make p.
-  const backendSigmoid = keepP && tf.getBackend() === 'wasm' && simdKernelsFor(tf.backend()) === null;
+  const backendSigmoid = keepP && tf.getBackend() === 'wasm' && !simdAvailable(tf.backend());
   return customOp(yPred, (keep) => {
     let sums: Tensor;
     if (backendSigmoid) {

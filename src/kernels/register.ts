@@ -1,15 +1,22 @@
 /**
- * Registers the fused `Segloss*` kernels for the `cpu` and `wasm` backends, once and idempotently
- * (a kernel already registered under the name is left alone), and decides per call whether the
- * fused path can run on the active backend. Every other backend keeps the composite path.
+ * The fused `Segloss*` kernels for the `cpu` and `wasm` backends: evaluating this module registers
+ * them, once and idempotently (a kernel already registered under the name is left alone), and
+ * hands them to dispatch.ts, which decides per call whether the fused path runs. Nothing in the
+ * losses imports this module statically: it is loaded at import by the Node entry and
+ * `segloss/kernels`, and elsewhere on the first call on `cpu` or `wasm` (see dispatch.ts). Every
+ * other backend keeps the composite path.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_BACKENDS, supportsDirectAccess } from './access.js';
+import { FUSED_BACKENDS } from './access.js';
+import { provideKernels } from './dispatch.js';
 import { LOVASZ_HINGE, LOVASZ_ROWS, LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD, ROW_SCALE, SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD } from './kernelNames.js';
 import { sigmoidStatsBackward, sigmoidStatsForward } from './sigmoidStats.js';
 import { softmaxStatsBackward, softmaxStatsForward } from './softmaxStats.js';
 import { lovaszHingeForward, lovaszRowsForward, rowScale } from './lovaszRows.js';
 import { lovaszSoftmaxBackward, lovaszSoftmaxForward } from './lovaszSoftmax.js';
+import { simdKernelsFor } from './simd/simdKernels.js';
+
+export { fusedAvailable, setFusedKernels } from './dispatch.js';
 
 /** The kernel names this package adds (never names tfjs uses). */
 export const SEGLOSS_KERNELS = [SIGMOID_STATS, SIGMOID_STATS_GRAD, SOFTMAX_STATS, SOFTMAX_STATS_GRAD, LOVASZ_ROWS, LOVASZ_HINGE, ROW_SCALE, LOVASZ_SOFTMAX, LOVASZ_SOFTMAX_GRAD] as const;
@@ -35,25 +42,4 @@ export function registerSeglossKernels(): void {
   }
 }
 
-registerSeglossKernels();
-
-let enabled = true;
-
-/**
- * Turns the fused path on or off (on by default) and returns the previous setting. Internal: the
- * tests use it to run the composite path on `cpu` and `wasm` too.
- */
-export function setFusedKernels(on: boolean): boolean {
-  const previous = enabled;
-  enabled = on;
-  return previous;
-}
-
-/** Whether the fused kernels run on the active backend. */
-export function fusedAvailable(): boolean {
-  if (!enabled) return false;
-  const name = tf.getBackend();
-  if (!(FUSED_BACKENDS as readonly string[]).includes(name)) return false;
-  registerSeglossKernels();
-  return supportsDirectAccess(tf.backend());
-}
+provideKernels({ register: registerSeglossKernels, simd: (backend) => simdKernelsFor(backend) !== null });

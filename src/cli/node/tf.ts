@@ -6,6 +6,8 @@
  * `@tensorflow/tfjs-node` is used automatically when installed and `--backend auto`.
  */
 import { enableWasmTraining } from '../../index.js';
+// The fused cpu/wasm kernels registered now, as the package's Node entry does (src/withKernels.ts).
+import '../../kernels/register.js';
 import { CliError } from '../errors.js';
 import type { BackendChoice } from '../options/flags.js';
 import type { Tf } from '../pipeline/types.js';
