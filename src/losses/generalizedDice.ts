@@ -6,6 +6,7 @@ import { activate, prepare } from '../core/normalize.js';
 import { COMMON_KEYS, parseClassOptions, parseCommon, parseReduction } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
 import { regionStats } from '../core/regionStats.js';
+import { ratio } from '../core/stable.js';
 import { checkBoolean, checkEnum, checkKeys, checkNumber } from '../core/validate.js';
 
 /** How {@link generalizedDiceLoss} weighs each class from its target mass T_c. */
@@ -55,18 +56,24 @@ function keepColumns(x: Tensor, classes: readonly number[] | undefined): Tensor 
 }
 
 /**
- * w_c = 1/T_c^k (k = 2 or 1) where T_c > 0; a class with T_c = 0 takes the largest such weight of
- * its group (0 if there is none). T comes from yTrue only, so these comparisons are not on the
- * gradient path: the weights are constants.
+ * The class weights w_c = 1/T_c^k (k = 2 `'square'`, 1 `'simple'`) of each group, divided by the
+ * group's largest: w_c/w_max = (T_min/T_c)^k ∈ (0, 1], T_min the smallest T_c > 0. A class with
+ * T_c = 0 takes the largest weight (1), and a group with no target at all 0. `unit` = 1/w_max =
+ * T_min^k (`[]` or `[B]`) scales the smooth term so the loss is unchanged,
+ * (2Σw·I + s)/(Σw·(P + T) + s) = (2Σ(w/w_max)·I + s·unit)/(Σ(w/w_max)·(P + T) + s·unit),
+ * while no weight overflows: on 16-bit floats 1/T² is 1/∞ = 0 once T passes 256 (then 0/0).
+ * T comes from yTrue only, so these weights are constants (not on the gradient path).
  */
-function classWeightsFromTargets(T: Tensor, weightType: GeneralizedDiceWeightType): Tensor {
-  if (weightType === 'uniform') return tf.onesLike(T);
+function classWeightsFromTargets(T: Tensor, weightType: GeneralizedDiceWeightType): { w: Tensor; unit: Tensor | number } {
+  if (weightType === 'uniform') return { w: tf.onesLike(T), unit: 1 };
+  const power = (v: Tensor) => (weightType === 'square' ? tf.square(v) : v);
   const present = tf.greater(T, 0);
-  const safeT = tf.where(present, T, tf.onesLike(T));
-  const inverse = tf.div(1, weightType === 'square' ? tf.square(safeT) : safeT);
-  const w = tf.where(present, inverse, tf.zerosLike(T));
-  const wMax = tf.max(w, -1, true);
-  return tf.where(present, w, tf.mul(tf.onesLike(w), wMax));
+  const tMax = tf.max(T, -1, true);
+  const smallest = tf.min(tf.where(present, T, tf.mul(tf.onesLike(T), tMax)), -1, true);
+  const tMin = tf.where(tf.greater(smallest, 0), smallest, tf.onesLike(smallest));
+  const absent = tf.mul(tf.onesLike(T), tf.cast(tf.greater(tMax, 0), 'float32'));
+  const w = tf.where(present, power(tf.div(tf.mul(tf.onesLike(T), tMin), tf.where(present, T, tf.onesLike(T)))), absent);
+  return { w, unit: tf.squeeze(power(tMin), [-1]) };
 }
 
 /**
@@ -118,10 +125,11 @@ export function generalizedDiceLoss(options: GeneralizedDiceLossOptions = {}): L
     const p = activate(x, o.mode, o.fromLogits);
     const sums = regionStats(p, t, m, { perImage: o.perImage });
     const [I, P, T] = [sums.I, sums.P, sums.T].map((s) => keepColumns(s, o.classes));
-    const w = classWeightsFromTargets(T, o.weightType);
-    const numerator = tf.add(tf.mul(tf.sum(tf.mul(w, I), -1), 2), o.smooth);
-    const denominator = tf.add(tf.sum(tf.mul(w, tf.add(P, T)), -1), o.smooth);
-    const L = tf.sub(1, tf.div(numerator, denominator));
+    const { w, unit } = classWeightsFromTargets(T, o.weightType);
+    const smooth = tf.mul(unit, o.smooth);
+    const numerator = tf.add(tf.mul(tf.sum(tf.mul(w, I), -1), 2), smooth);
+    const denominator = tf.add(tf.sum(tf.mul(w, tf.add(P, T)), -1), smooth);
+    const L = tf.sub(1, ratio(numerator, denominator));
     if (o.reduction === 'none') return L;
     return o.reduction === 'sum' ? tf.sum(L) : tf.mean(L);
   });
