@@ -108,7 +108,8 @@ function safePowOp(gamma: number): (x: Tensor) => Tensor {
 
 /**
  * a / b where b > 0, else 0 with a zero gradient (means over possibly empty sets). `a` and `b`
- * must have the same shape (scalars, typically); the gradient is closed-form.
+ * must have the same shape (scalars, typically); the gradient is closed-form and, like
+ * {@link ratio}'s, free of b².
  */
 export const safeDivide = customOp(([a, b], save) => {
   save([a, b]);
@@ -120,7 +121,8 @@ export const safeDivide = customOp(([a, b], save) => {
       const pos = tf.greater(sb, 0);
       const denom = tf.where(pos, sb, tf.onesLike(sb));
       const da = tf.where(pos, tf.div(dy, denom), tf.zerosLike(dy));
-      const db = tf.where(pos, tf.neg(tf.div(tf.mul(dy, sa), tf.square(denom))), tf.zerosLike(dy));
+      // −dy·(a/b)/b rather than −dy·a/b²: b² overflows float16 once b passes 256.
+      const db = tf.where(pos, tf.neg(tf.div(tf.mul(dy, tf.div(sa, denom)), denom)), tf.zerosLike(dy));
       return [da, db];
     },
   };

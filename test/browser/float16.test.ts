@@ -86,7 +86,7 @@ const CASES: { fn: string; kind: 'binary' | 'multiclass'; fromLogits: boolean; o
   ]),
   { fn: 'diceLoss', kind: 'binary', fromLogits: true, options: { logLoss: true, squared: true } },
   { fn: 'diceLoss', kind: 'multiclass', fromLogits: false },
-  { fn: 'generalizedWassersteinDiceLoss', kind: 'multiclass', fromLogits: true },
+  { fn: 'generalizedWassersteinDiceLoss', kind: 'multiclass', fromLogits: true, options: { distanceMatrix: [[0, 1, 1, 1], [1, 0, 0.5, 1], [1, 0.5, 0, 1], [1, 1, 1, 0]] } },
   { fn: 'mccLoss', kind: 'binary', fromLogits: true },
   { fn: 'mccLoss', kind: 'binary', fromLogits: false },
   ...['bceLoss', 'focalLoss', 'comboLoss'].flatMap((fn) => [

@@ -88,8 +88,8 @@ export function callPage<K extends keyof PageApi>(page: Page, name: K, ...args: 
 }
 
 /**
- * Replays every case of `files` on the page opened with `query`, in as few pages as it takes: a
- * case that throws (a lost webgpu device) is recorded and the rest run in a fresh page.
+ * Replays every case of `files` on the page opened with `query`, in as few pages as it takes: when
+ * a case throws and the backend cannot restart, the rest run in a fresh page.
  */
 export async function replayAll(testPage: TestPage, query: string, files: string[]): Promise<ReplayRow[]> {
   const rows: ReplayRow[] = [];
@@ -98,7 +98,7 @@ export async function replayAll(testPage: TestPage, query: string, files: string
     try {
       const more = await callPage(page, 'replay', files, rows.length);
       rows.push(...more);
-      if (more.length === 0 || !more[more.length - 1].threw) return rows;
+      if (more.length === 0 || !more[more.length - 1].threw || rows.length === (await callPage(page, 'caseCount', files))) return rows;
     } finally {
       await page.close();
     }

@@ -15,6 +15,38 @@ const query = new URLSearchParams(location.search);
 const lib = segloss as unknown as Record<string, unknown>;
 let reads = 0;
 
+/** What a synchronous read of data on the GPU throws on webgpu in this page. */
+const WEBGPU_GPU_READ = 'synchronous read of GPU data on webgpu';
+
+/**
+ * Starts backend `name` and counts its `readSync` calls in `reads`. On webgpu a read of data on
+ * the GPU throws instead: tfjs's webgpu `readSync` returns zeros in headless Chromium and loses
+ * the device, so every later case would fail too. Data still on the CPU reads as usual.
+ */
+async function startBackend(name: string): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} did not start`);
+  await tf.ready();
+  const backend = tf.backend() as unknown as { readSync: (id: unknown) => unknown; tensorMap?: { get(id: unknown): { values: unknown } } };
+  const readSync = backend.readSync.bind(backend);
+  backend.readSync = (id: unknown) => {
+    reads++;
+    if (name === 'webgpu' && backend.tensorMap?.get(id).values == null) throw new Error(WEBGPU_GPU_READ);
+    return readSync(id);
+  };
+}
+
+/**
+ * A fresh instance of the active backend (a new webgpu device after a synchronous read lost the
+ * old one), registered again from tfjs's own factory: much cheaper than reloading the page.
+ */
+async function restartBackend(): Promise<void> {
+  const name = tf.getBackend();
+  const factory = tf.findBackendFactory(name);
+  tf.removeBackend(name);
+  tf.registerBackend(name, factory);
+  await startBackend(name);
+}
+
 async function start(): Promise<PageInfo> {
   if (query.get('float16') === '1') tf.env().set('WEBGL_RENDER_FLOAT32_ENABLED', false);
   // Every op runs on the device, also for the tiny fixture tensors that tfjs would otherwise
@@ -24,22 +56,16 @@ async function start(): Promise<PageInfo> {
   // One compiled shader per op for all shapes (SwiftShader compiles slowly); numerics unchanged.
   tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
   const wanted = query.get('backend') ?? 'webgl';
-  if (!(await tf.setBackend(wanted))) throw new Error(`backend ${wanted} did not start`);
-  await tf.ready();
-  const backend = tf.backend() as unknown as { readSync: (id: unknown) => unknown };
-  const readSync = backend.readSync.bind(backend);
-  backend.readSync = (id: unknown) => {
-    reads++;
-    return readSync(id);
-  };
+  await startBackend(wanted);
   const float32Textures = tf.getBackend() === 'webgl' ? tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') : null;
   return { backend: tf.getBackend(), float32Textures, gpu: 'gpu' in navigator };
 }
 
 /**
- * Runs the cases of `files` in order from case number `from` (counting across the files). A case
- * that throws ends the run (on webgpu a synchronous read loses the device, and every later case
- * would fail for that reason): the caller reopens the page and goes on after it.
+ * Runs the cases of `files` in order from case number `from` (counting across the files). After
+ * a case that throws (on webgpu a synchronous read loses the device, and every later case would
+ * fail for that reason) the backend restarts; if that fails, the run ends there and the caller
+ * reopens the page and goes on after it.
  */
 async function replay(files: string[], from = 0): Promise<ReplayRow[]> {
   const out: ReplayRow[] = [];
@@ -53,11 +79,21 @@ async function replay(files: string[], from = 0): Promise<ReplayRow[]> {
         out.push({ file, fn: c.fn, report: await runFixtureCase(tf as never, lib, file, c, () => reads), threw: false });
       } catch (e) {
         out.push({ file, fn: c.fn, report: { id: c.id, failures: [`${c.id}: threw ${(e as Error).message}`], reads: reads - reads0 }, threw: true });
-        return out;
+        try {
+          await restartBackend();
+        } catch {
+          return out;
+        }
       }
     }
   }
   return out;
+}
+
+async function caseCount(files: string[]): Promise<number> {
+  let n = 0;
+  for (const file of files) n += ((await (await fetch(`../fixtures/${file}.json`)).json()) as unknown[]).length;
+  return n;
 }
 
 async function compute({ fn, options, yTrue, yPred, grad }: ComputeRequest): Promise<ComputeResult> {
@@ -86,7 +122,7 @@ async function reverseCumsum(lengths: number[]): Promise<number[][]> {
 }
 
 const info = start();
-const api: PageApi = { info: () => info, replay, compute, reverseCumsum, reads: () => reads, numTensors: () => tf.memory().numTensors };
+const api: PageApi = { info: () => info, replay, caseCount, compute, reverseCumsum, reads: () => reads, numTensors: () => tf.memory().numTensors };
 (window as unknown as { __segloss: PageApi }).__segloss = api;
 info.then(
   () => document.body.setAttribute('data-ready', 'true'),

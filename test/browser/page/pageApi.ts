@@ -36,6 +36,8 @@ export interface PageApi {
   info(): Promise<PageInfo>;
   /** Runs the cases of the named fixture files (fetched from ../fixtures/) from case `from` on, with the shared runner, until one throws. */
   replay(files: string[], from?: number): Promise<ReplayRow[]>;
+  /** How many cases the named fixture files hold. */
+  caseCount(files: string[]): Promise<number>;
   compute(request: ComputeRequest): Promise<ComputeResult>;
   reverseCumsum(lengths: number[]): Promise<number[][]>;
   /** `readSync` calls on the active backend since the page started. */
