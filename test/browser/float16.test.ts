@@ -126,6 +126,8 @@ describe('16-bit webgl (WEBGL_RENDER_FLOAT32_ENABLED false)', () => {
       // Value: 2 % relative (1e-3 absolute near 0); gradient: 5 % of its norm.
       expect(Math.abs(got.value[0] - want.value[0]), `value ${got.value[0]}, float32 ${want.value[0]}`).toBeLessThanOrEqual(0.02 * Math.abs(want.value[0]) + 1e-3);
       const diff = norm(got.grad!.map((g, j) => g - want.grad[j]));
+      const valueError = Math.abs(got.value[0] - want.value[0]) / Math.abs(want.value[0]);
+      console.info(`float16 ${fn} ${JSON.stringify(opts)}: value ${got.value[0]} vs ${want.value[0]} (relative error ${valueError.toExponential(2)}), gradient relative error ${(diff / norm(want.grad)).toExponential(2)}`);
       expect(diff / norm(want.grad), `gradient relative error (norm ${norm(want.grad)})`).toBeLessThanOrEqual(0.05);
     });
   });

@@ -124,6 +124,8 @@ async function reverseCumsum(lengths: number[]): Promise<number[][]> {
 const info = start();
 const api: PageApi = { info: () => info, replay, caseCount, compute, reverseCumsum, reads: () => reads, numTensors: () => tf.memory().numTensors };
 (window as unknown as { __segloss: PageApi }).__segloss = api;
+// tfjs itself, for ad-hoc checks from a test (page.evaluate).
+(window as unknown as { __tf: typeof tf }).__tf = tf;
 info.then(
   () => document.body.setAttribute('data-ready', 'true'),
   (e: Error) => document.body.setAttribute('data-error', e.message),
