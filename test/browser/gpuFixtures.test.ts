@@ -146,7 +146,7 @@ describe('Lovász on webgpu (tfjs 4.22 reverse cumsum bug)', () => {
     const page = await testPage.open('?backend=webgpu');
     try {
       for (const [shape, seed] of [[[1, 8, 8, 1], 1], [[2, 48, 48, 1], 2]] as const) {
-        const n = shape.reduce((a, b) => a * b, 1);
+        const n = shape.reduce((a: number, b: number) => a * b, 1);
         const yTrue = Array.from({ length: n }, (_, i) => Number((i * 7919 + seed) % 5 < 2));
         const yPred = Array.from({ length: n }, (_, i) => Math.sin(i * 1.3 + seed) * 3);
         const got = await callPage(page, 'compute', { fn: 'lovaszHingeLoss', options: {}, yTrue: { data: yTrue, shape: [...shape], dtype: 'float32' }, yPred: { data: yPred, shape: [...shape] }, grad: true });
