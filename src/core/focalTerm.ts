@@ -11,7 +11,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Reduction } from '../types.js';
 import { checkPrediction, checkTarget, prepare, toFirstPerm, toLastPerm, type InputOptions } from './normalize.js';
 import { ignoresSome } from './options.js';
-import { binaryCrossEntropy, logProbabilities, PROB_EPS, safeDivide } from './stable.js';
+import { binaryCrossEntropy, logProbabilities, probEps, safeDivide } from './stable.js';
 import { fail } from './validate.js';
 
 /** The parsed options of `focalLoss` the composite path reads. */
@@ -107,7 +107,8 @@ interface FocalMap {
 /**
  * Binary / multilabel focal loss per element, FL = α_t·(1 − p_t)^γ·ce·m, with
  * q = 1 − p_t = t + p·(1 − 2t), α_t = α·t + (1 − α)(1 − t) and ce = softplus(x) − x·t from
- * logits, or the BCE of p = x clamped to [1e-7, 1 − 1e-7] from probabilities. Gradient, from
+ * logits, or the BCE of p = x clamped to [eps, 1 − eps] from probabilities (eps = `probEps()`,
+ * 1e-7 on float32 storage). Gradient, from
  * logits ∂FL/∂x = α_t·m·(γq^(γ−1)·(1 − 2t)·p(1 − p)·ce + q^γ·(p − t)), from probabilities
  * ∂FL/∂x = α_t·m·(γq^(γ−1)·(1 − 2t)·ce + q^γ·∂ce/∂p) with ∂ce/∂p = (1 − t)/(1 − p) − t/p inside
  * the clamp range and 0 outside. Kept for the backward pass: t, p (or x), ce, and α_t·m when
@@ -139,8 +140,9 @@ function sigmoidFocal(x: Tensor, t: Tensor, m: Tensor | null, o: FocalTermOption
         fromLogits
           ? tf.sub(pv, ts)
           : tf.tidy(() => {
-              const inRange = tf.tidy(() => tf.cast(tf.logicalAnd(tf.greaterEqual(pv, PROB_EPS), tf.lessEqual(pv, 1 - PROB_EPS)), 'float32'));
-              const pc = tf.clipByValue(pv, PROB_EPS, 1 - PROB_EPS);
+              const eps = probEps();
+              const inRange = tf.tidy(() => tf.cast(tf.logicalAnd(tf.greaterEqual(pv, eps), tf.lessEqual(pv, 1 - eps)), 'float32'));
+              const pc = tf.clipByValue(pv, eps, 1 - eps);
               const oneMinusPc = tf.sub(1, pc);
               const negative = pipe(tf.sub(1, ts), (v) => tf.div(v, oneMinusPc));
               oneMinusPc.dispose();
@@ -164,10 +166,10 @@ function sigmoidFocal(x: Tensor, t: Tensor, m: Tensor | null, o: FocalTermOption
 
 /**
  * Multiclass focal loss per pixel, FL = −m·Σ_c α_c·t_c·(1 − p_c)^γ·log p_c, with log p from a
- * stable log-softmax (logits) or log(max(x, 1e-7)) (probabilities). With
+ * stable log-softmax (logits) or log(max(x, eps)) (probabilities, eps = `probEps()`). With
  * ψ = ∂[(1 − p)^γ·log p]/∂log p = (1 − p)^γ − γ(1 − p)^(γ−1)·p·log p and r = −m·α·t·ψ, the
  * gradient is the softmax Jacobian applied to r, ∂FL/∂x = r − p·Σ_c r_c (logits), or r/x where
- * x ≥ 1e-7 and 0 below (probabilities). Kept for the backward pass: t, p, log p, and x
+ * x ≥ eps and 0 below (probabilities). Kept for the backward pass: t, p, log p, and x
  * (probabilities), w₁ (γ ∉ {0, 1, 2}) and m where present.
  */
 function softmaxFocal(x: Tensor, t: Tensor, m: Tensor | null, o: FocalTermOptions): FocalMap {
@@ -207,7 +209,7 @@ function softmaxFocal(x: Tensor, t: Tensor, m: Tensor | null, o: FocalTermOption
       const dyPixel = pipe(tf.neg(dy.rank === 0 ? dy : tf.expandDims(dy, -1)), (v) => times(v, ms));
       const r = pipe(psi === null ? tf.mul(ts, dyPixel) : pipe(psi, (v) => tf.mul(v, ts), (v) => tf.mul(v, dyPixel)), (v) => times(v, alphaOf()));
       if (fromLogits) return pipe(tf.sum(r, -1, true), (v) => tf.mul(ps, v), (v) => tf.sub(r, v));
-      return tf.where(tf.greaterEqual(xs!, PROB_EPS), tf.div(r, xs!), tf.zerosLike(r));
+      return tf.where(tf.greaterEqual(xs!, probEps()), tf.div(r, xs!), tf.zerosLike(r));
     },
   };
 }

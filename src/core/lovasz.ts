@@ -6,17 +6,23 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { sortRowsDescending } from './backend.js';
 
 /**
  * Lovász gradient of rows of labels already sorted by decreasing error: `[R, N]` → `[R, N]`.
  *
  * With G = Σ t over the row, the Jaccard loss of the first k elements is
  * J_k = 1 − (G − cumsum(t)_k) / (G + cumsum(v·(1 − t))_k), and g_1 = J_1, g_k = J_k − J_{k−1}
- * (v the valid mask; t is already 0 where v = 0). Written without the row total G, so that
- * every op is elementwise on `[R, N]` (no broadcast, which tfjs's cpu backend runs slowly):
- * I_k = G − cumsum(t)_k = Σ_{j>k} t_j is a reverse exclusive cumsum, n_k = cumsum(v)_k counts
- * the valid elements so far, the union is G + cumsum(v·(1 − t))_k = I_k + n_k, and
- * J_k = n_k / max(I_k + n_k, 1); J_{k−1} uses I_k + t_k and n_k − v_k.
+ * (v the valid mask; t is already 0 where v = 0). With I_k = G − cumsum(t)_k = Σ_{j>k} t_j
+ * (the targets still to come), n_k = cumsum(v)_k the valid elements so far, the union is
+ * G + cumsum(v·(1 − t))_k = I_k + n_k, and J_k = n_k / max(I_k + n_k, 1); J_{k−1} uses I_k + t_k
+ * and n_k − v_k.
+ *
+ * I is the row total minus a forward cumsum, not a reverse cumsum: tfjs-backend-webgpu 4.22's
+ * reverse `cumsum` shader compiles the row length into its source but leaves it out of its cache
+ * key, so every length after the first one a page uses gives wrong sums (the Lovász losses were
+ * silently wrong there). The difference is exact: t is 0/1, so every partial sum is an integer
+ * below 2²⁴ in float32.
  *
  * The union is at least n_k, so clamping it at 1 changes nothing once a valid element has been
  * seen and gives J = 0 before that. Hence an invalid element leaves J unchanged (g = 0 there,
@@ -25,7 +31,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
  */
 export function lovaszGrad(tSorted: Tensor, vSorted?: Tensor): Tensor {
   return tf.tidy(() => {
-    const I = tf.cumsum(tSorted, 1, true, true);
+    const I = tf.sub(tf.sum(tSorted, 1, true), tf.cumsum(tSorted, 1));
     const n = vSorted ? tf.cumsum(vSorted, 1) : tf.cumsum(tf.onesLike(tSorted), 1);
     const J = tf.div(n, tf.maximum(tf.add(I, n), 1));
     const nPrev = vSorted ? tf.sub(n, vSorted) : tf.sub(n, 1);
@@ -45,7 +51,9 @@ export function lovaszGrad(tSorted: Tensor, vSorted?: Tensor): Tensor {
  * element order (one `scatterND`, in the backward pass only). It is a `tf.customGrad`, so neither
  * `topk` (no gradient in tfjs) nor `gather` (whose gradient needs `UnsortedSegmentSum`, missing
  * on wasm) is taped. Cost: one sort of every row (O(N log N)), one or two gathers and two
- * cumulative sums forward; one scatter backward.
+ * cumulative sums forward; one scatter backward. The sort stays on the device on webgl too
+ * ({@link sortRowsDescending}): no synchronous read on any backend. On 16-bit webgl, indices
+ * (stored as float16) are exact only below 2048, so rows of more elements sort wrongly there.
  * For the softmax form, errors are ≥ 0 so the relu changes nothing (and |·|' is 0 at 0 anyway).
  * On `cpu` and `wasm` the fused `SeglossLovaszRows` kernel does all of it in one pass per row
  * (radix sort, walk), about ten times faster than these ops there: callers write
@@ -54,7 +62,7 @@ export function lovaszGrad(tSorted: Tensor, vSorted?: Tensor): Tensor {
 export function lovaszRows(e: Tensor, t: Tensor, v?: Tensor): Tensor {
   const [R, N] = e.shape as [number, number];
   const op = tf.customGrad(((errors: Tensor, save: tf.GradSaveFunc) => {
-    const { values, indices } = tf.topk(errors, N, true);
+    const { values, indices } = sortRowsDescending(errors);
     // Row r's indices become flat positions r·N + i into the flattened [R·N] tensors (a flat
     // gather: tfjs-backend-wasm 4.22 gathers wrongly with batchDims = 1).
     const rowStart = tf.mul(tf.reshape(tf.range(0, R, 1, 'int32'), [R, 1]), tf.scalar(N, 'int32'));

@@ -2,20 +2,22 @@
  * The per-class scores of the region losses, side by side, in the SPEC's symbols: each takes the
  * region sums I, P, T (`[C]` or `[B, C]`) and returns a score in [0, 1] per class; a loss file
  * only chooses one and turns it into a loss ({@link scoreToLoss}, or its own transform).
- * `eps` clamps the denominator (already adapted to the backend: `backendEps`).
+ * `eps` clamps the denominator (already adapted to the backend: `backendEps`). Each quotient is
+ * a {@link ratio}, whose gradient has no square of a region sum (finite on 16-bit floats).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { RegionSums } from './regionStats.js';
+import { ratio } from './stable.js';
 
 /** Dice score, (2I + smooth) / max(P + T + smooth, eps). */
 export function diceScore({ I, P, T }: RegionSums, smooth: number, eps: number): Tensor {
-  return tf.div(tf.add(tf.mul(I, 2), smooth), tf.maximum(tf.add(tf.add(P, T), smooth), eps));
+  return ratio(tf.add(tf.mul(I, 2), smooth), tf.maximum(tf.add(tf.add(P, T), smooth), eps));
 }
 
 /** Jaccard (IoU) score, (I + smooth) / max(P + T − I + smooth, eps). */
 export function jaccardScore({ I, P, T }: RegionSums, smooth: number, eps: number): Tensor {
-  return tf.div(tf.add(I, smooth), tf.maximum(tf.add(tf.sub(tf.add(P, T), I), smooth), eps));
+  return ratio(tf.add(I, smooth), tf.maximum(tf.add(tf.sub(tf.add(P, T), I), smooth), eps));
 }
 
 /** The false-positive and false-negative weights of {@link tverskyScore}. */
@@ -34,7 +36,7 @@ export function tverskyScore({ I, P, T }: RegionSums, { alpha, beta }: TverskyWe
   const FP = tf.sub(P, I);
   const FN = tf.sub(T, I);
   const denominator = tf.add(tf.add(tf.add(I, tf.mul(FP, alpha)), tf.mul(FN, beta)), smooth);
-  return tf.div(tf.add(I, smooth), tf.maximum(denominator, eps));
+  return ratio(tf.add(I, smooth), tf.maximum(denominator, eps));
 }
 
 /** 1 − s, or −log(max(s, eps)) when `logLoss`. */

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { FLOAT16_EPS, FLOAT16_PROB_EPS, hasFloat16Storage } from './backend.js';
 
 /**
  * softplus(x) = log(1 + eˣ), computed as `relu(x) + log1p(exp(-|x|))` so it never overflows,
@@ -32,10 +33,18 @@ export function logSoftmax(x: Tensor): Tensor {
 export const PROB_EPS = 1e-7;
 
 /**
+ * The probability clamp on the active backend: {@link PROB_EPS}, or 2⁻¹¹ where tensors are
+ * stored as 16-bit floats (there 1 − 1e-7 rounds to 1, and log(1 − p) and its gradient are infinite).
+ */
+export function probEps(): number {
+  return hasFloat16Storage() ? FLOAT16_PROB_EPS : PROB_EPS;
+}
+
+/**
  * Weighted binary cross-entropy per element, −[wPos·t·log p + wNeg·(1 − t)·log(1 − p)].
  * From logits it uses log p = −softplus(−x) and log(1 − p) = −softplus(x), so the whole term is
  * softplus(x)·(wPos·t + wNeg·(1 − t)) − wPos·t·x: one softplus, no log of a sigmoid.
- * From probabilities, p is clamped to [eps, 1 − eps] first.
+ * From probabilities, p is clamped to [eps, 1 − eps] first (eps = {@link probEps}).
  */
 export function binaryCrossEntropy(x: Tensor, t: Tensor, fromLogits: boolean, wPos = 1, wNeg = 1): Tensor {
   if (fromLogits) {
@@ -43,15 +52,16 @@ export function binaryCrossEntropy(x: Tensor, t: Tensor, fromLogits: boolean, wP
     const weight = tf.add(tf.mul(t, wPos - wNeg), wNeg);
     return tf.sub(tf.mul(softplus(x), weight), tf.mul(tf.mul(x, t), wPos));
   }
-  const p = tf.clipByValue(x, PROB_EPS, 1 - PROB_EPS);
+  const eps = probEps();
+  const p = tf.clipByValue(x, eps, 1 - eps);
   const pos = tf.mul(tf.mul(t, tf.log(p)), wPos);
   const neg = tf.mul(tf.mul(tf.sub(1, t), tf.log(tf.sub(1, p))), wNeg);
   return tf.neg(tf.add(pos, neg));
 }
 
-/** log p per class for multiclass predictions: log-softmax of logits, or log(max(p, eps)). */
+/** log p per class for multiclass predictions: log-softmax of logits, or log(max(p, {@link probEps})). */
 export function logProbabilities(x: Tensor, fromLogits: boolean): Tensor {
-  return fromLogits ? logSoftmax(x) : tf.log(tf.maximum(x, PROB_EPS));
+  return fromLogits ? logSoftmax(x) : tf.log(tf.maximum(x, probEps()));
 }
 
 /** Runs `f` as a custom-gradient op of any number of tensor inputs. */
@@ -98,7 +108,8 @@ function safePowOp(gamma: number): (x: Tensor) => Tensor {
 
 /**
  * a / b where b > 0, else 0 with a zero gradient (means over possibly empty sets). `a` and `b`
- * must have the same shape (scalars, typically); the gradient is closed-form.
+ * must have the same shape (scalars, typically); the gradient is closed-form and, like
+ * {@link ratio}'s, free of b².
  */
 export const safeDivide = customOp(([a, b], save) => {
   save([a, b]);
@@ -110,16 +121,34 @@ export const safeDivide = customOp(([a, b], save) => {
       const pos = tf.greater(sb, 0);
       const denom = tf.where(pos, sb, tf.onesLike(sb));
       const da = tf.where(pos, tf.div(dy, denom), tf.zerosLike(dy));
-      const db = tf.where(pos, tf.neg(tf.div(tf.mul(dy, sa), tf.square(denom))), tf.zerosLike(dy));
+      // −dy·(a/b)/b rather than −dy·a/b²: b² overflows float16 once b passes 256.
+      const db = tf.where(pos, tf.neg(tf.div(tf.mul(dy, tf.div(sa, denom)), denom)), tf.zerosLike(dy));
       return [da, db];
     },
   };
 }) as (a: Tensor, b: Tensor) => Tensor;
 
-/** The eps a loss should use on the active backend: the backend's own on 16-bit-float backends. */
+/**
+ * a / b with a gradient free of b²: ∂/∂a = dy/b and ∂/∂b = −dy·(a/b)/b. tfjs's `div` gradient
+ * forms a·dy/b², and on 16-bit-float storage b² overflows (float16's largest is 65504) as soon
+ * as b passes 256, a region sum of 256 pixels: the gradient turns NaN. `a` and `b` have one shape.
+ */
+export const ratio = customOp(([a, b], save) => {
+  const q = tf.div(a, b);
+  save([b, q]);
+  return {
+    value: q,
+    gradFunc: (dy, [sb, sq]) => [tf.div(dy, sb), tf.neg(tf.div(tf.mul(dy, sq), sb))],
+  };
+}) as (a: Tensor, b: Tensor) => Tensor;
+
+/**
+ * The eps a loss uses on the active backend: `eps` as given where tensors are stored as float32
+ * (cpu, wasm, webgpu, webgl with float32 textures), at least {@link FLOAT16_EPS} where they are
+ * stored as 16-bit floats (smaller clamps are subnormal or 0 there).
+ */
 export function backendEps(eps: number): number {
-  const backend = tf.backend();
-  return backend.floatPrecision() === 16 ? Math.max(eps, backend.epsilon()) : eps;
+  return hasFloat16Storage() ? Math.max(eps, FLOAT16_EPS) : eps;
 }
 
 /**

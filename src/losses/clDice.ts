@@ -6,6 +6,7 @@ import { activate, prepare } from '../core/normalize.js';
 import { parseClassOptions, parseCommon } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
 import { softSkeleton } from '../core/softMorphology.js';
+import { ratio } from '../core/stable.js';
 import { checkKeys, checkNumber, fail, shapeText } from '../core/validate.js';
 
 /** Options of {@link clDiceLoss}. */
@@ -109,8 +110,8 @@ export function clDiceLoss(options: ClDiceLossOptions = {}): LossFn {
     const t = keepChannels(tf.cast(tAll, 'float32'), classes);
     const Sp = softSkeleton(p, o.iterations);
     const St = softSkeleton(t, o.iterations);
-    const tPrec = tf.div(tf.add(tf.sum(tf.mul(Sp, t)), o.smooth), tf.add(tf.sum(Sp), o.smooth));
-    const tSens = tf.div(tf.add(tf.sum(tf.mul(St, p)), o.smooth), tf.add(tf.sum(St), o.smooth));
+    const tPrec = ratio(tf.add(tf.sum(tf.mul(Sp, t)), o.smooth), tf.add(tf.sum(Sp), o.smooth));
+    const tSens = ratio(tf.add(tf.sum(tf.mul(St, p)), o.smooth), tf.add(tf.sum(St), o.smooth));
     return tf.sub(1, tf.div(tf.mul(tf.mul(tPrec, tSens), 2), tf.add(tPrec, tSens)));
   });
 }

@@ -6,6 +6,7 @@ import { activate, prepare } from '../core/normalize.js';
 import { COMMON_KEYS, parseClassOptions, parseCommon, parseReduction } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
 import { regionStats } from '../core/regionStats.js';
+import { ratio, safeDivide } from '../core/stable.js';
 import { checkBoolean, checkEnum, checkKeys, checkNumber } from '../core/validate.js';
 
 /** How {@link generalizedDiceLoss} weighs each class from its target mass T_c. */
@@ -55,18 +56,38 @@ function keepColumns(x: Tensor, classes: readonly number[] | undefined): Tensor 
 }
 
 /**
- * w_c = 1/T_c^k (k = 2 or 1) where T_c > 0; a class with T_c = 0 takes the largest such weight of
- * its group (0 if there is none). T comes from yTrue only, so these comparisons are not on the
- * gradient path: the weights are constants.
+ * The class weights w_c = 1/T_c^k (k = 2 `'square'`, 1 `'simple'`) of each group, divided by the
+ * group's largest: w_c/w_max = (T_min/T_c)^k ∈ (0, 1], T_min the smallest T_c > 0 (`[]` or `[B]`,
+ * 1 when no class is present). A class with T_c = 0 takes the largest weight (1), and a group with
+ * no target at all 0 (`any` is false there). No weight overflows, as 1/T² does on 16-bit floats
+ * once T passes 256 (1/∞ = 0, then 0/0); a tiny weight underflowing to 0 is the right limit. T
+ * comes from yTrue only, so these are constants (not on the gradient path).
  */
-function classWeightsFromTargets(T: Tensor, weightType: GeneralizedDiceWeightType): Tensor {
-  if (weightType === 'uniform') return tf.onesLike(T);
+function classWeightsFromTargets(T: Tensor, k: number): { w: Tensor; tMin: Tensor; any: Tensor } {
   const present = tf.greater(T, 0);
-  const safeT = tf.where(present, T, tf.onesLike(T));
-  const inverse = tf.div(1, weightType === 'square' ? tf.square(safeT) : safeT);
-  const w = tf.where(present, inverse, tf.zerosLike(T));
-  const wMax = tf.max(w, -1, true);
-  return tf.where(present, w, tf.mul(tf.onesLike(w), wMax));
+  const tMax = tf.max(T, -1, true);
+  const smallest = tf.min(tf.where(present, T, tf.mul(tf.onesLike(T), tMax)), -1, true);
+  const tMin = tf.where(tf.greater(smallest, 0), smallest, tf.onesLike(smallest));
+  const absent = tf.mul(tf.onesLike(T), tf.cast(tf.greater(tMax, 0), 'float32'));
+  const relative = tf.div(tf.mul(tf.onesLike(T), tMin), tf.where(present, T, tf.onesLike(T)));
+  const w = tf.where(present, k === 2 ? tf.square(relative) : relative, absent);
+  return { w, tMin: tf.squeeze(tMin, [-1]), any: tf.squeeze(tf.greater(tMax, 0), [-1]) };
+}
+
+/**
+ * 1 − (2Σw·I + s)/(Σw·(P + T) + s) per group with w = 1/T^k. With the weights relative to the
+ * largest (1/T_min^k), the score is (2A/D + c)/(1 + c), A = Σw·I, D = Σw·(P + T) and the smooth term
+ * c = s·T_min^k/D formed as (T_min/D)·T_min·s, so that no intermediate overflows float16. A group
+ * with no target (all weights 0, D = 0) scores 1, as s/s does.
+ */
+function weightedLoss(I: Tensor, P: Tensor, T: Tensor, k: number, smooth: number): Tensor {
+  const { w, tMin, any } = classWeightsFromTargets(T, k);
+  const A = tf.sum(tf.mul(w, I), -1);
+  const D = tf.sum(tf.mul(w, tf.add(P, T)), -1);
+  const perD = safeDivide(tf.mul(tf.onesLike(D), tMin), D);
+  const c = tf.mul(k === 2 ? tf.mul(perD, tMin) : perD, smooth);
+  const score = tf.div(tf.add(tf.mul(safeDivide(A, D), 2), c), tf.add(c, 1));
+  return tf.where(any, tf.sub(1, score), tf.zerosLike(score));
 }
 
 /**
@@ -118,10 +139,10 @@ export function generalizedDiceLoss(options: GeneralizedDiceLossOptions = {}): L
     const p = activate(x, o.mode, o.fromLogits);
     const sums = regionStats(p, t, m, { perImage: o.perImage });
     const [I, P, T] = [sums.I, sums.P, sums.T].map((s) => keepColumns(s, o.classes));
-    const w = classWeightsFromTargets(T, o.weightType);
-    const numerator = tf.add(tf.mul(tf.sum(tf.mul(w, I), -1), 2), o.smooth);
-    const denominator = tf.add(tf.sum(tf.mul(w, tf.add(P, T)), -1), o.smooth);
-    const L = tf.sub(1, tf.div(numerator, denominator));
+    const L =
+      o.weightType === 'uniform'
+        ? tf.sub(1, ratio(tf.add(tf.mul(tf.sum(I, -1), 2), o.smooth), tf.add(tf.sum(tf.add(P, T), -1), o.smooth)))
+        : weightedLoss(I, P, T, o.weightType === 'square' ? 2 : 1, o.smooth);
     if (o.reduction === 'none') return L;
     return o.reduction === 'sum' ? tf.sum(L) : tf.mean(L);
   });

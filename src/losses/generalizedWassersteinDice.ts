@@ -4,6 +4,7 @@ import { defineLoss } from '../core/defineLoss.js';
 import { prepare } from '../core/normalize.js';
 import { parseCommon, parseReduction } from '../core/options.js';
 import { checkEnum, checkKeys, checkNumber, describe, fail } from '../core/validate.js';
+import { ratio } from '../core/stable.js';
 
 /** How {@link generalizedWassersteinDiceLoss} weighs the pixels of each class. */
 export type WassersteinWeighting = 'default' | 'GDL';
@@ -135,7 +136,7 @@ export function generalizedWassersteinDiceLoss(options: GeneralizedWassersteinDi
     const a = tf.reshape(tf.matMul(t, alpha), [B, -1]); // α_{g_i}, [B, N]
     const TP = tf.sum(tf.mul(a, tf.sub(1, W)), 1);
     const D = o.weighting === 'GDL' ? tf.sum(tf.mul(a, tf.sub(2, W)), 1) : tf.add(tf.mul(TP, 2), tf.sum(W, 1));
-    const L = tf.sub(1, tf.div(tf.add(tf.mul(TP, 2), o.smooth), tf.add(D, o.smooth)));
+    const L = tf.sub(1, ratio(tf.add(tf.mul(TP, 2), o.smooth), tf.add(D, o.smooth)));
     if (o.reduction === 'none') return L;
     return o.reduction === 'sum' ? tf.sum(L) : tf.mean(L);
   });

@@ -5,6 +5,7 @@ import { prepare } from '../core/normalize.js';
 import { COMMON_KEYS, parseCommon, parseReduction } from '../core/options.js';
 import { reduceClasses } from '../core/reduce.js';
 import { sumGroups } from '../core/regionStats.js';
+import { ratio } from '../core/stable.js';
 import { checkBoolean, checkKeys, checkNumber } from '../core/validate.js';
 
 /** Options of {@link mccLoss}. */
@@ -78,21 +79,23 @@ export function mccLoss(options: MccLossOptions = {}): LossFn {
     const q = o.fromLogits ? tf.sigmoid(tf.neg(x)) : tf.sub(1, x); // 1 − p
     const u = tf.mul(tf.sub(1, t), m); // m·(1 − t); t is already 0 where invalid
     const tm = tf.mul(t, m);
-    const sum = (a: tf.Tensor, b: tf.Tensor) => tf.add(sumGroups(tf.mul(a, b), o.perImage), o.eps);
+    // MCC is unchanged when TP, TN, FP and FN (eps included) are all divided by one number n: the
+    // group's element count, so that they are fractions in [0, 1] and no product below overflows
+    // float16 (TP·TN passes 65504 from 512 elements) or float32; a square root per factor keeps
+    // the denominator's factors above √(eps/n) before they multiply.
+    const n = x.size / x.shape[x.rank - 1] / (o.perImage ? x.shape[0] : 1);
+    const sum = (a: tf.Tensor, b: tf.Tensor) => tf.add(tf.div(sumGroups(tf.mul(a, b), o.perImage), n), o.eps / n);
     const TP = sum(p, tm);
     const FN = sum(q, tm);
     const FP = sum(p, u);
     const TN = sum(q, u);
     const numerator = tf.sub(tf.mul(TP, TN), tf.mul(FP, FN));
-    // Two square roots of two factors each: the product of all four can pass float32's range.
-    const denominator = tf.mul(
-      tf.sqrt(tf.mul(tf.add(TP, FP), tf.add(TP, FN))),
-      tf.sqrt(tf.mul(tf.add(TN, FP), tf.add(TN, FN))),
-    );
+    const root = (a: tf.Tensor, b: tf.Tensor) => tf.sqrt(tf.add(a, b));
+    const denominator = tf.mul(tf.mul(root(TP, FP), root(TP, FN)), tf.mul(root(TN, FP), root(TN, FN)));
     // A group with no valid element has TP = TN = FP = FN = eps, so MCC = 0 and 1 − MCC = 1; the
     // SPEC asks loss 0 and gradient 0 of an all-ignored group, as for every loss.
     const valid = tf.greater(sumGroups(m, o.perImage), 0);
-    const L = tf.where(valid, tf.sub(1, tf.div(numerator, denominator)), tf.zerosLike(numerator));
+    const L = tf.where(valid, tf.sub(1, ratio(numerator, denominator)), tf.zerosLike(numerator));
     return reduceClasses(fn, L, { reduction: o.reduction });
   });
 }

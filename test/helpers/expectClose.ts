@@ -1,14 +1,11 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { closeFailure, type Tolerance } from './closeRule.js';
 
-/** Tolerances of the fixture rule |got − want| ≤ atol + rtol·|want|. */
-export interface Tolerance {
-  rtol: number;
-  atol: number;
-}
+export { gradTolerance, type Tolerance } from './closeRule.js';
 
 /**
- * Asserts elementwise |got − want| ≤ atol + rtol·|want| and equal shapes; the message names the
- * first failing index. Accepts tensors or plain arrays.
+ * Asserts elementwise |got − want| ≤ atol + rtol·|want| (the rule of ./closeRule.ts) and equal
+ * shapes; the message names the first failing index. Accepts tensors or plain arrays.
  */
 export function expectClose(
   got: Tensor | ArrayLike<number> | number,
@@ -23,21 +20,6 @@ export function expectClose(
   if (g.shape && w.shape && g.shape.join(',') !== w.shape.join(',')) {
     throw new Error(`${label}: shape [${g.shape}] differs from expected [${w.shape}]`);
   }
-  if (g.data.length !== w.data.length) {
-    throw new Error(`${label}: ${g.data.length} values, expected ${w.data.length}`);
-  }
-  for (let i = 0; i < w.data.length; i++) {
-    const a = g.data[i];
-    const b = w.data[i];
-    if (!(Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b))) {
-      throw new Error(`${label}[${i}]: got ${a}, expected ${b} (rtol ${tol.rtol}, atol ${tol.atol})`);
-    }
-  }
-}
-
-/** The gradient tolerance of the fixture rule: atol scaled by max(1, max|grad|). */
-export function gradTolerance(tol: Tolerance, grad: ArrayLike<number>): Tolerance {
-  let max = 0;
-  for (let i = 0; i < grad.length; i++) max = Math.max(max, Math.abs(grad[i]));
-  return { rtol: tol.rtol, atol: tol.atol * Math.max(1, max) };
+  const failure = closeFailure(g.data, w.data, tol, label);
+  if (failure) throw new Error(failure);
 }

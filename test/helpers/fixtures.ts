@@ -3,12 +3,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** A tensor as stored in the fixtures. */
-export interface FixtureTensor {
-  shape: number[];
-  dtype: 'float32' | 'int32';
-  data: number[];
-}
+import { tensorOf, type FixtureTensor } from './caseRunner.js';
+
+export type { FixtureTensor } from './caseRunner.js';
 
 /** One golden loss case (see test/fixtures/README.md). */
 export interface LossCase {
@@ -40,7 +37,7 @@ export function fixtureNames(dir = FIXTURE_DIR): string[] {
 
 /** A tfjs tensor from a fixture tensor. */
 export function toTensor(t: FixtureTensor): tf.Tensor {
-  return tf.tensor(t.data, t.shape, t.dtype);
+  return tensorOf(tf, t);
 }
 
 /** JSON null means "explicitly disabled": keep it; everything else verbatim. */

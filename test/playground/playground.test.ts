@@ -4,20 +4,20 @@
  * Debian's chromium with playwright-core. Every loss value the page shows is recomputed here in
  * Node with segloss from the masks and logits the page exposes in `window.__segloss_state`.
  */
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as segloss from '../../src/index';
 import { presetMask } from '../../playground/src/masks';
 import { useBackend } from '../helpers/backends';
+import { launchChromium } from '../helpers/chromium';
+import { serveStatic, type StaticServer } from '../helpers/staticServer';
 
 const REPO = resolve(__dirname, '../..');
-const CHROMIUM = process.env.SEGLOSS_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve(REPO, process.env.SEGLOSS_ARTIFACTS ?? '.tmp/test-artifacts/playground');
 const SCREENSHOT = resolve(REPO, 'docs/playground.png');
 
@@ -46,10 +46,8 @@ function nodeValue(state: PageState, fn: string, options: Record<string, unknown
   });
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.wasm': 'application/wasm' };
-
 let outDir: string;
-let server: Server;
+let server: StaticServer;
 let base: string;
 let browser: Browser;
 let page: Page;
@@ -110,25 +108,9 @@ beforeAll(async () => {
     build: { outDir, emptyOutDir: true },
   });
   // Serve the build under /sub/ so that the page must use relative asset paths.
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/sub\/?/, '');
-    const file = join(outDir, rel === '' ? 'index.html' : rel);
-    if (!url.pathname.startsWith('/sub/') || !file.startsWith(outDir) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/sub/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
+  server = await serveStatic({ '/sub/': outDir });
+  base = `${server.origin}/sub/`;
+  browser = await launchChromium(['--disable-gpu']);
   page = await openPage('');
 });
 
@@ -147,7 +129,7 @@ async function openPage(query: string): Promise<Page> {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+  await server?.close();
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
