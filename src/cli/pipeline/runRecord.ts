@@ -18,7 +18,12 @@ export interface RunTask {
   seed: number;
 }
 
-/** The scores of one held-out image, at its mask's size. */
+/**
+ * The scores of one held-out image, at its mask's size (pipeline/imageScores.ts): binary mode
+ * scores the foreground (1 on every score when truth and prediction hold none), multiclass mode
+ * averages over the classes present in the image's truth or prediction; a present class never
+ * predicted has precision 0 (never 1).
+ */
 export interface ImageScores {
   /** The image's file stem (or `synthetic-<i>`). */
   image: string;
