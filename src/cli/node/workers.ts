@@ -19,7 +19,14 @@ import type { EpochRecord, ProgressState } from '../pipeline/types.js';
 /** The module a worker runs, and the Node flags it needs (e.g. a loader for TypeScript sources). */
 export interface WorkerScript {
   url: URL;
+  /** @defaultValue this process's `process.execArgv` (Node's default for workers) */
   execArgv?: string[];
+}
+
+/** `runWorker.js` beside this module (`runWorker.ts` when this module runs from its TypeScript source through a loader). */
+function defaultScript(): WorkerScript {
+  const ts = import.meta.url.endsWith('.ts');
+  return { url: new URL(ts ? './runWorker.ts' : './runWorker.js', import.meta.url) };
 }
 
 /** What a worker posts. */
@@ -38,7 +45,7 @@ function failure(plan: ComparePlan, m: { task?: RunTask; message: string; cli: b
   return new CliError(`${text}${m.cli ? '' : ` (run ${m.task.repeat + 1} of ${plan.losses[m.task.loss].spec.label}, seed ${m.task.seed})`}`);
 }
 
-export function workerRunner(script: WorkerScript = { url: new URL('./runWorker.js', import.meta.url) }): EnvRunner {
+export function workerRunner(script: WorkerScript = defaultScript()): EnvRunner {
   return {
     runAll(plan: ComparePlan, tasks: readonly RunTask[], jobs: number, events: RunEvents, signal?: AbortSignal): Promise<void> {
       const queue = [...tasks];
@@ -59,7 +66,7 @@ export function workerRunner(script: WorkerScript = { url: new URL('./runWorker.
         if (signal?.aborted) return onAbort();
         signal?.addEventListener('abort', onAbort, { once: true });
         const start = () => {
-          const worker = new Worker(script.url, { workerData: { plan: portable }, execArgv: script.execArgv ?? [] });
+          const worker = new Worker(script.url, { workerData: { plan: portable }, ...(script.execArgv ? { execArgv: script.execArgv } : {}) });
           workers.add(worker);
           let current: RunTask | undefined;
           const next = () => {
