@@ -14,7 +14,10 @@ import { workerRunner, type WorkerScript } from './workers.js';
 
 /** Options of {@link nodeEnv}. */
 export interface NodeEnvOptions {
-  /** The worker entry compare's runs use (tests running the TypeScript sources pass a loader). @defaultValue `runWorker.js` beside this module */
+  /**
+   * The worker entry of compare's `--jobs` pool (main.ts passes the one beside it; tests running
+   * the TypeScript sources pass a loader). @defaultValue none: runs go one after another in this thread
+   */
   worker?: WorkerScript;
   /** `--jobs`' default. @defaultValue `os.availableParallelism()` */
   cores?: number;
@@ -57,7 +60,7 @@ export function nodeEnv(io: Io, options: NodeEnvOptions = {}): Env {
     progress: (quiet) => new Progress(io.err, quiet),
     loadTf,
     now: () => new Date(),
-    runner: workerRunner(options.worker),
+    ...(options.worker ? { runner: workerRunner(options.worker) } : {}),
     cores: () => options.cores ?? availableParallelism(),
     onInterrupt,
   };

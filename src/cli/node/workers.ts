@@ -23,10 +23,14 @@ export interface WorkerScript {
   execArgv?: string[];
 }
 
-/** `runWorker.js` beside this module (`runWorker.ts` when this module runs from its TypeScript source through a loader). */
-function defaultScript(): WorkerScript {
-  const ts = import.meta.url.endsWith('.ts');
-  return { url: new URL(ts ? './runWorker.ts' : './runWorker.js', import.meta.url) };
+/**
+ * The worker entry beside the executable `main` (a file URL): `node/runWorker.js`, or
+ * `node/runWorker.ts` when the CLI runs from its TypeScript sources through a loader. (Found
+ * from the executable, not `import.meta`, which the CommonJS build cannot compile.)
+ */
+export function workerScriptBeside(main: URL): WorkerScript {
+  const ts = main.pathname.endsWith('.ts');
+  return { url: new URL(ts ? './node/runWorker.ts' : './node/runWorker.js', main) };
 }
 
 /** What a worker posts. */
@@ -45,7 +49,7 @@ function failure(plan: ComparePlan, m: { task?: RunTask; message: string; cli: b
   return new CliError(`${text}${m.cli ? '' : ` (run ${m.task.repeat + 1} of ${plan.losses[m.task.loss].spec.label}, seed ${m.task.seed})`}`);
 }
 
-export function workerRunner(script: WorkerScript = defaultScript()): EnvRunner {
+export function workerRunner(script: WorkerScript): EnvRunner {
   return {
     runAll(plan: ComparePlan, tasks: readonly RunTask[], jobs: number, events: RunEvents, signal?: AbortSignal): Promise<void> {
       const queue = [...tasks];
