@@ -115,6 +115,21 @@ describe('compare --resume', () => {
 });
 
 describe('compare --budget', () => {
+  it('trains each run for the budget (batches only), then scores its last epoch', async () => {
+    const out = join(root, 'budget');
+    const argv = COMPARE.filter((a, i) => !['--epochs', '--repeats'].includes(a) && !['--epochs', '--repeats'].includes(COMPARE[i - 1]));
+    const r = await cli(...argv, '--losses', 'diceLoss', '--repeats', '1', '--budget', '0.02', '--jobs', '1', '--out', out);
+    expect(r.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    const [run] = Object.values(records(out));
+    expect(results.settings.budgetMinutes).toBe(0.02);
+    expect(results.settings.epochs).toBe(run.history.length);
+    const parsed = parseRunFile(readFileSync(join(out, 'runs', 'diceLoss--r0.json'), 'utf8'))!.record;
+    expect(parsed.seconds).toBeGreaterThanOrEqual(1.2); // the batches alone took the 0.02 minutes
+    expect(run.scores.dice).toBe(run.history[run.history.length - 1].valDice);
+    expect(run.perImage).toHaveLength(2);
+  }, SLOW);
+
   it('excludes --epochs', async () => {
     const r = await cli('compare', '--budget', '2', '--epochs', '3');
     expect(r.code).toBe(2);

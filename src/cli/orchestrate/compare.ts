@@ -49,7 +49,7 @@ export async function compare(env: Env, plan: ComparePlan, command: string): Pro
   const records: RunRecord[] = [...stored.values()];
   const jobs = Math.max(1, Math.min(plan.jobs ?? env.cores?.() ?? 1, pending.length));
   const runner: EnvRunner = jobs > 1 && env.runner ? env.runner : inlineRunner(tf, data);
-  const length = plan.training.budget !== undefined ? `${plan.training.budget} min per run` : `${plan.training.epochs} epochs`;
+  const length = plan.training.budget !== undefined ? `${plan.training.budget} min per run` : `${plan.training.epochs} epoch${plan.training.epochs > 1 ? 's' : ''}`;
   const resumed = stored.size > 0 ? `, ${stored.size} runs read back from ${RUNS_FOLDER}/` : '';
   progress.log(
     `segloss compare: ${plan.losses.length} losses × ${plan.repeats} runs, ${dataLine(data)}, ${length}, backend ${backend}, ${jobs} job${jobs > 1 ? 's' : ''}${resumed}`,
@@ -119,7 +119,14 @@ function writeReport(env: Env, plan: ComparePlan, data: LoadedData, records: Run
   const losses = summarizeRuns(plan, records);
   const best = losses.reduce((a, b) => (b.dice > a.dice ? b : a)).label;
   const steps = records[0].steps;
-  const settings = { ...runSettings(data, plan.training, steps, c.backend, c.tf), losses: plan.losses.map((l) => l.spec.label), repeats: plan.repeats, ...(plan.training.budget !== undefined ? { budgetMinutes: plan.training.budget } : {}) };
+  // Under --budget the epochs differ by run: the first run's count here, each run's in its `runs` entry.
+  const training = plan.training.budget !== undefined ? { ...plan.training, epochs: records[0].history.length } : plan.training;
+  const settings = {
+    ...runSettings(data, training, steps, c.backend, c.tf),
+    losses: plan.losses.map((l) => l.spec.label),
+    repeats: plan.repeats,
+    ...(plan.training.budget !== undefined ? { budgetMinutes: plan.training.budget } : {}),
+  };
   const report: Summary = {
     tool: 'segloss compare',
     command: c.command,
