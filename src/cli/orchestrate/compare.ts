@@ -95,10 +95,11 @@ export async function compare(env: Env, plan: ComparePlan, command: string): Pro
   if (interrupted && records.length === 0) throw new Interrupted('interrupted before any run ended; nothing was written.');
   const order = (r: RunRecord) => index.get(`${r.task.loss}/${r.task.repeat}`)!;
   records.sort((a, b) => order(a) - order(b));
-  const path = writeReport(env, plan, data, records, { command, backend, tf, encoder, runPath: (t) => runFileName(plan.losses[t.loss].spec.label, t.repeat), keyOf, incomplete: interrupted ? tasks.length : undefined });
+  const { path, best } = writeReport(env, plan, data, records, { command, backend, tf, encoder, runPath: (t) => runFileName(plan.losses[t.loss].spec.label, t.repeat), keyOf, incomplete: interrupted ? tasks.length : undefined });
   if (interrupted) {
     throw new Interrupted(`interrupted: ${records.length} of ${tasks.length} runs ended; their report (marked incomplete) is in ${path}. Run the same command with --resume to finish.`);
   }
+  progress.log(`best mean held-out Dice: ${best}`);
   return env.files.join(path, 'index.html');
 }
 
@@ -114,7 +115,7 @@ interface ReportContext {
 }
 
 /** The report of `records` (in task order): results.json, results.csv, index.html, the run files and the predictions. */
-function writeReport(env: Env, plan: ComparePlan, data: LoadedData, records: RunRecord[], c: ReportContext): string {
+function writeReport(env: Env, plan: ComparePlan, data: LoadedData, records: RunRecord[], c: ReportContext): { path: string; best: string } {
   const { mode } = data.label;
   const losses = summarizeRuns(plan, records);
   const best = losses.reduce((a, b) => (b.dice > a.dice ? b : a)).label;
@@ -152,5 +153,5 @@ function writeReport(env: Env, plan: ComparePlan, data: LoadedData, records: Run
   files['index.html'] = renderHtml(report as unknown as Results, overlays, view);
   files['results.json'] = `${JSON.stringify(report, null, 2)}\n`;
   files['results.csv'] = resultsCsv(report as unknown as Results);
-  return env.files.writeFolder(plan.out, files, MARKERS);
+  return { path: env.files.writeFolder(plan.out, files, MARKERS), best };
 }
