@@ -68,7 +68,6 @@ describe('trainRun()', () => {
   it('with a budget, trains until the batches\' time reaches it, then validates once more as the last epoch', async () => {
     const budget = 0.5 / 60; // half a second
     const a = recorder();
-    let lastFlags: boolean[] = [];
     const validated: boolean[] = [];
     const r = await trainRun(tf, {
       label: 'budget',
@@ -81,11 +80,9 @@ describe('trainRun()', () => {
       progress: a.sink,
     });
     r.model.dispose();
-    lastFlags = validated;
-    // More than the 1 epoch --epochs would have given, and only the final validation is the last.
-    expect(r.history.length).toBeGreaterThan(1);
-    expect(lastFlags.slice(0, -1).every((l) => !l)).toBe(true);
-    expect(lastFlags[lastFlags.length - 1]).toBe(true);
+    // Only the final validation is the last; the 1 epoch of `epochs` is ignored (2 tiny batches
+    // take far less than the budget on an idle machine, so the run goes on for more epochs).
+    expect(validated).toEqual([...new Array<boolean>(r.history.length - 1).fill(false), true]);
     const training = r.history.reduce((t, h) => t + h.seconds, 0);
     expect(training).toBeGreaterThanOrEqual(0.5);
     // It stops at the first batch past the budget: far less than one more budget.

@@ -60,7 +60,7 @@ export function evaluate(tf: Tf, model: TF.LayersModel, images: readonly HeldOut
   const predict = (x: TF.Tensor4D) => model.predict(x) as TF.Tensor;
   const predictions: Int32Array[] = [];
   const perImage: ImageScores[] = [];
-  const confusion = detail && mode === 'multiclass' ? confusionMatrix(new Int32Array(0), new Int32Array(0), detail.classes) : undefined;
+  const confusion = detail && mode === 'multiclass' ? Array.from({ length: detail.classes }, () => new Array<number>(detail.classes).fill(0)) : undefined;
   let lossSum = 0;
   images.forEach(({ input, truth }, i) => {
     const { logits, classes } = wholeImageLogits(tf, predict, input, truth, { window, overlap });
