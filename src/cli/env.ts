@@ -10,7 +10,7 @@ import type { ImagePair } from './pipeline/buildDataset.js';
 import type { Palette } from './pipeline/palette.js';
 import type { ComparePlan } from './options/plan.js';
 import type { RunRecord, RunTask } from './pipeline/runRecord.js';
-import type { ProgressSink, ProgressState, RawImage, Tf } from './pipeline/types.js';
+import type { EpochRecord, ProgressSink, ProgressState, RawImage, Tf } from './pipeline/types.js';
 
 /** Where the CLI writes: `out` for results and paths, `err` for progress and errors (a terminal or not). */
 export interface Io {
@@ -23,11 +23,19 @@ export interface EnvFiles {
   join(...parts: string[]): string;
   /** The absolute form of `path` (as results and messages show it). */
   resolve(path: string): string;
-  /** Refuses (UsageError) an `out` that holds anything but an earlier output with `marker`. */
-  checkOutFolder(out: string, marker: string): void;
+  /**
+   * Refuses (UsageError) an `out` that holds anything but an earlier output: a folder holding
+   * `marker` (or one of the markers).
+   */
+  checkOutFolder(out: string, marker: string | readonly string[]): void;
   /** Writes `files` (names may hold `/`) into `out` atomically, replacing only an earlier output; returns its absolute path. */
-  writeFolder(out: string, files: Record<string, string | Uint8Array>, marker: string): string;
+  writeFolder(out: string, files: Record<string, string | Uint8Array>, marker: string | readonly string[]): string;
+  /** Writes a text file whole or not at all (a temporary sibling renamed into place), creating its folder. */
   writeText(path: string, text: string): void;
+  /** The text of a file, or undefined when there is none. */
+  readText(path: string): string | undefined;
+  /** Deletes a file or a folder with everything in it (nothing when absent). */
+  remove(path: string): void;
 }
 
 export interface EnvImages {
@@ -62,6 +70,8 @@ export interface EnvModels {
 export interface RunEvents {
   /** The live state of a running run (every running job is shown). */
   update(task: RunTask, state: ProgressState): void;
+  /** One finished epoch of a run (`epochs` 0 under a time budget); optional. */
+  epochDone?(task: RunTask, epochs: number, record: EpochRecord): void;
   /** A run ended: called once per task, in the order the runs end. */
   done(record: RunRecord): void;
 }
@@ -72,8 +82,12 @@ export interface RunEvents {
  * themselves and run the same portable code, so the records are identical whatever `jobs` is.
  */
 export interface EnvRunner {
-  /** Resolves when every task ended; rejects with the first failure (the other runs are stopped). */
-  runAll(plan: ComparePlan, tasks: readonly RunTask[], jobs: number, events: RunEvents): Promise<void>;
+  /**
+   * Resolves when every task ended; rejects with the first failure (the other runs are stopped),
+   * a CliError naming the run. When `signal` is aborted, the runs are stopped and it rejects
+   * with `RunStopped` (pipeline/trainRun.ts); the runs that ended were reported to `events.done`.
+   */
+  runAll(plan: ComparePlan, tasks: readonly RunTask[], jobs: number, events: RunEvents, signal?: AbortSignal): Promise<void>;
 }
 
 export interface Env {
@@ -86,4 +100,16 @@ export interface Env {
   loadTf(choice: BackendChoice): Promise<{ tf: Tf; backend: string }>;
   /** The current time (results' `createdAt`). */
   now(): Date;
+  /**
+   * Runs compare's runs in a pool of workers (used when `--jobs` > 1); without it, or with
+   * `--jobs 1`, they run in this thread one after another (orchestrate/inlineRunner.ts).
+   */
+  runner?: EnvRunner;
+  /** The number of cores: `--jobs`' default. @defaultValue 1 when absent */
+  cores?(): number;
+  /**
+   * Calls `handler` when the user interrupts (Ctrl-C); returns a function that removes it.
+   * A second interrupt ends the process at once.
+   */
+  onInterrupt?(handler: () => void): () => void;
 }

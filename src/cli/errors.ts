@@ -18,3 +18,11 @@ export class UsageError extends CliError {
     this.name = 'UsageError';
   }
 }
+
+/** The user interrupted the command (Ctrl-C): exit status 130, as a shell reports SIGINT. */
+export class Interrupted extends CliError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Interrupted';
+  }
+}

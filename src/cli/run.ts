@@ -1,6 +1,6 @@
 /**
  * The `segloss` commands: `compare`, `train`, `eval`. `run(argv, io)` returns the exit status
- * (0 ok, 1 failure, 2 bad command line); it never calls `process.exit`, so tests run it in
+ * (0 ok, 1 failure, 2 bad command line, 130 interrupted); it never calls `process.exit`, so tests run it in
  * process. Every message it prints has one prefix: `segloss <command>: `.
  */
 import { nearest } from '../core/validate.js';
@@ -8,7 +8,7 @@ import { compareCommand } from './commands/compare.js';
 import { evalCommand } from './commands/eval.js';
 import { trainCommand } from './commands/train.js';
 import type { Env, Io } from './env.js';
-import { CliError, UsageError } from './errors.js';
+import { CliError, Interrupted, UsageError } from './errors.js';
 import { COMMANDS, MAIN_HELP, type Command } from './options/help.js';
 
 export type { Io };
@@ -37,7 +37,7 @@ export async function run(argv: string[], io: Io, env: Env): Promise<number> {
   } catch (error) {
     if (error instanceof CliError) {
       io.err.write(`${prefix}: ${error.message}\n`);
-      return error instanceof UsageError ? 2 : 1;
+      return error instanceof Interrupted ? 130 : error instanceof UsageError ? 2 : 1;
     }
     io.err.write(`${prefix}: ${(error as Error).stack ?? String(error)}\n`);
     return 1;

@@ -17,7 +17,7 @@ const root = mkdtempSync(join(tmpdir(), 'segloss-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** The smallest run on 8 synthetic 16×16 images. */
-const TINY = ['--synthetic-count', '8', '--synthetic-size', '16', ...tinyRun()];
+const TINY = ['--synthetic-count', '8', '--synthetic-size', '16', '--repeats', '1', ...tinyRun()];
 /** The same for a --data folder (no synthetic-set options). */
 const TINY_DATA = tinyRun();
 
@@ -84,7 +84,7 @@ describe('segloss bad command lines', () => {
   it('stops on bad data before training, naming the file', async () => {
     const dir = dataFolder(join(root, 'bad'), { 'x.png': [png(new Uint8Array(4), { width: 2, height: 2 }), undefined] });
     const out = join(root, 'bad-report');
-    const { code, err } = await cli('compare', '--data', dir, '--out', out, ...TINY_DATA);
+    const { code, err } = await cli('compare', '--data', dir, '--out', out, '--repeats', '1', ...TINY_DATA);
     expect(code).toBe(1);
     expect(err).toMatch(/^segloss compare: unpaired files [\s\S]*1 image\(s\) without a mask: .*bad\/images\/x\.png/);
     expect(existsSync(out)).toBe(false);
@@ -108,7 +108,8 @@ describe('segloss compare', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(stdout.trim()).toBe(join(out, 'index.html'));
-    expect(readdirSync(out).sort()).toEqual(['index.html', 'results.csv', 'results.json', 'summary.csv']);
+    expect(readdirSync(out).sort()).toEqual(['index.html', 'results.csv', 'results.json', 'runs', 'summary.csv']);
+    expect(readdirSync(join(out, 'runs')).sort()).toEqual(['diceLoss--r0.json', 'focalLoss_gamma_1.5_--r0.json']);
     expect(readdirSync(root).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
 
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
@@ -147,7 +148,7 @@ describe('segloss compare', () => {
     expect(html.match(/src="data:image\/png;base64,/g)).toHaveLength(8);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/); // opens offline
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('label,loss,image,dice,iou,precision,recall,runs'); // one row per loss × held-out image
+    expect(csv[0]).toBe('label,loss,image,dice,iou,precision,recall,hd95,nsd,runs'); // one row per loss × held-out image
     expect(csv).toHaveLength(1 + 2 * 2);
     expect(csv[3]).toMatch(/^focalLoss\{gamma:1\.5\},focalLoss,/);
   });
@@ -155,7 +156,7 @@ describe('segloss compare', () => {
   it('trains every loss from the same initial weights on the same batches', async () => {
     // The same loss twice gives identical histories only if weights and batch order are seeded.
     const out = join(root, 'twice');
-    await cli('compare', '--losses', 'bceLoss,bceLoss', '--out', out, '--synthetic-count', '8', '--synthetic-size', '16', ...tinyRun('wasm'));
+    await cli('compare', '--losses', 'bceLoss,bceLoss', '--out', out, '--synthetic-count', '8', '--synthetic-size', '16', '--repeats', '1', ...tinyRun('wasm'));
     const [a, b] = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).losses;
     expect(b.label).toBe('bceLoss#2');
     expect(b.history[0].loss).toBe(a.history[0].loss);

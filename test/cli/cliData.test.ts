@@ -59,7 +59,7 @@ describe('segloss compare at native resolution (odd, differing sizes)', () => {
   ])('%j: scores what the saved predictions (at mask size) score', async (flags, resolution, patch) => {
     const out = fresh('report');
     const extra = flags.length ? flags : ['--patch', '16'];
-    const r = await cli('compare', '--data', train, '--val', val, '--losses', 'bceLoss', '--save-predictions', '--out', out, ...extra, ...tinyRun());
+    const r = await cli('compare', '--data', train, '--val', val, '--losses', 'bceLoss', '--save-predictions', '--out', out, '--repeats', '1', ...extra, ...tinyRun());
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
@@ -73,7 +73,7 @@ describe('segloss compare at native resolution (odd, differing sizes)', () => {
 /** `compare` on `dir` with the tiny run; returns the result and whether the out folder exists. */
 async function compareOn(dir: string, ...flags: string[]) {
   const out = fresh('out');
-  const r = await cli('compare', '--data', dir, '--val-split', '0.5', '--out', out, ...flags, ...tinyRun());
+  const r = await cli('compare', '--data', dir, '--val-split', '0.5', '--out', out, '--repeats', '1', ...flags, ...tinyRun());
   return { ...r, wrote: existsSync(out), out };
 }
 
@@ -124,7 +124,7 @@ describe('segloss compare reads every format and naming from the command line', 
     const sixteen = (w: number, h: number, f: (i: number) => number) => png(Uint16Array.from({ length: w * h }, (_, i) => f(i)), { width: w, height: h });
     const mask = sixteen(4, 4, (i) => (i < 4 ? 1 : 0));
     const d = folder({ 'a.png': [sixteen(4, 4, (i) => i * 200), mask], 'b.png': [sixteen(4, 4, (i) => 4095 - i * 100), mask] });
-    const loud = await cli('compare', '--data', d, '--val-split', '0.5', '--out', fresh('out'), '--losses', 'diceLoss', ...tinyRun().filter((a) => a !== '--quiet'));
+    const loud = await cli('compare', '--data', d, '--val-split', '0.5', '--out', fresh('out'), '--losses', 'diceLoss', '--repeats', '1', ...tinyRun().filter((a) => a !== '--quiet'));
     expect(loud.code).toBe(0);
     // 2 masks × 4 pixels of value 1, 2 × 12 of value 0, before any training line
     expect(loud.err).toMatch(/^segloss compare: mask values: 0 \(24 px, 75\.0%\), 1 \(8 px, 25\.0%\)\n/);

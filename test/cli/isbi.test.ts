@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeEnv } from '../../src/cli/node/env.js';
+import { TEST_ENV } from './runCli.js';
 import { run } from '../../src/cli/run.js';
 
 // The real data set beside the repository (../shared/data, see its README): 30 EM sections,
@@ -22,9 +23,9 @@ describe('segloss compare on ISBI 2012 EM (integration)', { tags: ['integration'
     const io = { out: { write: () => true }, err: { write: (s: string) => (err += s), isTTY: false } };
     const code = await run(
       ['compare', '--data', ISBI, '--foreground', '0', '--scale', '0.25', '--patch', '64', '--width', '8', '--depth', '2', '--lr', '0.003',
-        '--val-split', '0.2', '--epochs', '4', '--losses', 'bceDiceLoss,diceLoss', '--backend', 'wasm', '--quiet', '--out', out],
+        '--val-split', '0.2', '--epochs', '4', '--losses', 'bceDiceLoss,diceLoss', '--repeats', '1', '--jobs', '2', '--backend', 'wasm', '--quiet', '--out', out],
       io,
-      nodeEnv(io),
+      nodeEnv(io, TEST_ENV), // the two losses in two worker threads, each with its own wasm instance
     );
     expect(err).toBe('');
     expect(code).toBe(0);

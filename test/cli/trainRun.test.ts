@@ -4,7 +4,7 @@ import { bceLoss } from '../../src/index.js';
 import { CliError } from '../../src/cli/errors.js';
 import { evaluate } from '../../src/cli/pipeline/evaluate.js';
 import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
-import { polyLearningRate, stepsPerEpoch, trainRun, type TrainSettings } from '../../src/cli/pipeline/trainRun.js';
+import { polyLearningRate, RunStopped, stepsPerEpoch, trainRun, type TrainSettings } from '../../src/cli/pipeline/trainRun.js';
 import type { EpochRecord, ProgressSink } from '../../src/cli/pipeline/types.js';
 import type { LossFn } from '../../src/types.js';
 
@@ -24,27 +24,28 @@ function recorder() {
   return { sink, epochs };
 }
 
-function run(loss: LossFn, progress: ProgressSink) {
+function run(loss: LossFn, progress: ProgressSink, settings: TrainSettings = SETTINGS, signal?: AbortSignal) {
   return trainRun(tf, {
     label: 'run',
     loss,
     train: samples.slice(0, 4),
     patches: { patch: 8, augment: true },
     validate: (model, l) => evaluate(tf, model, heldOut, { mode: 'binary', window: 8, loss: l }),
-    settings: SETTINGS,
+    settings,
     shape: { inChannels: 1, outChannels: 1 },
     progress,
+    signal,
   });
 }
 
 describe('trainRun()', () => {
-  it('is deterministic by seed, reports every epoch and leaks no tensors beyond the model', () => {
+  it('is deterministic by seed, reports every epoch and leaks no tensors beyond the model', async () => {
     const before = tf.memory().numTensors;
     const a = recorder();
-    const first = run(bceLoss({ ignoreIndex: -1 }), a.sink);
+    const first = await run(bceLoss({ ignoreIndex: -1 }), a.sink);
     const { predictions } = evaluate(tf, first.model, heldOut, { mode: 'binary', window: 8, keep: 1 });
     first.model.dispose();
-    const second = run(bceLoss({ ignoreIndex: -1 }), recorder().sink);
+    const second = await run(bceLoss({ ignoreIndex: -1 }), recorder().sink);
     second.model.dispose();
     expect(first.history.map((h) => h.loss)).toEqual(second.history.map((h) => h.loss));
     expect(first.scores).toEqual(second.scores);
@@ -56,11 +57,45 @@ describe('trainRun()', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('stops with a CliError naming the run, epoch and batch when the loss is not finite, freeing the model', () => {
+  it('stops with a CliError naming the run, epoch and batch when the loss is not finite, freeing the model', async () => {
     const nan: LossFn = (yTrue, yPred) => tf.mul(tf.mean(tf.sub(yPred, yTrue)), Number.NaN) as never;
     const before = tf.memory().numTensors;
-    expect(() => run(nan, recorder().sink)).toThrow(CliError);
-    expect(() => run(nan, recorder().sink)).toThrow('run: the training loss became NaN in epoch 1, batch 1; try a smaller --lr.');
+    await expect(run(nan, recorder().sink)).rejects.toThrow(CliError);
+    await expect(run(nan, recorder().sink)).rejects.toThrow('run: the training loss became NaN in epoch 1, batch 1; try a smaller --lr.');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('with a budget, trains until the batches\' time reaches it, then validates once more as the last epoch', async () => {
+    const budget = 0.5 / 60; // half a second
+    const a = recorder();
+    const validated: boolean[] = [];
+    const r = await trainRun(tf, {
+      label: 'budget',
+      loss: bceLoss({ ignoreIndex: -1 }),
+      train: samples.slice(0, 4),
+      patches: { patch: 8, augment: true },
+      validate: (model, l, last) => (validated.push(last), evaluate(tf, model, heldOut, { mode: 'binary', window: 8, loss: l })),
+      settings: { ...SETTINGS, epochs: 1, budget },
+      shape: { inChannels: 1, outChannels: 1 },
+      progress: a.sink,
+    });
+    r.model.dispose();
+    // Only the final validation is the last; the 1 epoch of `epochs` is ignored (2 tiny batches
+    // take far less than the budget on an idle machine, so the run goes on for more epochs).
+    expect(validated).toEqual([...new Array<boolean>(r.history.length - 1).fill(false), true]);
+    const training = r.history.reduce((t, h) => t + h.seconds, 0);
+    expect(training).toBeGreaterThanOrEqual(0.5);
+    // It stops at the first batch past the budget: far less than one more budget.
+    expect(r.seconds).toBeLessThan(0.5 + 5);
+  });
+
+  it('stops with RunStopped soon after its signal is aborted, freeing the model', async () => {
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    let batches = 0;
+    const sink: ProgressSink = { ...recorder().sink, update: () => ++batches === 2 && controller.abort() };
+    await expect(run(bceLoss({ ignoreIndex: -1 }), sink, SETTINGS, controller.signal)).rejects.toThrow(RunStopped);
+    expect(batches).toBe(2);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -17,21 +17,35 @@ export function readBytes(file: string): Uint8Array {
   }
 }
 
-/** Refuses to replace a folder that holds anything but an earlier output of the same kind. */
-export function checkOutFolder(out: string, marker: string): void {
+/** Refuses to replace a folder that holds anything but an earlier output of the same kind (one holding a marker). */
+export function checkOutFolder(out: string, marker: string | readonly string[]): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new UsageError(`--out ${out} exists and is not a folder.`);
   const names = readdirSync(out);
-  if (names.length > 0 && !names.includes(marker)) {
-    throw new UsageError(`--out ${out} is a non-empty folder without ${marker}; choose another --out (segloss only replaces its own output).`);
+  const markers = typeof marker === 'string' ? [marker] : marker;
+  if (names.length > 0 && !markers.some((m) => names.includes(m))) {
+    throw new UsageError(`--out ${out} is a non-empty folder without ${markers.join(' or ')}; choose another --out (segloss only replaces its own output).`);
   }
+}
+
+/** Writes `text` to `path` whole or not at all: into a temporary sibling, then renamed (its folder is created). */
+export function writeTextAtomic(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** The text of `path`, or undefined when there is no such file. */
+export function readTextIfAny(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
 /**
  * Writes `files` into `out` atomically: into a temporary sibling first, then swapped in with
  * renames (an older output there is replaced only at the end).
  */
-export function writeFolder(out: string, files: Record<string, string | Uint8Array>, marker: string): string {
+export function writeFolder(out: string, files: Record<string, string | Uint8Array>, marker: string | readonly string[]): string {
   const target = resolve(out);
   checkOutFolder(target, marker);
   const parent = dirname(target);

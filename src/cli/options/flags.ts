@@ -36,7 +36,7 @@ export const DEFAULT_LOSSES = 'bceLoss,diceLoss,bceDiceLoss,focalLoss,tverskyLos
 /** The same set for `--mode multiclass`: cross-entropy and Lovász-softmax in place of the binary-only BCE and Lovász hinge. */
 export const MULTICLASS_LOSSES = 'crossEntropyLoss,diceLoss,bceDiceLoss,focalLoss,tverskyLoss{alpha:0.3,beta:0.7},lovaszSoftmaxLoss';
 
-const SEED_MAX = 2 ** 31 - 1;
+export const SEED_MAX = 2 ** 31 - 1;
 
 export const DATA = {
   data: { kind: 'string', value: 'DIR', help: 'folder with images/ and masks/ (PNG, JPEG, TIFF or WebP, paired by file stem)', shown: 'the built-in synthetic set' },
@@ -88,6 +88,19 @@ export const COMPARE_FLAGS = {
   ...DATA,
   ...SPLIT,
   ...TRAINING,
+  budget: {
+    kind: 'number',
+    value: 'M',
+    min: 0,
+    max: 100000,
+    open: true,
+    help: 'minutes of training per run in place of --epochs (the clock is checked before every batch; every loss gets the same compute; not bit-reproducible across machines or loads)',
+    shown: 'none: --epochs',
+  },
+  repeats: { kind: 'int', value: 'N', min: 1, max: 1000, default: 3, help: 'training runs per loss; run k uses seed + k for the initial weights and patches, the same for every loss (1: one run per loss)' },
+  jobs: { kind: 'int', value: 'J', min: 1, max: 1024, help: 'training runs at once, each in its own worker thread (1: one after another in this thread); the results do not depend on it', shown: 'the number of cores' },
+  resume: { kind: 'boolean', help: 'continue an interrupted compare: runs already in --out/runs/ are kept, the others are trained (same command and --out)' },
+  nsdTolerance: { kind: 'number', value: 'PX', min: 0, max: 4096, default: 1, help: 'tolerance τ of the normalized surface Dice (NSD) of every held-out image, in pixels of the masks' },
   samples: { kind: 'int', value: 'N', min: 0, max: 64, default: 4, help: 'held-out images shown with predictions in the report' },
   savePredictions: { kind: 'boolean', help: 'also write every held-out prediction as predictions/<loss label>/<image stem>.png, at the mask size (binary 0/255, multiclass class index)' },
   out: { kind: 'string', value: 'DIR', default: 'segloss-report', help: 'report folder (index.html, results.json, results.csv)' },

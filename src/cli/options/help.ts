@@ -13,7 +13,7 @@ interface CommandHelp {
 
 export const COMMAND_HELP: Record<Command, CommandHelp> = {
   compare: {
-    summary: 'Train the same small U-Net once per loss and compare them on held-out images.',
+    summary: 'Train the same small U-Net with each loss (--repeats times) and compare them on held-out images.',
     usage: 'segloss compare [--data DIR] [--losses LIST] [options]',
     flags: COMPARE_FLAGS,
     notes: `Loss options: --losses 'diceLoss,focalLoss{gamma:1.5,alpha:0.25},tverskyLoss{alpha:0.3,beta:0.7}'
@@ -25,8 +25,16 @@ Data: images/ and masks/ paired by file stem (PNG, JPEG, TIFF, WebP; masks lossl
   images are predicted whole by sliding window and scored at their masks' own size.
   --size N is the old quick look: every image resized to N×N.
 
+Runs: every loss trains --repeats times; run k of every loss starts from the same weights and
+  sees the same patches (seed + k), and is scored at its last epoch (or when --budget runs out;
+  --val is never used to choose anything). --jobs runs that many at once in worker threads with
+  identical results. Each finished run is saved in <out>/runs/ at once: after Ctrl-C (which
+  writes a report of the finished runs, marked incomplete) or a crash, the same command with
+  --resume trains only the missing runs.
+
 Examples:
   segloss compare                                   # built-in synthetic set
+  segloss compare --repeats 5 --jobs 2 --budget 3   # 5 runs per loss, 3 minutes each, 2 at a time
   segloss compare --data ./em --foreground 0 --val-split 0.2 --losses bceDiceLoss,diceLoss
   segloss compare --data ./kvasir --mask-suffix _mask --scale 0.5 --save-predictions
   segloss compare --data ./camvid --val ./camvid/val --mode multiclass --classes 11 --ignore-index 11 \

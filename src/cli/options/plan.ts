@@ -8,7 +8,7 @@ import type { LossFn } from '../../types.js';
 import { UsageError } from '../errors.js';
 import type { TrainSettings } from '../pipeline/trainRun.js';
 import { IGNORED, type LabelOptions, type Resolution } from '../pipeline/types.js';
-import { flagName, MULTICLASS_LOSSES, type BackendChoice, type COMPARE_FLAGS, type EVAL_FLAGS, type Flags, type TRAIN_FLAGS } from './flags.js';
+import { flagName, MULTICLASS_LOSSES, SEED_MAX, type BackendChoice, type COMPARE_FLAGS, type EVAL_FLAGS, type Flags, type TRAIN_FLAGS } from './flags.js';
 import { buildLoss, parseLosses, type LossSpec, type TaskOptions } from './lossSpec.js';
 
 /** Where the training images come from, how masks become labels, and the resolution the model works at. */
@@ -43,6 +43,14 @@ export interface PlannedLoss {
 
 export interface ComparePlan extends TrainingPlan {
   losses: PlannedLoss[];
+  /** Training runs per loss (seeds `training.seed … training.seed + repeats − 1`). */
+  repeats: number;
+  /** Runs trained at once; undefined: the number of cores. */
+  jobs?: number;
+  /** Keep the runs already stored in `out/runs/` (`--resume`). */
+  resume: boolean;
+  /** NSD tolerance τ in pixels. */
+  nsdTolerance: number;
   /** Held-out images shown in the report. */
   samples: number;
   /** Write every held-out prediction under `predictions/` in the report folder. */
@@ -142,10 +150,30 @@ function taskOf(label: LabelOptions): TaskOptions {
 
 export function comparePlan(f: Flags<typeof COMPARE_FLAGS>, given: Set<string>): ComparePlan {
   const specs = parseLosses(f.mode === 'multiclass' && !given.has('losses') ? MULTICLASS_LOSSES : f.losses);
+  if (f.budget !== undefined && given.has('epochs')) {
+    throw new UsageError(`--budget and --epochs exclude each other: --budget ${f.budget} trains every run for ${f.budget} minutes, --epochs ${f.epochs} for ${f.epochs} epochs.`);
+  }
+  if (f.seed + f.repeats - 1 > SEED_MAX) {
+    throw new UsageError(`--seed plus --repeats − 1 must be at most ${SEED_MAX} (run k uses seed + k), got ${f.seed} + ${f.repeats - 1}.`);
+  }
   const plan = trainingPlan(f, given);
+  if (f.budget !== undefined) plan.training.budget = f.budget;
+  const { samples, savePredictions, out, repeats, jobs, resume, nsdTolerance } = f;
+  return withLosses({ ...plan, losses: [], samples, savePredictions, out, repeats, jobs, resume, nsdTolerance }, specs);
+}
+
+/** A compare plan as plain, structured-clonable data: the losses as their specs only (workers rebuild them). */
+export type PortablePlan = Omit<ComparePlan, 'losses'> & { losses: { spec: LossSpec }[] };
+
+/** `plan` without its loss functions, to send to a worker. */
+export function portablePlan(plan: ComparePlan): PortablePlan {
+  return { ...plan, losses: plan.losses.map(({ spec }) => ({ spec })) };
+}
+
+/** A compare plan with every loss of `specs` built for the plan's task (a worker's copy of the plan). */
+export function withLosses(plan: PortablePlan, specs: readonly LossSpec[] = plan.losses.map((l) => l.spec)): ComparePlan {
   const task = taskOf(plan.data.label);
-  const losses = specs.map((spec) => ({ spec, loss: buildLoss(spec, task) }));
-  return { ...plan, losses, samples: f.samples, savePredictions: f.savePredictions, out: f.out };
+  return { ...plan, losses: specs.map((spec) => ({ spec, loss: buildLoss(spec, task) })) };
 }
 
 export function trainPlan(f: Flags<typeof TRAIN_FLAGS>, given: Set<string>): TrainPlan {

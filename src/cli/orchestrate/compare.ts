@@ -1,86 +1,157 @@
 /**
  * `segloss compare` in pipeline order: check the output folder → read and check the data (the
  * mask-value summary and any warning printed before training; a failed check writes nothing) →
- * train one run per loss on the same patches from the same initial weights → score each at the
- * masks' size (whole-image sliding-window inference) → build the report data → render → write
- * the folder atomically (with the predictions when asked). Returns the report's path.
+ * the tasks (every loss × every repeat; with `--resume`, those already in `<out>/runs/` are read
+ * back) → `runner.runAll` (worker threads for `--jobs` > 1, else this thread), each run stored in
+ * `<out>/runs/` as it ends → the report data from the records → render → write the folder
+ * atomically (the run files and, when asked, the predictions with it). Ctrl-C stops the runs and
+ * writes the report of the finished ones, marked incomplete (exit status 130). Returns the
+ * report's path.
  */
-import type { Env } from '../env.js';
+import type { Env, EnvRunner, RunEvents } from '../env.js';
+import { Interrupted } from '../errors.js';
 import type { ComparePlan } from '../options/plan.js';
-import { evaluate } from '../pipeline/evaluate.js';
-import type { RunRecord } from '../pipeline/runRecord.js';
-import { scoreImage, sumMatrices } from '../pipeline/score.js';
+import type { RunRecord, RunTask } from '../pipeline/runRecord.js';
 import { compareStats } from '../pipeline/stats.js';
-import { trainRun } from '../pipeline/trainRun.js';
+import { RunStopped } from '../pipeline/trainRun.js';
+import type { Tf } from '../pipeline/types.js';
 import { buildResults } from '../report/buildResults.js';
 import { resultsCsv, summaryCsv } from '../report/csv.js';
-import type { Overlay } from '../report/data.js';
+import type { Overlay, Results } from '../report/data.js';
 import { renderHtml } from '../report/html.js';
 import { predictionFiles } from '../report/predictions.js';
 import { formatSeconds, lossLine, scoreLine, verdictSentence } from '../report/text.js';
 import { announce, dataLine } from './announce.js';
-import { loadData } from './loadData.js';
+import { inlineRunner } from './inlineRunner.js';
+import { loadData, type LoadedData } from './loadData.js';
 import { overlayOf, shownLabels } from './overlay.js';
-import { OVERLAP, runSettings, shapeOf } from './runSettings.js';
+import { planTasks, runName } from './runOne.js';
+import { runSettings } from './runSettings.js';
+import { runFileName, runFileText, runSettingsKey, RUNS_FOLDER, storedRuns } from './runStore.js';
+
+/** An output folder of compare: a finished report, or the runs of an interrupted one. */
+const MARKERS = ['results.json', RUNS_FOLDER];
 
 /** Runs the comparison; `command` is recorded in the results. Returns the path of index.html. */
 export async function compare(env: Env, plan: ComparePlan, command: string): Promise<string> {
-  env.files.checkOutFolder(plan.out, 'results.json');
+  env.files.checkOutFolder(plan.out, MARKERS);
   const progress = env.progress(plan.quiet);
   const data = await loadData(env, plan.data, 2 ** plan.training.depth);
   announce(progress, 'segloss compare', data);
   const encoder = await env.images.pngEncoder();
   const { tf, backend } = await env.loadTf(plan.backend);
-  const n = plan.losses.length;
-  progress.log(`segloss compare: ${n} losses, ${dataLine(data)}, ${plan.training.epochs} epochs, backend ${backend}`);
+  const tasks = planTasks(plan);
+  const keyOf = (task: RunTask) => runSettingsKey(plan, data, task, env.files);
+  const runPath = (task: RunTask) => env.files.join(plan.out, runFileName(plan.losses[task.loss].spec.label, task.repeat));
+  if (!plan.resume) env.files.remove(env.files.join(plan.out, RUNS_FOLDER)); // a fresh start: no runs of another command
+  const stored = plan.resume ? storedRuns(env.files, plan.out, keyOf, plan, tasks) : new Map<RunTask, RunRecord>();
+  const pending = tasks.filter((t) => !stored.has(t));
+  const records: RunRecord[] = [...stored.values()];
+  const jobs = Math.max(1, Math.min(plan.jobs ?? env.cores?.() ?? 1, pending.length));
+  const runner: EnvRunner = jobs > 1 && env.runner ? env.runner : inlineRunner(tf, data);
+  const length = plan.training.budget !== undefined ? `${plan.training.budget} min per run` : `${plan.training.epochs} epoch${plan.training.epochs > 1 ? 's' : ''}`;
+  const resumed = stored.size > 0 ? `, ${stored.size} runs read back from ${RUNS_FOLDER}/` : '';
+  progress.log(
+    `segloss compare: ${plan.losses.length} losses × ${plan.repeats} runs, ${dataLine(data)}, ${length}, backend ${backend}, ${jobs} job${jobs > 1 ? 's' : ''}${resumed}`,
+  );
+
+  const index = new Map(tasks.map((t, i) => [`${t.loss}/${t.repeat}`, i]));
+  const name = (task: RunTask) => `[${index.get(`${task.loss}/${task.repeat}`)! + 1}/${tasks.length}] ${runName(plan, task)}`;
+  const fraction = new Map<string, number>();
+  const started = Date.now();
+  const overall = () => {
+    const work = records.length - stored.size + [...fraction.values()].reduce((a, b) => a + b, 0);
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = work > 0 ? (elapsed * (pending.length - work)) / work : undefined;
+    return `runs ${records.length}/${tasks.length} done, ${fraction.size} running, ETA ${eta === undefined ? '…' : formatSeconds(eta)}`;
+  };
+  const events: RunEvents = {
+    update(task, state) {
+      fraction.set(name(task), state.fraction ?? 0);
+      progress.overall?.(overall());
+      progress.update({ ...state, label: name(task) });
+    },
+    epochDone: (task, epochs, record) => progress.epochDone(name(task), epochs, record),
+    done(record) {
+      env.files.writeText(runPath(record.task), runFileText(record, keyOf(record.task)));
+      records.push(record);
+      fraction.delete(name(record.task));
+      progress.runDone?.(name(record.task));
+      progress.log(`${name(record.task).padEnd(32)} ${scoreLine(record.scores, 3)}  (${formatSeconds(record.seconds)})`);
+      progress.overall?.(overall());
+    },
+  };
+  const controller = new AbortController();
+  const off = env.onInterrupt?.(() => controller.abort());
+  let interrupted = false;
+  try {
+    if (pending.length > 0) await runner.runAll(plan, pending, jobs, events, controller.signal);
+  } catch (error) {
+    if (!(error instanceof RunStopped && controller.signal.aborted)) throw error;
+    interrupted = true;
+  } finally {
+    off?.();
+  }
+  if (interrupted && records.length === 0) throw new Interrupted('interrupted before any run ended; nothing was written.');
+  const order = (r: RunRecord) => index.get(`${r.task.loss}/${r.task.repeat}`)!;
+  records.sort((a, b) => order(a) - order(b));
+  const { path, report } = writeReport(env, plan, data, records, { command, backend, tf, encoder, runPath: (t) => runFileName(plan.losses[t.loss].spec.label, t.repeat), keyOf, incomplete: interrupted ? tasks.length : undefined });
+  if (interrupted) {
+    throw new Interrupted(`interrupted: ${records.length} of ${tasks.length} runs ended; their report (marked incomplete) is in ${path}. Run the same command with --resume to finish.`);
+  }
+  for (const l of report.losses) progress.log(lossLine(l, report.verdict.best));
+  progress.log(verdictSentence(report));
+  return env.files.join(path, 'index.html');
+}
+
+interface ReportContext {
+  command: string;
+  backend: string;
+  tf: Tf;
+  encoder: Awaited<ReturnType<Env['images']['pngEncoder']>>;
+  runPath(task: RunTask): string;
+  keyOf(task: RunTask): Record<string, unknown>;
+  /** The number of runs planned, when the compare was interrupted. */
+  incomplete?: number;
+}
+
+/** The report of `records` (in task order): results.json, results.csv, summary.csv, index.html, the run files and the predictions. */
+function writeReport(env: Env, plan: ComparePlan, data: LoadedData, records: RunRecord[], c: ReportContext): { path: string; report: Results } {
   const { mode } = data.label;
-  const window = data.patch;
-  const records: RunRecord[] = [];
-  const overlays: Overlay[] = data.val.samples.slice(0, plan.samples).map((s) => overlayOf(s));
-  const files: Record<string, string | Uint8Array> = {};
-  let steps = 0;
-  plan.losses.forEach(({ spec, loss }, i) => {
-    let predictions: Int32Array[] = []; // the last validation's
-    const r = trainRun(tf, {
-      label: `[${i + 1}/${n}] ${spec.label}`,
-      loss,
-      train: data.trainInput,
-      patches: { patch: data.patch, augment: data.augment },
-      validate(model, l) {
-        const ev = evaluate(tf, model, data.heldOut, { mode, window, overlap: OVERLAP, loss: l, keep: data.heldOut.length });
-        predictions = ev.predictions;
-        return ev;
-      },
-      settings: plan.training,
-      shape: shapeOf(data),
-      progress,
-    });
-    steps = r.steps;
-    r.model.dispose();
-    predictions.slice(0, plan.samples).forEach((p, k) => (overlays[k].predictions[spec.label] = shownLabels(data.val.samples[k], p)));
-    if (plan.savePredictions) Object.assign(files, predictionFiles(spec.label, data.val.samples, predictions, mode, encoder.png));
-    // one run per loss (repeat 0) until the runs engineer's --repeats: per-image scores from the kept label maps
-    const scored = data.heldOut.map(({ truth }, k) => scoreImage(truth.name, truth.labels, predictions[k], mode, data.train.classes));
-    const task = { loss: i, repeat: 0, seed: plan.training.seed };
-    const perImage = scored.map((s) => s.scores);
-    const confusion = mode === 'multiclass' ? sumMatrices(scored.map((s) => s.confusion)) : undefined;
-    records.push({ task, label: spec.label, loss: spec.name, scores: r.scores, perImage, ...(confusion ? { confusion } : {}), history: r.history, seconds: r.seconds, steps: r.steps, predictions: predictions.slice(0, plan.samples) });
-    progress.log(`${spec.label.padEnd(28)} ${scoreLine(r.scores, 3)}  (${formatSeconds(r.seconds)})`);
-  });
+  const steps = records[0].steps;
+  // Under --budget the epochs differ by run: the first run's count here, each run's in its `runs` entry.
+  const training = plan.training.budget !== undefined ? { ...plan.training, epochs: records[0].history.length } : plan.training;
+  const settings = {
+    ...runSettings(data, training, steps, c.backend, c.tf),
+    losses: plan.losses.map((l) => l.spec.label),
+    repeats: plan.repeats,
+    ...(plan.training.budget !== undefined ? { budgetMinutes: plan.training.budget } : {}),
+  };
   const stats = compareStats(records, { mode, classNames: data.classNames });
-  const report = buildResults(stats, records, {
-    command,
-    createdAt: env.now().toISOString(),
-    settings: { ...runSettings(data, plan.training, steps, backend, tf), losses: plan.losses.map((l) => l.spec.label) },
-    options: Object.fromEntries(plan.losses.map((l) => [l.spec.label, l.spec.options])),
-  });
-  const view = { channels: data.train.channels, mode, pngDataUri: encoder.dataUri };
+  const report: Results = {
+    ...buildResults(stats, records, {
+      command: c.command,
+      createdAt: env.now().toISOString(),
+      settings,
+      options: Object.fromEntries(plan.losses.map((l) => [l.spec.label, l.spec.options])),
+    }),
+    ...(c.incomplete !== undefined ? { incomplete: { runsDone: records.length, runsPlanned: c.incomplete } } : {}),
+  };
+  const files: Record<string, string | Uint8Array> = {};
+  const overlays: Overlay[] = data.val.samples.slice(0, plan.samples).map((s) => overlayOf(s));
+  for (const r of records) {
+    files[c.runPath(r.task)] = runFileText(r, c.keyOf(r.task));
+    const first = records.find((o) => o.task.loss === r.task.loss) === r; // the lowest repeat of its loss
+    if (first) r.predictions.slice(0, plan.samples).forEach((p, k) => (overlays[k].predictions[r.label] = shownLabels(data.val.samples[k], p)));
+    if (plan.savePredictions) {
+      const folder = r.task.repeat === 0 ? r.label : `${r.label}--r${r.task.repeat}`;
+      Object.assign(files, predictionFiles(folder, data.val.samples, r.predictions, mode, c.encoder.png));
+    }
+  }
+  const view = { channels: data.train.channels, mode, pngDataUri: c.encoder.dataUri };
   files['index.html'] = renderHtml(report, overlays, view);
   files['results.json'] = `${JSON.stringify(report, null, 2)}\n`;
   files['results.csv'] = resultsCsv(report);
   files['summary.csv'] = summaryCsv(report);
-  const path = env.files.writeFolder(plan.out, files, 'results.json');
-  for (const l of report.losses) progress.log(lossLine(l, report.verdict.best));
-  progress.log(verdictSentence(report));
-  return env.files.join(path, 'index.html');
+  return { path: env.files.writeFolder(plan.out, files, MARKERS), report };
 }

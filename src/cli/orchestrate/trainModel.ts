@@ -23,7 +23,7 @@ export async function trainModel(env: Env, plan: TrainPlan): Promise<string> {
   const { tf, backend } = await env.loadTf(plan.backend);
   progress.log(`segloss train: ${spec.label}, ${dataLine(data)}, ${plan.training.epochs} epochs, backend ${backend}`);
   const { label } = data;
-  const r = trainRun(tf, {
+  const r = await trainRun(tf, {
     label: spec.label,
     loss,
     train: data.trainInput,

@@ -18,7 +18,13 @@ export interface RunTask {
   seed: number;
 }
 
-/** The scores of one held-out image, at its mask's size. */
+/**
+ * The scores of one held-out image, at its mask's size (pipeline/score.ts's `scoreImage`, the one
+ * definition of the scores): binary mode scores the foreground (Dice and IoU 1 when truth and
+ * prediction hold none; precision NaN when nothing is predicted), multiclass mode averages over
+ * the classes present in the image's truth; a present class never predicted counts 0 in the
+ * mean precision (never 1).
+ */
 export interface ImageScores {
   /** The image's file stem (or `synthetic-<i>`). */
   image: string;

@@ -5,6 +5,13 @@
  * epoch from a `validate` callback (whole-image inference scored at the masks' size, see
  * evaluate.ts), and a stop (CliError) when the loss stops being finite. Returns the model and
  * plain data.
+ *
+ * The run lasts `epochs` epochs, or, with a `budget`, until its training time (batches only, not
+ * the validations) reaches the budget: the clock is checked before every batch, the epoch in
+ * progress ends there and is the last one (validated and scored). The learning rate then decays
+ * with the fraction of the budget spent instead of the fraction of the steps. A budget gives
+ * every loss the same compute, but how many batches fit depends on the machine and its load, so
+ * budget-limited runs are not bit-reproducible.
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { LossFn } from '../../types.js';
@@ -14,7 +21,10 @@ import { patchSampler } from './patches.js';
 import type { EpochRecord, ProgressSink, Sample, Scores, Tf } from './types.js';
 
 export interface TrainSettings {
+  /** Epochs to train (ignored with a `budget`). */
   epochs: number;
+  /** Minutes of training per run, in place of `epochs` (see the module comment). @defaultValue none */
+  budget?: number;
   /** Batches per epoch; undefined = one pass over the training pixels ({@link stepsPerEpoch}). */
   steps?: number;
   batchSize: number;
@@ -38,11 +48,24 @@ export interface RunInputs {
   /** Training samples at the run's resolution. */
   train: readonly Sample[];
   patches: PatchSettings;
-  /** Held-out scores and loss of the model as it is now. */
-  validate(model: TF.LayersModel, loss: LossFn): { scores: Scores; loss: number };
+  /** Held-out scores and loss of the model as it is now; `last` is true for the final (scored) epoch. */
+  validate(model: TF.LayersModel, loss: LossFn, last: boolean): { scores: Scores; loss: number };
   settings: TrainSettings;
   shape: { inChannels: number; outChannels: number };
   progress: ProgressSink;
+  /**
+   * When given, the run yields to the event loop after every batch (so a Ctrl-C handler can run
+   * while training in the main thread) and stops with {@link RunStopped} once it is aborted.
+   */
+  signal?: AbortSignal;
+}
+
+/** Thrown by {@link trainRun} when its `signal` was aborted. */
+export class RunStopped extends Error {
+  constructor(label: string) {
+    super(`${label}: stopped.`);
+    this.name = 'RunStopped';
+  }
 }
 
 export interface TrainResult {
@@ -73,9 +96,11 @@ export function polyLearningRate(lr: number, t: number, total: number): number {
 }
 
 /** Trains a fresh U-Net with `loss` on patches of `train` and validates it after every epoch. */
-export function trainRun(tf: Tf, run: RunInputs): TrainResult {
-  const { label, loss, train, patches, settings, shape, progress } = run;
-  const { epochs, batchSize, lr, seed } = settings;
+export async function trainRun(tf: Tf, run: RunInputs): Promise<TrainResult> {
+  const { label, loss, train, patches, settings, shape, progress, signal } = run;
+  const { batchSize, lr, seed } = settings;
+  const budget = settings.budget === undefined ? undefined : settings.budget * 60; // seconds
+  const epochs = budget === undefined ? settings.epochs : 0; // 0: unknown in advance
   const steps = settings.steps ?? stepsPerEpoch(train, batchSize, patches.patch);
   const model = buildUNet(tf, { ...shape, width: settings.width, depth: settings.depth, seed });
   const optimizer = tf.train.adam(lr);
@@ -83,13 +108,19 @@ export function trainRun(tf: Tf, run: RunInputs): TrainResult {
   const history: EpochRecord[] = [];
   const started = Date.now();
   let scores: Scores = { dice: 0, iou: 0, precision: 0, recall: 0 };
+  let trainSeconds = 0; // batches only
+  const spent = () => (budget === undefined ? 0 : Math.min(1, trainSeconds / budget));
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = 1; budget !== undefined || epoch <= epochs; epoch++) {
       const epochStart = Date.now();
       let sum = 0;
-      for (let b = 0; b < steps; b++) {
+      let batches = 0;
+      for (let b = 0; b < steps && !(budget !== undefined && trainSeconds >= budget); b++) {
+        const batchStart = Date.now();
         // Adam reads its rate at every step; tfjs declares the field protected.
-        (optimizer as unknown as { learningRate: number }).learningRate = polyLearningRate(lr, (epoch - 1) * steps + b, epochs * steps);
+        const t = (epoch - 1) * steps + b;
+        (optimizer as unknown as { learningRate: number }).learningRate =
+          budget === undefined ? polyLearningRate(lr, t, epochs * steps) : polyLearningRate(lr, spent(), 1);
         const p = nextBatch(batchSize);
         const x = tf.tensor4d(p.images, [p.count, p.patch, p.patch, p.channels]);
         const y = tf.tensor4d(Float32Array.from(p.labels), [p.count, p.patch, p.patch, 1]);
@@ -107,15 +138,24 @@ export function trainRun(tf: Tf, run: RunInputs): TrainResult {
           throw new CliError(`${label}: the training loss became ${value} in epoch ${epoch}, batch ${b + 1}; try a smaller --lr.`);
         }
         sum += value;
-        const done = (epoch - 1) * steps + b + 1;
+        batches = b + 1;
+        trainSeconds += (Date.now() - batchStart) / 1000;
+        const done = t + 1;
         const perBatch = (Date.now() - started) / 1000 / done;
-        progress.update({ label, epoch, epochs, batch: b + 1, batches: steps, loss: sum / (b + 1), eta: perBatch * (epochs * steps - done) });
+        const fraction = budget === undefined ? done / (epochs * steps) : spent();
+        const eta = budget === undefined ? perBatch * (epochs * steps - done) : Math.max(0, budget - trainSeconds);
+        progress.update({ label, epoch, epochs, batch: b + 1, batches: steps, loss: sum / (b + 1), eta, fraction });
+        if (signal) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          if (signal.aborted) throw new RunStopped(label);
+        }
       }
-      const ev = run.validate(model, loss);
+      const last = budget === undefined ? epoch === epochs : trainSeconds >= budget;
+      const ev = run.validate(model, loss, last);
       scores = ev.scores;
       const record: EpochRecord = {
         epoch,
-        loss: sum / steps,
+        loss: batches > 0 ? sum / batches : NaN,
         valLoss: ev.loss,
         valDice: scores.dice,
         valIou: scores.iou,
@@ -123,6 +163,7 @@ export function trainRun(tf: Tf, run: RunInputs): TrainResult {
       };
       history.push(record);
       progress.epochDone(label, epochs, record);
+      if (last) break;
     }
   } catch (error) {
     model.dispose(); // a failed run leaves no weights behind

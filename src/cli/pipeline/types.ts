@@ -119,17 +119,24 @@ export interface ProgressSink {
   log(text: string): void;
   /** A warning: shown even when quiet. */
   warn(text: string): void;
+  /** The run `label` ended: its live line goes (several runs may be live at once). Optional. */
+  runDone?(label: string): void;
+  /** The overall state (runs done, ETA of the whole command), drawn under the live lines. Optional. */
+  overall?(text: string): void;
 }
 
 export interface ProgressState {
   label: string;
   epoch: number;
+  /** Epochs of the run; 0 when a time budget decides (`--budget`). */
   epochs: number;
   batch: number;
   batches: number;
   loss: number;
   /** Seconds left for this loss, or undefined before the first batch. */
   eta?: number;
+  /** The fraction of the run done, in [0, 1] (steps done, or the budget spent). */
+  fraction?: number;
 }
 
 /** Held-out boundary scores (see pipeline/surfaceScores.ts). */

@@ -46,7 +46,13 @@ export type RunSettings = DataSummary & {
 };
 
 /** `segloss compare`'s settings: a run's, plus the loss labels. */
-export type CompareSettings = RunSettings & { losses: string[] };
+export type CompareSettings = RunSettings & {
+  losses: string[];
+  /** Runs per loss (`--repeats`). */
+  repeats: number;
+  /** `--budget`: minutes of training per run (then `epochs` is the first run's count). */
+  budgetMinutes?: number;
+};
 
 /** An interval `[low, high]`, or null where it is undefined (one run and one image: nothing to resample). */
 export type IntervalV2 = [number, number] | null;
@@ -148,6 +154,8 @@ export interface Results {
   /** Scores of trivial predictions on the held-out images, for scale. */
   baselines: Record<string, Scores>;
   losses: LossResult[];
+  /** Present when the compare was interrupted (Ctrl-C): the report covers `runsDone` of `runsPlanned` runs. */
+  incomplete?: { runsDone: number; runsPlanned: number };
 }
 
 /** A held-out image and its label maps, as shown in the report (scaled down to fit). */

@@ -200,7 +200,7 @@ export function renderHtml(results: Results, overlays: Overlay[], view: ReportVi
 ${CSS}
 </style></head><body>
 <h1>segloss report</h1>
-<p class="verdict">${esc(verdictSentence(results))}</p>
+${results.incomplete ? `<p class="verdict"><strong>Incomplete:</strong> interrupted after ${results.incomplete.runsDone} of ${results.incomplete.runsPlanned} runs; run the same command with --resume to finish.</p>\n` : ''}<p class="verdict">${esc(verdictSentence(results))}</p>
 <p>Every loss trained the same U-Net from the same initial weights on the same patches (run k of every loss shares seed and batch order), at resolution <strong>${esc(results.settings.resolution)}</strong>; scores are on whole held-out images, predicted by sliding window and scored at their masks' own size (threshold 0.5${multiclass ? ', argmax; mean over the classes present in the truth' : ', foreground class'}), pooled over images and runs.</p>
 <h2 id="metrics">Held-out metrics</h2>
 ${metricsSection(results)}
