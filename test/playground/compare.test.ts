@@ -174,6 +174,17 @@ describe('compare.html', () => {
       expect(await page.getByTestId('verdict').textContent()).toContain(best);
       expect(results.verdict.best).toBe(best);
 
+      // The same compare in one worker (all threads in it) gives the very same records.
+      await page.getByTestId('jobs').fill('1');
+      await page.getByTestId('run-compare').click();
+      await expect.poll(async () => (await compareState(page)).status, { timeout: 150_000, intervals: [500] }).toBe('done');
+      const single = await compareState(page);
+      expect(single.jobs).toBe(1);
+      const key = (r: (typeof s.records & object)[number]) => `${r.label}/${r.task.repeat}`;
+      const strip = (r: (typeof s.records & object)[number]) => ({ ...r, seconds: 0, history: r.history.map((h) => ({ ...h, seconds: 0 })) });
+      const byKey = new Map(s.records!.map((r) => [key(r), strip(r)]));
+      for (const r of single.records!) expect(strip(r), key(r)).toEqual(byKey.get(key(r)));
+
       const png = await page.screenshot({ fullPage: false });
       writeFileSync(join(ARTIFACTS, 'compare.png'), png);
       // The committed README image is only rewritten on request, so that a test run leaves the checkout clean.
