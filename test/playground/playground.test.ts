@@ -162,6 +162,7 @@ describe('playground page', () => {
       const webgl = await p.evaluate(() => document.createElement('canvas').getContext('webgl2') !== null);
       expect(shown).toBe(webgl ? 'webgl' : 'wasm');
       expect(s.backend).toBe(shown);
+      expect(await p.getByTestId('to-compare').getAttribute('href')).toBe('./compare.html');
       expect(s.H * s.W * s.B).toBe(s.yTrue.length);
       expect(s.logits.length).toBe(s.yTrue.length);
     } finally {
