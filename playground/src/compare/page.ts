@@ -169,6 +169,7 @@ async function run(): Promise<void> {
   $('verdict').hidden = true;
   $('results').hidden = true;
   $('report').hidden = true;
+  $('downloads').querySelectorAll('a').forEach((a) => URL.revokeObjectURL(a.href)); // the previous run's
   $('downloads').textContent = '';
   const started = performance.now();
   let pool: WorkerPool | undefined;
