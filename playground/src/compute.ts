@@ -2,8 +2,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core registers no gradients by itself; this side-effect module registers them all.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+/// <reference types="vite/client" />
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { factoryOf } from './losses';
 import { emptyGrid, predictionLogits, type Grid, type PredictionSettings } from './masks';
 
@@ -25,12 +29,19 @@ export function softwareRenderer(): string {
   }
 }
 
+/** The backends tried in turn when none is asked for: the one most browser users run first. */
+export const BACKEND_ORDER = ['webgl', 'wasm', 'cpu'] as const;
+
 /**
- * Picks the backend: webgl on a hardware GPU, else cpu (also when webgl fails to start);
- * `forced` (from `?backend=`) overrides the choice. Returns the backend in use.
+ * Picks the backend: the first of webgl → wasm → cpu that starts and runs a kernel; `forced`
+ * (from `?backend=`) is tried first instead, with cpu behind it. Returns the backend in use.
+ * wasm runs its single-threaded SIMD (or plain) build here: the images are small, and the threaded
+ * build cannot start from a minified bundle (see playground/vite.config.ts).
  */
 export async function initBackend(forced: string | null): Promise<string> {
-  const order = forced ? [forced, 'cpu'] : softwareRenderer() === '' ? ['webgl', 'cpu'] : ['cpu'];
+  setWasmPaths({ 'tfjs-backend-wasm.wasm': plainWasm, 'tfjs-backend-wasm-simd.wasm': simdWasm, 'tfjs-backend-wasm-threaded-simd.wasm': simdWasm });
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const order = forced ? [forced, 'cpu'] : BACKEND_ORDER;
   for (const name of order) {
     try {
       if (await tf.setBackend(name)) {

@@ -331,9 +331,11 @@ async function start(): Promise<void> {
   const forced = new URLSearchParams(location.search).get('backend');
   app.backend = await initBackend(forced);
   $('#backend').textContent = app.backend;
-  if (!forced && app.backend === 'cpu') {
+  if (!forced) {
+    // Why not webgl, or that this WebGL is a software rasteriser (slower than a GPU).
     const soft = softwareRenderer();
-    app.backendNote = soft === 'none' ? 'noWebgl' : soft ? 'softWebgl' : 'webglFailed';
+    if (app.backend !== 'webgl') app.backendNote = soft === 'none' ? 'noWebgl' : 'webglFailed';
+    else if (soft) app.backendNote = 'softWebgl';
   }
   $('#backend-note').textContent = app.backendNote ? t(app.backendNote) : '';
   document.querySelectorAll<HTMLButtonElement>('[data-preset]').forEach((b) =>

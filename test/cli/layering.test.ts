@@ -70,4 +70,23 @@ describe('src/cli layering', () => {
     ]);
     expect(bad).toEqual([]);
   });
+
+  it('the browser compare (playground/src/compare/) reaches no Node and only the portable core; only its adapter calls the stages being replaced', () => {
+    const dir = join(__dirname, '..', '..', 'playground', 'src', 'compare');
+    const page = files(dir).map((file) => ({ name: relative(dir, file).split('\\').join('/'), text: readFileSync(file, 'utf8') }));
+    expect(page.map((f) => f.name)).toEqual(expect.arrayContaining(['coreAdapter.ts', 'worker.ts', 'browserEnv.ts']));
+    const specifiers = (text: string) => [...text.matchAll(/(?:import|export)[^'"]*?from\s+'([^']+)'/g)].map((m) => m[1]);
+    const core = (m: string) => m.replace(/^(\.\.\/)+src\/cli\//, '');
+    const portable = /^(env|errors|options\/(flags|parse|plan|lossSpec)|orchestrate\/(loadData|announce|overlay|runSettings)|pipeline\/\w+|report\/\w+)$/;
+    const replaced = /^(pipeline\/(trainRun|evaluate|score)|report\/(html|csv|data))$/;
+    const bad = page.flatMap((f) =>
+      specifiers(f.text).flatMap((m) => {
+        if (/^node:|^sharp$/.test(m)) return [`${f.name} imports ${m}`];
+        if (!m.includes('src/cli/')) return [];
+        if (!portable.test(core(m))) return [`${f.name} imports ${m}`];
+        return replaced.test(core(m)) && f.name !== 'coreAdapter.ts' ? [`${f.name} imports ${m} (only coreAdapter.ts may)`] : [];
+      }),
+    );
+    expect(bad).toEqual([]);
+  });
 });

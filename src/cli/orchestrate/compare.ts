@@ -12,21 +12,14 @@ import type { Env, EnvRunner, RunEvents } from '../env.js';
 import { Interrupted } from '../errors.js';
 import type { ComparePlan } from '../options/plan.js';
 import type { RunRecord, RunTask } from '../pipeline/runRecord.js';
-import { compareStats } from '../pipeline/stats.js';
 import { RunStopped } from '../pipeline/trainRun.js';
-import type { Tf } from '../pipeline/types.js';
-import { buildResults } from '../report/buildResults.js';
-import { resultsCsv, summaryCsv } from '../report/csv.js';
-import type { Overlay, Results } from '../report/data.js';
-import { renderHtml } from '../report/html.js';
-import { predictionFiles } from '../report/predictions.js';
+import type { Results } from '../report/data.js';
 import { formatSeconds, lossLine, scoreLine, verdictSentence } from '../report/text.js';
 import { announce, dataLine } from './announce.js';
+import { compareReport, type ReportContext } from './compareReport.js';
 import { inlineRunner } from './inlineRunner.js';
 import { loadData, type LoadedData } from './loadData.js';
-import { overlayOf, shownLabels } from './overlay.js';
 import { planTasks, runName } from './runOne.js';
-import { runSettings } from './runSettings.js';
 import { runFileName, runFileText, runSettingsKey, RUNS_FOLDER, storedRuns } from './runStore.js';
 
 /** An output folder of compare: a finished report, or the runs of an interrupted one. */
@@ -104,54 +97,9 @@ export async function compare(env: Env, plan: ComparePlan, command: string): Pro
   return env.files.join(path, 'index.html');
 }
 
-interface ReportContext {
-  command: string;
-  backend: string;
-  tf: Tf;
-  encoder: Awaited<ReturnType<Env['images']['pngEncoder']>>;
-  runPath(task: RunTask): string;
-  keyOf(task: RunTask): Record<string, unknown>;
-  /** The number of runs planned, when the compare was interrupted. */
-  incomplete?: number;
-}
-
-/** The report of `records` (in task order): results.json, results.csv, summary.csv, index.html, the run files and the predictions. */
-function writeReport(env: Env, plan: ComparePlan, data: LoadedData, records: RunRecord[], c: ReportContext): { path: string; report: Results } {
-  const { mode } = data.label;
-  const steps = records[0].steps;
-  // Under --budget the epochs differ by run: the first run's count here, each run's in its `runs` entry.
-  const training = plan.training.budget !== undefined ? { ...plan.training, epochs: records[0].history.length } : plan.training;
-  const settings = {
-    ...runSettings(data, training, steps, c.backend, c.tf),
-    losses: plan.losses.map((l) => l.spec.label),
-    repeats: plan.repeats,
-    ...(plan.training.budget !== undefined ? { budgetMinutes: plan.training.budget } : {}),
-  };
-  const stats = compareStats(records, { mode, classNames: data.classNames });
-  const report: Results = {
-    ...buildResults(stats, records, {
-      command: c.command,
-      createdAt: env.now().toISOString(),
-      settings,
-      options: Object.fromEntries(plan.losses.map((l) => [l.spec.label, l.spec.options])),
-    }),
-    ...(c.incomplete !== undefined ? { incomplete: { runsDone: records.length, runsPlanned: c.incomplete } } : {}),
-  };
-  const files: Record<string, string | Uint8Array> = {};
-  const overlays: Overlay[] = data.val.samples.slice(0, plan.samples).map((s) => overlayOf(s));
-  for (const r of records) {
-    files[c.runPath(r.task)] = runFileText(r, c.keyOf(r.task));
-    const first = records.find((o) => o.task.loss === r.task.loss) === r; // the lowest repeat of its loss
-    if (first) r.predictions.slice(0, plan.samples).forEach((p, k) => (overlays[k].predictions[r.label] = shownLabels(data.val.samples[k], p)));
-    if (plan.savePredictions) {
-      const folder = r.task.repeat === 0 ? r.label : `${r.label}--r${r.task.repeat}`;
-      Object.assign(files, predictionFiles(folder, data.val.samples, r.predictions, mode, c.encoder.png));
-    }
-  }
-  const view = { channels: data.train.channels, mode, pngDataUri: c.encoder.dataUri };
-  files['index.html'] = renderHtml(report, overlays, view);
-  files['results.json'] = `${JSON.stringify(report, null, 2)}\n`;
-  files['results.csv'] = resultsCsv(report);
-  files['summary.csv'] = summaryCsv(report);
+/** The report folder's files of `records` plus the run files (so a finished folder can be resumed, e.g. with more repeats). */
+function writeReport(env: Env, plan: ComparePlan, data: LoadedData, records: RunRecord[], c: ReportContext & { runPath(task: RunTask): string; keyOf(task: RunTask): Record<string, unknown> }): { path: string; report: Results } {
+  const { report, files } = compareReport(env, plan, data, records, c);
+  for (const r of records) files[c.runPath(r.task)] = runFileText(r, c.keyOf(r.task));
   return { path: env.files.writeFolder(plan.out, files, MARKERS), report };
 }
