@@ -71,14 +71,14 @@ describe('src/cli layering', () => {
     expect(bad).toEqual([]);
   });
 
-  it('the browser compare (playground/src/compare/) reaches no Node and only the portable core; only its adapter calls the stages being replaced', () => {
+  it('the browser compare (playground/src/compare/) reaches no Node and only the portable core; only its adapter (the door to the core) calls training, scoring, statistics and the report', () => {
     const dir = join(__dirname, '..', '..', 'playground', 'src', 'compare');
     const page = files(dir).map((file) => ({ name: relative(dir, file).split('\\').join('/'), text: readFileSync(file, 'utf8') }));
     expect(page.map((f) => f.name)).toEqual(expect.arrayContaining(['coreAdapter.ts', 'worker.ts', 'browserEnv.ts']));
     const specifiers = (text: string) => [...text.matchAll(/(?:import|export)[^'"]*?from\s+'([^']+)'/g)].map((m) => m[1]);
     const core = (m: string) => m.replace(/^(\.\.\/)+src\/cli\//, '');
-    const portable = /^(env|errors|options\/(flags|parse|plan|lossSpec)|orchestrate\/(loadData|announce|overlay|runSettings)|pipeline\/\w+|report\/\w+)$/;
-    const replaced = /^(pipeline\/(trainRun|evaluate|score)|report\/(html|csv|data))$/;
+    const portable = /^(env|errors|options\/(flags|parse|plan|lossSpec)|orchestrate\/(loadData|announce|overlay|runSettings|runOne|compareReport)|pipeline\/\w+|report\/\w+)$/;
+    const replaced = /^(pipeline\/(trainRun|evaluate|score|stats)|report\/(html|csv|data|text)|orchestrate\/(runOne|compareReport))$/;
     const bad = page.flatMap((f) =>
       specifiers(f.text).flatMap((m) => {
         if (/^node:|^sharp$/.test(m)) return [`${f.name} imports ${m}`];
