@@ -9,23 +9,9 @@
 import { decode } from 'fast-png';
 import { CliError } from '../../../src/cli/errors';
 import { extensionOf } from '../../../src/cli/pipeline/pairing';
+import { lowBitGrayImage, paletteImage } from '../../../src/cli/pipeline/pngSamples';
 import { checkRawImage } from '../../../src/cli/pipeline/rawImage';
-import type { Colour, RawImage } from '../../../src/cli/pipeline/types';
-
-/** Unpacks 1/2/4-bit samples (rows padded to whole bytes, most significant bits first) to one byte each. */
-function unpack(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {
-  if (depth === 8) return packed;
-  const out = new Uint8Array(width * height);
-  const rowBytes = Math.ceil((width * depth) / 8);
-  const mask = (1 << depth) - 1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const bit = x * depth;
-      out[y * width + x] = (packed[y * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & mask;
-    }
-  }
-  return out;
-}
+import type { RawImage } from '../../../src/cli/pipeline/types';
 
 /** A PNG's samples as stored (see the module comment). */
 export function decodePng(bytes: Uint8Array, name: string): RawImage {
@@ -36,19 +22,9 @@ export function decodePng(bytes: Uint8Array, name: string): RawImage {
     throw new CliError(`cannot read ${name} as a PNG: ${(error as Error).message}`);
   }
   const { width, height, depth } = png;
-  if (png.palette) {
-    const colours: Colour[] = png.palette.map((c) => [c[0], c[1], c[2]] as const);
-    const indices = unpack(png.data as Uint8Array, width, height, depth);
-    const data = new Uint8Array(indices.length * 3);
-    for (let i = 0; i < indices.length; i++) {
-      const colour = colours[indices[i]];
-      if (!colour) throw new CliError(`${name} has palette index ${indices[i]} but only ${colours.length} palette colours.`);
-      data.set(colour, i * 3);
-    }
-    return checkRawImage({ width, height, channels: 3, bitDepth: 8, data, palette: { colours, indices } }, name);
-  }
+  if (png.palette) return paletteImage(png, name);
   const channels = png.channels as RawImage['channels'];
-  if (depth < 8) return checkRawImage({ width, height, channels: 1, bitDepth: depth, data: unpack(png.data as Uint8Array, width, height, depth) }, name);
+  if (depth < 8) return lowBitGrayImage(png, name);
   const data = depth === 16 ? (png.data as Uint16Array) : new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length);
   return checkRawImage({ width, height, channels, bitDepth: depth as 8 | 16, data }, name);
 }

@@ -10,7 +10,8 @@
 import { readFile } from 'node:fs/promises';
 import { CliError } from '../errors.js';
 import { checkRawImage } from '../pipeline/rawImage.js';
-import type { Colour, RawImage } from '../pipeline/types.js';
+import { lowBitGrayImage, paletteImage } from '../pipeline/pngSamples.js';
+import type { RawImage } from '../pipeline/types.js';
 import { importOptional } from './optionalImport.js';
 
 /** The part of sharp's API used here (declared locally so the library's types need no sharp). */
@@ -58,39 +59,13 @@ export function isPalettePng(bytes: Uint8Array): boolean {
   return pngHeader(bytes)?.colourType === PALETTE_COLOUR_TYPE;
 }
 
-/** Unpacks 1/2/4-bit samples (rows padded to whole bytes, most significant bits first) to one byte each. */
-function unpackIndices(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {
-  if (depth === 8) return packed;
-  const out = new Uint8Array(width * height);
-  const rowBytes = Math.ceil((width * depth) / 8);
-  const mask = (1 << depth) - 1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const bit = x * depth;
-      out[y * width + x] = (packed[y * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & mask;
-    }
-  }
-  return out;
-}
-
 async function decodePalettePng(bytes: Uint8Array, name: string): Promise<RawImage> {
-  const png = (await loadFastPng()).decode(bytes);
-  const colours: Colour[] = (png.palette ?? []).map((c) => [c[0], c[1], c[2]] as const);
-  const indices = unpackIndices(png.data as Uint8Array, png.width, png.height, png.depth);
-  const data = new Uint8Array(indices.length * 3);
-  for (let i = 0; i < indices.length; i++) {
-    const colour = colours[indices[i]];
-    if (!colour) throw new CliError(`${name} has palette index ${indices[i]} but only ${colours.length} palette colours.`);
-    data.set(colour, i * 3);
-  }
-  return checkRawImage({ width: png.width, height: png.height, channels: 3, bitDepth: 8, data, palette: { colours, indices } }, name);
+  return paletteImage((await loadFastPng()).decode(bytes), name);
 }
 
 /** A 1/2/4-bit gray PNG with its values as stored (0..2^depth − 1), not scaled to 8 bits. */
 async function decodeLowBitGrayPng(bytes: Uint8Array, name: string): Promise<RawImage> {
-  const png = (await loadFastPng()).decode(bytes);
-  const data = unpackIndices(png.data as Uint8Array, png.width, png.height, png.depth);
-  return checkRawImage({ width: png.width, height: png.height, channels: 1, bitDepth: png.depth as 1 | 2 | 4, data }, name);
+  return lowBitGrayImage((await loadFastPng()).decode(bytes), name);
 }
 
 const SIXTEEN_BIT = new Set(['ushort', 'short']);
