@@ -172,18 +172,18 @@ function checkLabels(fn: string, labels: Tensor, C: number, ignoreIndex: number 
 }
 
 /**
- * `x` as float32 with float32 storage on every backend: `tf.cast` times 1 (exact).
+ * Int32 or bool `x` as float32 with float32 storage on every backend: `tf.cast` times 1 (exact).
+ * float32 `x` as it is (no op: a target still on the CPU stays there for a CPU-side reader).
  *
  * A cast alone is not enough on webgpu: tfjs-backend-webgpu 4.22 casts int32 and bool to float32
  * by relabelling the tensor, which keeps its int32 buffer, and its Transpose shader does not
  * compile for an int32 buffer (tfjs issue #8638). A transpose of such a tensor — or a reduction
  * over any axis but the last, or an argMax, which transpose first — then writes nothing, and
- * neither does anything submitted with it: wrong values, no error. A float32 tensor may be such
- * a relabelled cast (`tf.oneHot(labels, C).toFloat()`), so this multiplies float32 input too.
- * (`tf.oneHot` with dtype float32 is no way out: tfjs-backend-wasm 4.22 writes int32 bits there.)
+ * neither does anything submitted with it: wrong values, no error. (`tf.oneHot` with dtype
+ * float32 is no way out: tfjs-backend-wasm 4.22 writes int32 bits there.)
  */
 export function toFloat32(x: Tensor): Tensor {
-  return tf.mul(tf.cast(x, 'float32'), tf.scalar(1));
+  return x.dtype === 'float32' ? x : tf.mul(tf.cast(x, 'float32'), tf.scalar(1));
 }
 
 /**
@@ -198,13 +198,14 @@ export function maskedOneHot(labels: Tensor, m: Tensor, C: number): Tensor {
 
 /**
  * yTrue channels last, where it has yPred's rank and `dataFormat` is channels first. A channel
- * axis of size 1 (index labels, a binary target) moves by a reshape; a wider one (dense targets,
- * which the caller passes through {@link toFloat32} first) by a transpose.
+ * axis of size 1 (index labels, a binary target) moves by a reshape. A wider one (dense targets)
+ * is multiplied by 1 as float32 before its transpose, even if float32: the tensor may be a
+ * relabelled cast of int32 storage (`tf.oneHot(labels, C).toFloat()`, see {@link toFloat32}).
  */
 function targetToLast(y: Tensor, rank: number, dataFormat: DataFormat): Tensor {
   if (dataFormat !== 'channelsFirst' || y.rank !== rank) return y;
   if (y.shape[1] === 1) return tf.reshape(y, [y.shape[0], ...y.shape.slice(2), 1]);
-  return tf.transpose(y, toLastPerm(y.rank));
+  return tf.transpose(tf.mul(tf.cast(y, 'float32'), tf.scalar(1)), toLastPerm(y.rank));
 }
 
 /**
@@ -227,8 +228,8 @@ export function prepare(fn: string, yTrue: unknown, yPred: unknown, options: Inp
   const B = x.shape[0];
   const C = x.shape[x.rank - 1];
   const spatial = x.shape.slice(1, -1);
-  // Targets and masks as float32 storage (toFloat32, maskedOneHot), since they are transposed.
-  const floatTarget = () => targetToLast(toFloat32(y), x.rank, dataFormat);
+  // Targets and masks as float32 storage (toFloat32, maskedOneHot): a loss may transpose them.
+  const floatTarget = () => toFloat32(targetToLast(y, x.rank, dataFormat));
   if (mode === 'multiclass') {
     if (kind === 'dense') {
       const t = floatTarget();
