@@ -172,15 +172,10 @@ function checkLabels(fn: string, labels: Tensor, C: number, ignoreIndex: number 
 }
 
 /**
- * Int32 or bool `x` as float32 with float32 storage on every backend: `tf.cast` times 1 (exact).
- * float32 `x` as it is (no op: a target still on the CPU stays there for a CPU-side reader).
- *
- * A cast alone is not enough on webgpu: tfjs-backend-webgpu 4.22 casts int32 and bool to float32
- * by relabelling the tensor, which keeps its int32 buffer, and its Transpose shader does not
- * compile for an int32 buffer (tfjs issue #8638). A transpose of such a tensor — or a reduction
- * over any axis but the last, or an argMax, which transpose first — then writes nothing, and
- * neither does anything submitted with it: wrong values, no error. (`tf.oneHot` with dtype
- * float32 is no way out: tfjs-backend-wasm 4.22 writes int32 bits there.)
+ * Int32 or bool `x` as float32 with float32 storage on every backend (`tf.cast` times 1, exact);
+ * float32 `x` as it is, so a target still on the CPU stays there for a CPU-side reader. On webgpu
+ * `tf.cast` keeps the int32 buffer, which tfjs-backend-webgpu 4.22 cannot transpose (nor reduce
+ * over any axis but the last): the result is silently wrong (docs/backends.md, tfjs issue #8638).
  */
 export function toFloat32(x: Tensor): Tensor {
   return x.dtype === 'float32' ? x : tf.mul(tf.cast(x, 'float32'), tf.scalar(1));
