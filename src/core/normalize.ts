@@ -172,11 +172,43 @@ function checkLabels(fn: string, labels: Tensor, C: number, ignoreIndex: number 
 }
 
 /**
+ * Int32 or bool `x` as float32 with float32 storage on every backend (`tf.cast` times 1, exact);
+ * float32 `x` as it is, so a target still on the CPU stays there for a CPU-side reader. On webgpu
+ * `tf.cast` keeps the int32 buffer, which tfjs-backend-webgpu 4.22 cannot transpose (nor reduce
+ * over any axis but the last): the result is silently wrong (docs/backends.md, tfjs issue #8638).
+ */
+export function toFloat32(x: Tensor): Tensor {
+  return x.dtype === 'float32' ? x : tf.mul(tf.cast(x, 'float32'), tf.scalar(1));
+}
+
+/**
+ * The one-hot rows of `labels` `[B, ...spatial]` over C classes, times the valid mask `m`
+ * `[B, ...spatial, 1]`: float32 `[B, ...spatial, C]`, all zero where m = 0. The product also gives
+ * it float32 storage on webgpu (see {@link toFloat32}).
+ */
+export function maskedOneHot(labels: Tensor, m: Tensor, C: number): Tensor {
+  const hot = tf.reshape(tf.oneHot(tf.reshape(labels, [-1]), C), [...labels.shape, C]);
+  return tf.mul(tf.cast(hot, 'float32'), m);
+}
+
+/**
+ * yTrue channels last, where it has yPred's rank and `dataFormat` is channels first. A channel
+ * axis of size 1 (index labels, a binary target) moves by a reshape. A wider one (dense targets)
+ * is multiplied by 1 as float32 before its transpose, even if float32: the tensor may be a
+ * relabelled cast of int32 storage (`tf.oneHot(labels, C).toFloat()`, see {@link toFloat32}).
+ */
+function targetToLast(y: Tensor, rank: number, dataFormat: DataFormat): Tensor {
+  if (dataFormat !== 'channelsFirst' || y.rank !== rank) return y;
+  if (y.shape[1] === 1) return tf.reshape(y, [y.shape[0], ...y.shape.slice(2), 1]);
+  return tf.transpose(tf.mul(tf.cast(y, 'float32'), tf.scalar(1)), toLastPerm(y.rank));
+}
+
+/**
  * Valid mask `[B, ...spatial, 1]` of dense multiclass targets `t` (channels last): 0 where the
  * pixel's target row is all zero (no class) under `ignoreUnlabeled`, else 1.
  */
 export function labelledMask(t: Tensor): Tensor {
-  return tf.cast(tf.greater(tf.sum(tf.abs(t), -1, true), 0), 'float32');
+  return toFloat32(tf.greater(tf.sum(tf.abs(t), -1, true), 0));
 }
 
 /**
@@ -191,29 +223,29 @@ export function prepare(fn: string, yTrue: unknown, yPred: unknown, options: Inp
   const B = x.shape[0];
   const C = x.shape[x.rank - 1];
   const spatial = x.shape.slice(1, -1);
-  const yt = dataFormat === 'channelsFirst' && y.rank === x.rank ? tf.transpose(y, toLastPerm(y.rank)) : y;
-
+  // Targets and masks as float32 storage (toFloat32, maskedOneHot): a loss may transpose them.
+  const floatTarget = () => toFloat32(targetToLast(y, x.rank, dataFormat));
   if (mode === 'multiclass') {
     if (kind === 'dense') {
-      const t = tf.cast(yt, 'float32');
+      const t = floatTarget();
       if (!options.ignoreUnlabeled) return { x, t, m: tf.ones([...x.shape.slice(0, -1), 1]), labels: tf.argMax(t, -1), B, C, spatial };
       // An all-zero row is no class: the pixel is ignored, as an index target equal to ignoreIndex
       // is (t = 0 already, m = 0, label 0: the argmax of a zero row).
       return { x, t, m: labelledMask(t), labels: tf.argMax(t, -1), B, C, spatial };
     }
+    const yt = targetToLast(y, x.rank, dataFormat);
     const idx = yt.rank === x.rank ? tf.reshape(yt, yt.shape.slice(0, -1)) : yt;
     checkLabels(fn, idx, C, ignoreIndex);
     const lab = tf.cast(idx.dtype === 'int32' ? idx : tf.round(idx), 'int32');
     const valid = ignoreIndex === undefined ? tf.onesLike(lab) : tf.cast(tf.notEqual(lab, ignoreIndex), 'int32');
     const labels = tf.mul(lab, valid);
-    const m = tf.expandDims(tf.cast(valid, 'float32'), -1);
-    const t = tf.mul(tf.cast(tf.reshape(tf.oneHot(tf.reshape(labels, [-1]), C), x.shape), 'float32'), m);
-    return { x, t, m, labels, B, C, spatial };
+    const m = tf.expandDims(toFloat32(valid), -1);
+    return { x, t: maskedOneHot(labels, m, C), m, labels, B, C, spatial };
   }
 
-  const tRaw = tf.cast(yt, 'float32');
+  const tRaw = floatTarget();
   if (ignoreIndex === undefined) return { x, t: tRaw, m: tf.onesLike(tRaw), B, C, spatial };
-  const m = tf.cast(tf.notEqual(tRaw, ignoreIndex), 'float32');
+  const m = toFloat32(tf.notEqual(tRaw, ignoreIndex));
   return { x, t: tf.mul(tRaw, m), m, B, C, spatial };
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CommonOptions, LossFn, Mode, Reduction } from '../types.js';
 import { defineLoss } from '../core/defineLoss.js';
-import { prepare } from '../core/normalize.js';
+import { maskedOneHot, prepare } from '../core/normalize.js';
 import { parseCommon, parseReduction } from '../core/options.js';
 import { checkEnum, checkKeys, checkNumber, describe, fail } from '../core/validate.js';
 import { ratio } from '../core/stable.js';
@@ -121,11 +121,12 @@ export function generalizedWassersteinDiceLoss(options: GeneralizedWassersteinDi
       fail(fn, `option 'distanceMatrix' must be ${prepared.C}×${prepared.C} to match yPred's C = ${prepared.C}, got ${C}×${C}.`);
     }
     const { x, B } = prepared;
-    // One-hot labels; an ignored pixel gets the label C, whose one-hot row is all zeros (no row
-    // of M, no weight α). No broadcasting over the pixels: on cpu that walks element by element.
-    const given = tf.reshape(prepared.labels!, [-1]);
-    const labels = tf.where(tf.cast(tf.reshape(prepared.m, [-1]), 'bool'), given, tf.fill(given.shape, C, 'int32'));
-    const t = tf.reshape(tf.cast(tf.oneHot(labels, C), 'float32'), [B, -1, C]);
+    // One-hot labels: prepare's t for index targets, the one-hot of the argmax for one-hot
+    // targets; an ignored pixel's row is all zeros (no row of M, no weight α). Not a cast of
+    // tf.oneHot: N_c sums t over the pixels, which transposes t, and webgpu cannot transpose a
+    // cast int32 tensor (see toFloat32).
+    const oneHotTargets = yTrue.rank === yPred.rank && yTrue.shape[o.dataFormat === 'channelsFirst' ? 1 : yTrue.rank - 1] === C;
+    const t = tf.reshape(oneHotTargets ? maskedOneHot(prepared.labels!, prepared.m, C) : prepared.t, [B, -1, C]);
     const p = tf.reshape(o.fromLogits ? tf.softmax(x, -1) : x, [B, -1, C]);
     // Row g_i of M for every pixel (one-hot times M: a matmul, no gather), then W_i = Σ_l M(g_i, l)·p_il.
     const W = tf.sum(tf.mul(tf.matMul(t, tf.reshape(tf.tensor2d(M), [1, C, C]).tile([B, 1, 1])), p), -1); // [B, N]

@@ -5,7 +5,7 @@ import { defineLoss } from '../core/defineLoss.js';
 import { lovaszRows } from '../core/lovasz.js';
 import { fusedLovaszRows, fusedLovaszSoftmax } from '../kernels/lovaszOps.js';
 import { fusedInputs } from '../kernels/ops.js';
-import { activate, prepare } from '../core/normalize.js';
+import { activate, maskedOneHot, prepare } from '../core/normalize.js';
 import { ignoresSome, parseCommon } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
 import { assertTensor, checkBoolean, checkKeys, checkNumberList, describe, fail, shapeText } from '../core/validate.js';
@@ -114,10 +114,10 @@ export function lovaszSoftmaxLoss(options: LovaszSoftmaxLossOptions = {}): LossF
     const S = x.size / (B * C);
     // fg = [label = c]: prepare's t for index targets (already 0 where ignored); one-hot or soft
     // targets are read through their argmax, as in the reference (no pixel is ignored there but
-    // the all-zero rows under ignoreUnlabeled: m is 0 there).
+    // the all-zero rows under ignoreUnlabeled: m is 0 there). maskedOneHot, not a cast of
+    // tf.oneHot: fg is transposed into rows below, which webgpu cannot do to a cast int32 tensor.
     const oneHotTargets = yTrue.rank === yPred.rank && yTrue.shape[o.dataFormat === 'channelsFirst' ? 1 : yTrue.rank - 1] === C;
-    const argmaxFg = (): Tensor => tf.cast(tf.oneHot(tf.reshape(labels!, [-1]), C), 'float32');
-    let fg = tf.reshape(oneHotTargets ? (o.ignoreUnlabeled ? tf.mul(tf.reshape(argmaxFg(), t.shape), m) : argmaxFg()) : t, [B, S, C]);
+    let fg = tf.reshape(oneHotTargets ? maskedOneHot(labels!, m, C) : t, [B, S, C]);
     const G = o.perImage ? B : 1;
     const p = tf.reshape(activate(x, 'multiclass', o.fromLogits), [B, S, C]);
     let errors = tf.abs(tf.sub(fg, p));

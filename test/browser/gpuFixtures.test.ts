@@ -3,14 +3,16 @@
  * fixture tests, ../helpers/caseRunner.ts) replayed in Chromium on `webgl` and on `webgpu`
  * (SwiftShader), against the built package; and, counted by wrapping the backend's `readSync`,
  * no synchronous read in any loss or metric call (value and gradient) on inputs on the device,
- * except the functions that compute on the CPU by design. No webgpu is a failure, not a skip.
+ * except the functions that compute on the CPU by design. On webgpu a case also fails on any
+ * WebGPU validation error (a shader tfjs generated that does not compile writes nothing, and
+ * tfjs says nothing: see page/main.ts). No webgpu is a failure, not a skip.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as segloss from '../../src/index.js';
 import { useBackend } from '../helpers/backends.js';
 import { fixtureNames } from '../helpers/fixtures.js';
-import type { ReplayRow } from './page/pageApi';
+import type { ComputeRequest, ReplayRow } from './page/pageApi';
 import { callPage, replayAll, startTestPage, type TestPage } from './testPage';
 
 /**
@@ -34,20 +36,17 @@ const CPU_BY_DESIGN = new Set([
  * branch, each for the reason given, which the `gpuread` branch (issue #15, item 2) removes.
  * The test below fails when an entry no longer reads, so the list cannot go stale.
  */
-const LABEL_CHECK = 'the multiclass label check of index labels (src/core/normalize.ts)';
 const KNOWN_SYNC_READERS: Record<string, string> = {};
 
 const mayRead = (fn: string) => CPU_BY_DESIGN.has(fn) || fn in KNOWN_SYNC_READERS;
 
 /**
- * KNOWN WEBGPU BUG, not fixed on this branch: with one-hot targets, lovaszSoftmaxLoss gives 0 on
- * webgpu (SwiftShader). The per-class errors |fg − p|, with fg the one-hot of the targets' argmax,
- * come out wrong there although each op alone checks out; cause not found yet. The test fails
- * when the case starts passing, so the entry cannot go stale.
+ * KNOWN WEBGPU BUGS, not fixed: fixture case id → what goes wrong. Empty: the two cases once
+ * listed (lovaszSoftmaxLoss/onehot, generalizedWassersteinDiceLoss/multiclass-GDL) were the
+ * int32 transpose below. A case listed here is excused from matching, and the test fails once it
+ * passes, so an entry cannot go stale.
  */
-const KNOWN_WEBGPU_FAILURES: Record<string, string> = {
-  'lovaszSoftmaxLoss/onehot': 'value 0 on webgpu: errors after argmax/one-hot of one-hot targets are wrong',
-};
+const KNOWN_WEBGPU_FAILURES: Record<string, string> = {};
 
 /**
  * A webgpu case excused from matching its fixture: a function allowed to read that read data on
@@ -142,6 +141,111 @@ describe('Lovász on webgpu (tfjs 4.22 reverse cumsum bug)', () => {
         expect(Math.abs(got.value[0] - want.value), `${shape}: ${got.value[0]} vs ${want.value}`).toBeLessThanOrEqual(1e-4 * Math.abs(want.value) + 1e-5);
         expect(Math.max(...got.grad!.map((g, i) => Math.abs(g - want.grad[i])))).toBeLessThanOrEqual(1e-5);
         expect(got.reads).toBe(0);
+        expect(got.gpuError).toBeNull();
+      }
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('int32 storage on webgpu (tfjs 4.22 transpose bug)', () => {
+  it("tfjs-backend-webgpu's transpose of an int32 tensor, or of its cast to float32, does not compile and gives no transpose", async () => {
+    const page = await testPage.open('?backend=webgpu');
+    try {
+      const got = await callPage(page, 'transposeInt32');
+      expect(got.float32).toEqual({ values: [1, 4, 2, 5, 3, 6], gpuError: null });
+      // The cast keeps the int32 buffer, so both fail alike. If this starts passing after a tfjs
+      // upgrade, the bug is fixed upstream (tfjs issue #8638).
+      for (const [variant, from] of [[got.int32, 11], [got.castToFloat32, 21]] as const) {
+        expect(variant.gpuError).toMatch(/type mismatch .* 'setOutputAtIndex'/);
+        expect(variant.values).not.toEqual([0, 3, 1, 4, 2, 5].map((d) => from + d));
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  // Targets as users pass them: int32 and bool, one-hot made by a cast of an int32 tensor, channels
+  // first (transposed in prepare) and last; GWDL's 'GDL' weights and Lovász's rows transpose them.
+  const [B, H, W, C] = [2, 5, 6, 3];
+  const labels = Array.from({ length: B * H * W }, (_, i) => (i * 7 + 3 + (i % 5)) % C);
+  const logits = Array.from({ length: B * H * W * C }, (_, i) => Math.sin(i * 1.7) * 2);
+  const oneHot = labels.flatMap((l) => Array.from({ length: C }, (_, c) => Number(c === l)));
+  /** `[B, H, W, k]` data as `[B, k, H, W]`. */
+  const toFirst = (data: number[], k: number) =>
+    data.map((_, j) => data[(Math.floor(j / (k * H * W)) * H * W + (j % (H * W))) * k + (Math.floor(j / (H * W)) % k)]);
+  const M = [[0, 1, 1], [1, 0, 0.5], [1, 0.5, 0]];
+  type Target = ComputeRequest['yTrue'];
+  const cases: { name: string; fn: string; options: Record<string, unknown>; yTrue: Target; channelsFirst: boolean; k: number }[] = [
+    {
+      name: 'diceLoss, int32 index labels [B, 1, H, W]',
+      fn: 'diceLoss',
+      options: { mode: 'multiclass', dataFormat: 'channelsFirst' },
+      yTrue: { data: labels, shape: [B, 1, H, W], dtype: 'int32' },
+      channelsFirst: true,
+      k: C,
+    },
+    {
+      name: 'crossEntropyLoss, int32 one-hot [B, C, H, W]',
+      fn: 'crossEntropyLoss',
+      options: { dataFormat: 'channelsFirst' },
+      yTrue: { data: toFirst(oneHot, C), shape: [B, C, H, W], dtype: 'int32' },
+      channelsFirst: true,
+      k: C,
+    },
+    {
+      name: 'lovaszSoftmaxLoss, cast int32 one-hot [B, H, W, C]',
+      fn: 'lovaszSoftmaxLoss',
+      options: {},
+      yTrue: { data: oneHot, shape: [B, H, W, C], dtype: 'int32', castToFloat32: true },
+      channelsFirst: false,
+      k: C,
+    },
+    {
+      name: "generalizedWassersteinDiceLoss 'GDL', cast int32 one-hot [B, C, H, W]",
+      fn: 'generalizedWassersteinDiceLoss',
+      options: { distanceMatrix: M, weighting: 'GDL', dataFormat: 'channelsFirst' },
+      yTrue: { data: toFirst(oneHot, C), shape: [B, C, H, W], dtype: 'int32', castToFloat32: true },
+      channelsFirst: true,
+      k: C,
+    },
+    {
+      name: 'diceLoss binary, bool [B, 1, H, W]',
+      fn: 'diceLoss',
+      options: { dataFormat: 'channelsFirst' },
+      yTrue: { data: labels.map((l) => Number(l === 1)), shape: [B, 1, H, W], dtype: 'bool' },
+      channelsFirst: true,
+      k: 1,
+    },
+    {
+      name: 'bceLoss multilabel, int32 [B, C, H, W]',
+      fn: 'bceLoss',
+      options: { mode: 'multilabel', dataFormat: 'channelsFirst' },
+      yTrue: { data: toFirst(oneHot, C), shape: [B, C, H, W], dtype: 'int32' },
+      channelsFirst: true,
+      k: C,
+    },
+  ];
+
+  it('losses give the Node value and gradient with int32, bool and cast-int32 targets', async () => {
+    const page = await testPage.open('?backend=webgpu');
+    try {
+      for (const c of cases) {
+        const xData = c.k === 1 ? logits.slice(0, B * H * W) : logits;
+        const yPred = c.channelsFirst ? { data: toFirst(xData, c.k), shape: [B, c.k, H, W] } : { data: xData, shape: [B, H, W, c.k] };
+        const got = await callPage(page, 'compute', { fn: c.fn, options: c.options, yTrue: c.yTrue, yPred, grad: true });
+        const want = tf.tidy(() => {
+          const loss = (segloss as unknown as Record<string, (o: object) => (a: tf.Tensor, b: tf.Tensor) => tf.Tensor>)[c.fn](c.options);
+          const t = tf.tensor(c.yTrue.data, c.yTrue.shape, c.yTrue.dtype);
+          const yt = c.yTrue.castToFloat32 ? tf.cast(t, 'float32') : t;
+          const x = tf.tensor(yPred.data, yPred.shape);
+          return { value: loss(yt, x).dataSync()[0], grad: Array.from(tf.grad((v: tf.Tensor) => loss(yt, v))(x).dataSync()) };
+        });
+        expect(got.gpuError, c.name).toBeNull();
+        expect(Math.abs(got.value[0] - want.value), `${c.name}: ${got.value[0]} vs ${want.value}`).toBeLessThanOrEqual(1e-4 * Math.abs(want.value) + 1e-5);
+        const gradScale = Math.max(...want.grad.map(Math.abs));
+        expect(Math.max(...got.grad!.map((g, i) => Math.abs(g - want.grad[i]))), c.name).toBeLessThanOrEqual(1e-4 * gradScale + 1e-7);
       }
     } finally {
       await page.close();

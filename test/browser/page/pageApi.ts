@@ -12,16 +12,24 @@ export interface PageInfo {
 export interface ComputeRequest {
   fn: string;
   options: Record<string, unknown>;
-  yTrue: { data: number[]; shape: number[]; dtype: 'float32' | 'int32' };
+  /** With `castToFloat32`, yTrue is `tf.cast` of the tensor to float32 (on webgpu: the same int32 buffer, relabelled). */
+  yTrue: { data: number[]; shape: number[]; dtype: 'float32' | 'int32' | 'bool'; castToFloat32?: boolean };
   yPred: { data: number[]; shape: number[] };
   grad: boolean;
 }
 
-/** Value and gradient as plain numbers, and the synchronous reads the call made. */
+/** Value and gradient as plain numbers, the synchronous reads the call made, and its first WebGPU validation error. */
 export interface ComputeResult {
   value: number[];
   grad: number[] | null;
   reads: number;
+  gpuError: string | null;
+}
+
+/** A transpose's raw values and the WebGPU validation error it raised (null if none, or not on webgpu). */
+export interface TransposeResult {
+  values: number[];
+  gpuError: string | null;
 }
 
 /** One replayed fixture case: its file, function, report, and whether it threw (ending the run). */
@@ -40,6 +48,8 @@ export interface PageApi {
   caseCount(files: string[]): Promise<number>;
   compute(request: ComputeRequest): Promise<ComputeResult>;
   reverseCumsum(lengths: number[]): Promise<number[][]>;
+  /** tfjs's transpose of a `[1, 2, 3]` tensor stored as float32, as int32, and as int32 cast to float32. */
+  transposeInt32(): Promise<Record<'float32' | 'int32' | 'castToFloat32', TransposeResult>>;
   /** `readSync` calls on the active backend since the page started. */
   reads(): number;
   numTensors(): number;
