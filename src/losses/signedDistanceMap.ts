@@ -3,7 +3,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { DataFormat, Mode } from '../types.js';
 import { DATA_FORMATS, MODES } from '../types.js';
 import { signedDistanceField } from '../core/edt.js';
-import { toLastPerm } from '../core/normalize.js';
+import { toFloat32, toLastPerm } from '../core/normalize.js';
 import { parseClassOptions } from '../core/options.js';
 import { checkClassOptions } from '../core/reduce.js';
 import { assertTensor, checkEnum, checkKeys, checkNumber, describe, fail, shapeText } from '../core/validate.js';
@@ -197,7 +197,7 @@ export function signedDistanceMap(yTrue: Tensor, options: SignedDistanceMapOptio
         data = tf.argMax(yTrue, channelAxis).dataSync();
         read = (N) => labelReader(data, N, 1, 0);
       } else {
-        const last = dataFormat === 'channelsFirst' ? tf.transpose(yTrue, toLastPerm(shape.length)) : yTrue;
+        const last = dataFormat === 'channelsFirst' ? tf.transpose(toFloat32(yTrue), toLastPerm(shape.length)) : yTrue;
         data = last.dataSync();
         read = (N) => thresholdReader(data, N, C, 0);
       }

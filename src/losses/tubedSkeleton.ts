@@ -3,6 +3,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { DataFormat } from '../types.js';
 import { DATA_FORMATS } from '../types.js';
 import { tubedSkeletonOf } from '../core/skeletonize.js';
+import { toFloat32 } from '../core/normalize.js';
 import { assertTensor, checkEnum, checkKeys, fail, shapeText } from '../core/validate.js';
 
 /** Options of {@link tubedSkeleton}. */
@@ -31,7 +32,7 @@ function labelImages(fn: string, yTrue: unknown, mode: 'binary' | 'multiclass', 
     fail(fn, `yTrue must be 2-D images, [B, H, W] or [B, H, W, C] (${dataFormat}), got rank ${y.rank} (shape ${shapeText(y.shape)}).`);
   }
   const labels = tf.tidy(() => {
-    const last = y.rank === 4 && dataFormat === 'channelsFirst' ? tf.transpose(y, [0, 2, 3, 1]) : y;
+    const last = y.rank === 4 && dataFormat === 'channelsFirst' ? tf.transpose(toFloat32(y), [0, 2, 3, 1]) : y;
     const C = last.rank === 4 ? last.shape[3]! : 1;
     if (mode === 'binary') {
       if (C !== 1) fail(fn, `yTrue must have 1 channel in 'binary' mode, got shape ${shapeText(y.shape)} (${dataFormat}).`);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkPrediction, checkTarget, failOnLabels, labelledMask, toLastPerm } from '../core/normalize.js';
+import { checkPrediction, checkTarget, failOnLabels, labelledMask, toFloat32, toLastPerm } from '../core/normalize.js';
 import { checkClassOptions } from '../core/reduce.js';
 import { defaultClasses, spacingFor } from '../losses/signedDistanceMap.js';
 import { predictionCut } from './confusionStats.js';
@@ -65,7 +65,7 @@ export function readSurfaceMasks(fn: string, yTrue: unknown, yPred: unknown, o: 
   const N = spatial.reduce((a, b) => a * b, 1);
   const ignore = o.ignoreIndex === undefined ? undefined : Math.fround(o.ignoreIndex); // compared with float32 data
   const base = { B, spatial, N, kept, spacing };
-  const toLast = (t: Tensor) => (o.dataFormat === 'channelsFirst' && t.rank === x.rank ? tf.transpose(t, toLastPerm(t.rank)) : t);
+  const toLast = (t: Tensor) => (o.dataFormat === 'channelsFirst' && t.rank === x.rank ? tf.transpose(toFloat32(t), toLastPerm(t.rank)) : t);
 
   if (o.mode === 'multiclass') {
     const pred = tf.argMax(toLast(x), -1).dataSync(); // [B, N]
