@@ -262,6 +262,14 @@ describe('text', () => {
     expect(verdictSentence(v([], 1))).toBe('a is the only loss compared (held-out Dice).');
   });
 
+  it('verdictSentence() warns when the best loss collapsed, and when every loss did', () => {
+    const v = (collapsed: boolean[]) => ({ verdict: { best: 'a', tiedWithBest: [], metric: 'dice' as const, confidence: 0.95 }, losses: ['a', 'b'].map((label, i) => ({ label, collapsed: collapsed[i] })) });
+    const ahead = "a is best (held-out Dice), ahead of every other loss (each difference's 95% interval excludes 0).";
+    expect(verdictSentence(v([false, true]))).toBe(ahead);
+    expect(verdictSentence(v([true, false]))).toBe(`${ahead} Caution: a itself collapsed in most of its runs (see the table).`);
+    expect(verdictSentence(v([true, true]))).toBe(`${ahead} Every loss collapsed (near-constant predictions, or scores within noise of the trivial baseline): train longer before trusting this ranking.`);
+  });
+
   it('lossLine() prints the scores with their intervals and the standing', () => {
     const l = { label: 'b', dice: 0.5, diceCI: [0.4, 0.6] as [number, number], iou: 1 / 3, iouCI: null, tiedWithBest: true, collapsed: true };
     expect(lossLine(l, 'a', 4)).toBe('b    Dice 0.500 [0.400, 0.600]  IoU 0.333 [no interval]  tied with best  collapsed');

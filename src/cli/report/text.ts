@@ -38,15 +38,26 @@ const list = (xs: readonly string[]) => (xs.length < 2 ? xs.join('') : `${xs.sli
  * The verdict in one sentence: `diceLoss is best; bceDiceLoss and focalLoss are tied with it
  * (their difference's 95% interval contains 0).`, or `diceLoss is best, ahead of every other loss.`
  */
-export function verdictSentence(results: { verdict: { best: string; tiedWithBest: readonly string[]; metric: 'dice' | 'iou'; confidence: number }; losses: readonly { label: string }[] }): string {
+export function verdictSentence(results: { verdict: { best: string; tiedWithBest: readonly string[]; metric: 'dice' | 'iou'; confidence: number }; losses: readonly { label: string; collapsed?: boolean }[] }): string {
   const { best, tiedWithBest, metric, confidence } = results.verdict;
   const score = metric === 'dice' ? 'Dice' : 'mIoU';
   const level = `${Math.round(confidence * 1000) / 10}%`;
-  if (results.losses.length === 1) return `${best} is the only loss compared (held-out ${score}).`;
-  if (tiedWithBest.length === 0) return `${best} is best (held-out ${score}), ahead of every other loss (each difference's ${level} interval excludes 0).`;
-  const one = tiedWithBest.length === 1;
-  const all = tiedWithBest.length === results.losses.length - 1;
-  return `${best} is best (held-out ${score}); ${list(tiedWithBest)} ${one ? 'is' : 'are'} tied with it (${one ? 'its' : 'their'} difference's ${level} interval contains 0)${all ? ': the data cannot separate the losses' : ''}.`;
+  return `${ranking()}${collapseWarning()}`;
+
+  function ranking(): string {
+    if (results.losses.length === 1) return `${best} is the only loss compared (held-out ${score}).`;
+    if (tiedWithBest.length === 0) return `${best} is best (held-out ${score}), ahead of every other loss (each difference's ${level} interval excludes 0).`;
+    const one = tiedWithBest.length === 1;
+    const all = tiedWithBest.length === results.losses.length - 1;
+    return `${best} is best (held-out ${score}); ${list(tiedWithBest)} ${one ? 'is' : 'are'} tied with it (${one ? 'its' : 'their'} difference's ${level} interval contains 0)${all ? ': the data cannot separate the losses' : ''}.`;
+  }
+
+  /** A best loss that collapsed is the best of runs that learned nothing: say so. */
+  function collapseWarning(): string {
+    if (!results.losses.find((l) => l.label === best)?.collapsed) return '';
+    if (results.losses.every((l) => l.collapsed)) return ' Every loss collapsed (near-constant predictions, or scores within noise of the trivial baseline): train longer before trusting this ranking.';
+    return ` Caution: ${best} itself collapsed in most of its runs (see the table).`;
+  }
 }
 
 /** A loss's terminal line: `diceLoss  Dice 0.812 [0.781, 0.840]  IoU 0.690 [0.650, 0.720]  tied with best  collapsed`. */
