@@ -12,6 +12,7 @@ import { makeExplicitSamePadding } from './explicitSamePadding.js';
 import { maxPoolGrad } from './maxPoolGrad.js';
 import { makeResizeBilinearGrad } from './resizeBilinearGrad.js';
 import { makeResizeNearestNeighborGrad } from './resizeNearestNeighborGrad.js';
+import { makeConcat, makeSplitV } from './splitConcat.js';
 import { makeTile } from './tile.js';
 
 /** What one kernel change does: add a missing kernel, or replace a wrong one. */
@@ -29,6 +30,10 @@ const PATCHES: readonly Patch[] = [
   { kernelName: 'Conv2DBackpropInput', action: 'replace', make: makeConv2DBackpropInput },
   // Right but slow (the batch-norm gradient's largest cost): block copies instead.
   { kernelName: 'Tile', action: 'replace', make: makeTile },
+  // Right but slow (a set() per channel block; SplitV also copies its input once per piece): the
+  // skip concatenation and its gradient, by block copies over the backend's memory.
+  { kernelName: 'SplitV', action: 'replace', make: makeSplitV },
+  { kernelName: 'Concat', action: 'replace', make: makeConcat },
   // Missing: the gradients of depthwiseConv2d and separableConv2d (SeparableConv2D, DepthwiseConv2D layers).
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', action: 'add', make: () => depthwiseConv2dNativeBackpropInput },
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', action: 'add', make: () => depthwiseConv2dNativeBackpropFilter },

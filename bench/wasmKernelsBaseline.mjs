@@ -1,0 +1,86 @@
+// The kernels enableWasmTraining() registered before they were rewritten (segloss commit 811f4fa),
+// kept here only so that bench/wasmKernels.mjs can time old and new in one process:
+// - Conv2DBackpropFilter as ONE XNNPACK Conv2D: the padded input transposed to [C, H, W, B] convolved
+//   (VALID, dilation = stride) with the output gradient transposed to [OH, OW, B, C_out] as filter;
+// - MaxPoolGrad as a per-channel JavaScript scan over copies (readSync) of x and dy.
+// SplitV and Concat need no copy here: their baseline is the wasm backend's own kernels.
+import { backend_util, getKernel } from '@tensorflow/tfjs-core';
+
+function run(backend, name, inputs, attrs, keep) {
+  const out = getKernel(name, 'wasm').kernelFunc({ inputs, backend, attrs });
+  const info = Array.isArray(out) ? out[0] : out;
+  if (keep) keep.push(info);
+  return info;
+}
+
+export function conv2DBackpropFilterConv({ inputs, backend, attrs }) {
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
+  const tmp = [];
+  try {
+    let { x, dy } = inputs;
+    if (dataFormat === 'NCHW') {
+      x = run(backend, 'Transpose', { x }, { perm: [0, 2, 3, 1] }, tmp);
+      dy = run(backend, 'Transpose', { x: dy }, { perm: [0, 2, 3, 1] }, tmp);
+    }
+    const info = backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const [B, H, W, C] = x.shape;
+    const { top, left } = info.padInfo;
+    const needH = (info.outHeight - 1) * info.strideHeight + info.filterHeight;
+    const needW = (info.outWidth - 1) * info.strideWidth + info.filterWidth;
+    const padBottom = Math.max(0, needH - top - H);
+    const padRight = Math.max(0, needW - left - W);
+    if (top > 0 || left > 0 || padBottom > 0 || padRight > 0) {
+      x = run(backend, 'PadV2', { x }, { paddings: [[0, 0], [top, padBottom], [left, padRight], [0, 0]], constantValue: 0 }, tmp);
+    }
+    if (x.shape[1] !== needH || x.shape[2] !== needW) {
+      x = run(backend, 'Slice', { x }, { begin: [0, 0, 0, 0], size: [B, needH, needW, C] }, tmp);
+    }
+    const xT = run(backend, 'Transpose', { x }, { perm: [3, 1, 2, 0] }, tmp);
+    const dyT = run(backend, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] }, tmp);
+    const dWT = run(backend, 'Conv2D', { x: xT, filter: dyT },
+      { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth] }, tmp);
+    return run(backend, 'Transpose', { x: dWT }, { perm: [1, 2, 0, 3] });
+  } finally {
+    for (const t of tmp) backend.disposeData(t.dataId);
+  }
+}
+
+export function maxPoolGradScan({ inputs, backend, attrs }) {
+  const { filterSize, strides, pad, dimRoundingMode } = attrs;
+  const x = inputs.input;
+  const info = backend_util.computePool2DInfo(x.shape, filterSize, strides, 1, pad, dimRoundingMode);
+  const [B, H, W, C] = x.shape;
+  const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW } = info;
+  const { top, left } = info.padInfo;
+  const xv = backend.readSync(x.dataId);
+  const dyv = backend.readSync(inputs.dy.dataId);
+  const dx = new Float32Array(B * H * W * C);
+  const rowX = W * C;
+  for (let n = 0; n < B; n++) {
+    const baseX = n * H * rowX;
+    for (let i = 0; i < OH; i++) {
+      const h0 = Math.max(0, i * sh - top);
+      const h1 = Math.min(H, i * sh - top + KH);
+      for (let j = 0; j < OW; j++) {
+        const w0 = Math.max(0, j * sw - left);
+        const w1 = Math.min(W, j * sw - left + KW);
+        const baseDy = ((n * OH + i) * OW + j) * C;
+        for (let c = 0; c < C; c++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let h = h0; h < h1; h++) {
+            for (let w = w0; w < w1; w++) {
+              const k = baseX + h * rowX + w * C + c;
+              if (xv[k] > best) {
+                best = xv[k];
+                at = k;
+              }
+            }
+          }
+          if (at >= 0) dx[at] += dyv[baseDy + c];
+        }
+      }
+    }
+  }
+  return { dataId: backend.write(dx, x.shape, 'float32'), shape: x.shape, dtype: 'float32' };
+}
