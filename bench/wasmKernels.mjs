@@ -4,7 +4,7 @@
 // alternating. "old" = the kernels as of segloss 811f4fa (bench/wasmKernelsBaseline.mjs) and the wasm
 // backend's own SplitV/Concat; "new" = src/wasm as built in dist/. Times are medians of process CPU
 // time (user + system; the wasm backend runs one thread in Node), with wall time beside them.
-// Run: npm run build && node bench/wasmKernels.mjs   (options: --repeats 5 --steps 5 --no-step)
+// Run: npm run bench:wasm-kernels   (or node bench/wasmKernels.mjs after a build; options: --repeats 5 --steps 5 --no-step)
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 
@@ -20,7 +20,7 @@ if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
 
 const tf = await import('@tensorflow/tfjs');
 await import('@tensorflow/tfjs-backend-wasm');
-const { conv2DBackpropFilterConv, maxPoolGradScan } = await import('./wasmKernelsBaseline.mjs');
+const { conv2DBackpropFilterConv, conv2DBackpropInputZeroInsertion, maxPoolGradScan } = await import('./wasmKernelsBaseline.mjs');
 const { enableWasmTraining, bceDiceLoss } = await import(process.env.SEGLOSS_ENTRY ?? '../dist/esm/index.js');
 const { buildUNet } = await import('../dist/esm/cli/pipeline/model.js');
 
@@ -38,15 +38,16 @@ await tf.setBackend('wasm');
 await tf.ready();
 const own = { SplitV: tf.getKernel('SplitV', 'wasm'), Concat: tf.getKernel('Concat', 'wasm') };
 enableWasmTraining();
-const NAMES = ['Conv2DBackpropFilter', 'MaxPoolGrad', 'SplitV', 'Concat'];
+const NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'SplitV', 'Concat'];
 const fresh = Object.fromEntries(NAMES.map((n) => [n, tf.getKernel(n, 'wasm')]));
 const OLD = {
   Conv2DBackpropFilter: conv2DBackpropFilterConv,
+  Conv2DBackpropInput: conv2DBackpropInputZeroInsertion,
   MaxPoolGrad: maxPoolGradScan,
   SplitV: own.SplitV.kernelFunc,
   Concat: own.Concat.kernelFunc,
 };
-/** Registers the old or the new kernel functions under the four names (setup functions kept). */
+/** Registers the old or the new kernel functions under the five names (setup functions kept). */
 function use(which) {
   for (const n of NAMES) {
     tf.unregisterKernel(n, 'wasm');
@@ -82,7 +83,8 @@ function timeBoth(f, repeats) {
   return out;
 }
 
-// Every kernel call of one training step of the default U-Net that these four names receive.
+// The calls of one training step of the default U-Net that these five names receive (for
+// Conv2DBackpropInput only those that changed: 2×2 stride-2 and 1×1 filters).
 const B = 8;
 const conv = (x, dy, k, s, count = 1) => ({ x: [B, ...x], dy: [B, ...dy], k: [k, k, x[2], dy[2]], s, count });
 const filterCases = [
@@ -103,6 +105,13 @@ const filterCases = [
   conv([128, 128, 16], [128, 128, 1], 1, 1),
 ];
 const levels = [[128, 16], [64, 32], [32, 64]];
+// Conv2DBackpropInput: the transposed convs' forward passes (dy = their input) and the 1×1 logits' gradient.
+const inputCases = [
+  { dy: [B, 16, 16, 128], k: [2, 2, 64, 128], x: [B, 32, 32, 64], s: 2 },
+  { dy: [B, 32, 32, 64], k: [2, 2, 32, 64], x: [B, 64, 64, 32], s: 2 },
+  { dy: [B, 64, 64, 32], k: [2, 2, 16, 32], x: [B, 128, 128, 16], s: 2 },
+  { dy: [B, 128, 128, 1], k: [1, 1, 16, 1], x: [B, 128, 128, 16], s: 1 },
+];
 
 const rows = [];
 function measure(kernel, label, count, make) {
@@ -119,6 +128,12 @@ for (const c of filterCases) {
   measure('Conv2DBackpropFilter', `x [${c.x}], dy [${c.dy}], ${c.k[0]}×${c.k[1]} stride ${c.s}`, c.count, () => ({
     inputs: { x: tf.randomNormal(c.x), dy: tf.randomNormal(c.dy) },
     attrs: { strides: [c.s, c.s], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: c.k },
+  }));
+}
+for (const c of inputCases) {
+  measure('Conv2DBackpropInput', `dy [${c.dy}], filter [${c.k}], stride ${c.s}`, 1, () => ({
+    inputs: { dy: tf.randomNormal(c.dy), filter: tf.randomNormal(c.k) },
+    attrs: { strides: [c.s, c.s], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: c.x },
   }));
 }
 for (const [size, ch] of levels) {

@@ -117,8 +117,10 @@ export function disableTrainingKernels(backendName: string): void {
  * on the wasm backend of TensorFlow.js 4.22.
  *
  * It registers the kernels that backend lacks (`Conv2DBackpropFilter`, needed by the filter
- * gradient of every `conv2d` and `conv2dTranspose`) and replaces the one it gets wrong
- * (`MaxPoolGrad`), each written on top of the backend's own kernels or its tensor memory.
+ * gradient of every `conv2d` and `conv2dTranspose`), replaces the ones it gets wrong
+ * (`MaxPoolGrad`, the resize gradients, `'same'` forward convolutions) and some that are right but
+ * slow (`Conv2DBackpropInput`, `Tile`, `SplitV`, `Concat`) with the same results computed faster,
+ * each written on top of the backend's own kernels or its tensor memory.
  * This is the only place where segloss touches kernels that TensorFlow.js names, so it is opt-in:
  * nothing changes until you call it. Calling it again does nothing; `disableWasmTraining()`
  * restores the backend's own kernels. The wasm backend may be initialised before or after.
