@@ -20,7 +20,7 @@ if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
 
 const tf = await import('@tensorflow/tfjs');
 await import('@tensorflow/tfjs-backend-wasm');
-const { conv2DBackpropFilterConv, conv2DBackpropInputZeroInsertion, maxPoolGradScan } = await import('./wasmKernelsBaseline.mjs');
+const { conv2DBackpropFilterConv, conv2DBackpropInputZeroInsertion } = await import('./wasmKernelsBaseline.mjs');
 const { enableWasmTraining, bceDiceLoss } = await import(process.env.SEGLOSS_ENTRY ?? '../dist/esm/index.js');
 const { buildUNet } = await import('../dist/esm/cli/pipeline/model.js');
 
@@ -38,16 +38,15 @@ await tf.setBackend('wasm');
 await tf.ready();
 const own = { SplitV: tf.getKernel('SplitV', 'wasm'), Concat: tf.getKernel('Concat', 'wasm') };
 enableWasmTraining();
-const NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'SplitV', 'Concat'];
+const NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'SplitV', 'Concat'];
 const fresh = Object.fromEntries(NAMES.map((n) => [n, tf.getKernel(n, 'wasm')]));
 const OLD = {
   Conv2DBackpropFilter: conv2DBackpropFilterConv,
   Conv2DBackpropInput: conv2DBackpropInputZeroInsertion,
-  MaxPoolGrad: maxPoolGradScan,
   SplitV: own.SplitV.kernelFunc,
   Concat: own.Concat.kernelFunc,
 };
-/** Registers the old or the new kernel functions under the five names (setup functions kept). */
+/** Registers the old or the new kernel functions under the four names (setup functions kept). */
 function use(which) {
   for (const n of NAMES) {
     tf.unregisterKernel(n, 'wasm');
@@ -83,7 +82,7 @@ function timeBoth(f, repeats) {
   return out;
 }
 
-// The calls of one training step of the default U-Net that these five names receive (for
+// The calls of one training step of the default U-Net that these four names receive (for
 // Conv2DBackpropInput only those that changed: 2×2 stride-2 and 1×1 filters).
 const B = 8;
 const conv = (x, dy, k, s, count = 1) => ({ x: [B, ...x], dy: [B, ...dy], k: [k, k, x[2], dy[2]], s, count });
@@ -135,13 +134,6 @@ for (const c of inputCases) {
     inputs: { dy: tf.randomNormal(c.dy), filter: tf.randomNormal(c.k) },
     attrs: { strides: [c.s, c.s], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: c.x },
   }));
-}
-for (const [size, ch] of levels) {
-  measure('MaxPoolGrad', `x [${B},${size},${size},${ch}], 2×2 stride 2`, 1, () => {
-    const input = tf.randomNormal([B, size, size, ch]);
-    return { inputs: { dy: tf.randomNormal([B, size / 2, size / 2, ch]), input, output: tf.maxPool(input, 2, 2, 'valid') },
-      attrs: { filterSize: [2, 2], strides: [2, 2], pad: 'valid', dimRoundingMode: undefined } };
-  });
 }
 for (const [size, ch] of levels) {
   measure('SplitV', `[${B},${size},${size},${2 * ch}] into 2 × ${ch} channels`, 1, () => ({

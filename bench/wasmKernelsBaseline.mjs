@@ -2,7 +2,7 @@
 // kept here only so that bench/wasmKernels.mjs can time old and new in one process:
 // - Conv2DBackpropFilter as ONE XNNPACK Conv2D: the padded input transposed to [C, H, W, B] convolved
 //   (VALID, dilation = stride) with the output gradient transposed to [OH, OW, B, C_out] as filter;
-// - MaxPoolGrad as a per-channel JavaScript scan over copies (readSync) of x and dy.
+// - Conv2DBackpropInput by zero insertion for every filter (below).
 // SplitV and Concat need no copy here: their baseline is the wasm backend's own kernels.
 import { backend_util, getKernel } from '@tensorflow/tfjs-core';
 
@@ -43,46 +43,6 @@ export function conv2DBackpropFilterConv({ inputs, backend, attrs }) {
   } finally {
     for (const t of tmp) backend.disposeData(t.dataId);
   }
-}
-
-export function maxPoolGradScan({ inputs, backend, attrs }) {
-  const { filterSize, strides, pad, dimRoundingMode } = attrs;
-  const x = inputs.input;
-  const info = backend_util.computePool2DInfo(x.shape, filterSize, strides, 1, pad, dimRoundingMode);
-  const [B, H, W, C] = x.shape;
-  const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW } = info;
-  const { top, left } = info.padInfo;
-  const xv = backend.readSync(x.dataId);
-  const dyv = backend.readSync(inputs.dy.dataId);
-  const dx = new Float32Array(B * H * W * C);
-  const rowX = W * C;
-  for (let n = 0; n < B; n++) {
-    const baseX = n * H * rowX;
-    for (let i = 0; i < OH; i++) {
-      const h0 = Math.max(0, i * sh - top);
-      const h1 = Math.min(H, i * sh - top + KH);
-      for (let j = 0; j < OW; j++) {
-        const w0 = Math.max(0, j * sw - left);
-        const w1 = Math.min(W, j * sw - left + KW);
-        const baseDy = ((n * OH + i) * OW + j) * C;
-        for (let c = 0; c < C; c++) {
-          let best = Number.NEGATIVE_INFINITY;
-          let at = -1;
-          for (let h = h0; h < h1; h++) {
-            for (let w = w0; w < w1; w++) {
-              const k = baseX + h * rowX + w * C + c;
-              if (xv[k] > best) {
-                best = xv[k];
-                at = k;
-              }
-            }
-          }
-          if (at >= 0) dx[at] += dyv[baseDy + c];
-        }
-      }
-    }
-  }
-  return { dataId: backend.write(dx, x.shape, 'float32'), shape: x.shape, dtype: 'float32' };
 }
 
 // Conv2DBackpropInput as one XNNPACK Conv2D on the zero-dilated, padded output gradient with the

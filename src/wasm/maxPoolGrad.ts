@@ -12,15 +12,12 @@
  * lie inside the image (padding never wins), and the argmax is the FIRST maximum in row-major
  * order (a strictly-greater scan from −∞), which is what the cpu backend does; NaN never wins.
  * One pass over the outputs, `KH·KW` reads each: O(B·OH·OW·C·KH·KW), the cost of the forward pass.
- * The scan runs over all channels of a window at once (channels are contiguous in NHWC), keeping
- * each channel's running maximum and its position, and reads and writes the backend's memory
- * directly (no copies of `x` and `dy`).
  */
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
-import { allocate, view } from '../kernels/access.js';
+import { readFloats } from './kernelTools.js';
 
-/** The kernel function; it needs direct access to the backend's memory (cpu or wasm). */
+/** The kernel function; it needs only `readSync` and `write` from the backend. */
 export const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as KernelBackend;
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
@@ -38,38 +35,35 @@ export const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw } = info;
   const { filterHeight: KH, filterWidth: KW } = info;
   const { top, left } = info.padInfo;
-  const { infos, views } = allocate(b, [x.shape]); // before the input views: allocating may move the heap
-  const dx = views[0];
-  dx.fill(0);
-  const xv = view(b, x) as Float32Array;
-  const dyv = view(b, dy) as Float32Array;
-  const best = new Float32Array(C);
-  const at = new Int32Array(C);
+  const xv = readFloats(b, x);
+  const dyv = readFloats(b, dy);
+  const dx = new Float32Array(B * H * W * C);
+  const rowX = W * C;
   for (let n = 0; n < B; n++) {
+    const baseX = n * H * rowX;
     for (let i = 0; i < OH; i++) {
       const h0 = Math.max(0, i * sh - top);
       const h1 = Math.min(H, i * sh - top + KH);
       for (let j = 0; j < OW; j++) {
         const w0 = Math.max(0, j * sw - left);
         const w1 = Math.min(W, j * sw - left + KW);
-        best.fill(Number.NEGATIVE_INFINITY);
-        at.fill(-1);
-        for (let h = h0; h < h1; h++) {
-          for (let w = w0; w < w1; w++) {
-            const base = ((n * H + h) * W + w) * C;
-            for (let c = 0; c < C; c++) {
-              const v = xv[base + c];
-              if (v > best[c]) {
-                best[c] = v;
-                at[c] = base + c;
+        const baseDy = ((n * OH + i) * OW + j) * C;
+        for (let c = 0; c < C; c++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let h = h0; h < h1; h++) {
+            for (let w = w0; w < w1; w++) {
+              const k = baseX + h * rowX + w * C + c;
+              if (xv[k] > best) {
+                best = xv[k];
+                at = k;
               }
             }
           }
+          if (at >= 0) dx[at] += dyv[baseDy + c];
         }
-        const baseDy = ((n * OH + i) * OW + j) * C;
-        for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += dyv[baseDy + c];
       }
     }
   }
-  return infos[0];
+  return { dataId: b.write(dx, x.shape, 'float32'), shape: x.shape, dtype: 'float32' };
 };
