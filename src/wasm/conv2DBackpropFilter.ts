@@ -22,7 +22,7 @@
  * because every `n` with a non-zero `dyP[n]` has `h + a < Hq` and `w + a' < Wq`, so `n + s` is the
  * pixel `(h + a, w + a')` of the same image. That is the matrix product `A · dyP` with
  * `A[(p, q, c), n] = X_{r,r'}[c, n + s]`: each row of `A` is a row of the transposed phase images
- * `[sh, sw, C, L]` shifted left by `s`, so `A` is built from `KH·KW·C` long contiguous copies, and
+ * `[sw, sh, C, L]` shifted left by `s`, so `A` is built from `KH·KW·C` long contiguous copies, and
  * its row order `(p, q, c)` makes `A · dyP` the filter `[KH, KW, C, O]` itself. The columns `n` are
  * split into chunks of at most `CHUNK_FLOATS / (KH·KW·C)`, one product each, summed in float32
  * (the sum over `n` is associative up to rounding), so `A` never needs more than ~16 MB.
