@@ -18,7 +18,9 @@
  * a VALID stride-1 convolution of `dyd` padded by `KH − 1 − top` rows in front (cut if negative) and
  * extended with zeros at the back to `H + KH − 1` rows (likewise columns). The zero insertion
  * (reshape to `[B, OH, 1, OW, 1, C]`, pad, reshape) multiplies the work by `sh·sw`, which XNNPACK
- * still does faster than the backend's own loop.
+ * still does faster than the backend's own loop. Filters that tile the input exactly (`KH = sh`,
+ * `KW = sw`: the 2×2 stride-2 transposed convolutions of a U-Net decoder) skip the zeros and take
+ * one matrix product instead (`tiledInputGradient` below).
  */
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -57,6 +59,11 @@ export function makeConv2DBackpropInput(backendName: string): KernelFunc {
       const { strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW, outHeight: OH, outWidth: OW } = info;
       const CO = filter.shape[3];
       const { top, left } = info.padInfo;
+      if (KH === sh && KW === sw && top < OH * KH && left < OW * KW) {
+        // Windows that tile the input (e.g. a 2×2 stride-2 transposed conv): one product, no zeros.
+        const dx = tiledInputGradient(run, dy, filter, info);
+        return runBackendKernel(backendName, nchw ? 'Transpose' : 'Reshape', b, { x: dx }, nchw ? { perm: [0, 3, 1, 2] } : { shape: xShape });
+      }
       // Zero insertion: [B, OH, OW, CO] → [B, OH·sh, OW·sw, CO] with dy at multiples of the stride.
       let rows = OH;
       let cols = OW;
@@ -97,4 +104,38 @@ export function makeConv2DBackpropInput(backendName: string): KernelFunc {
       scratch.free();
     }
   };
+}
+
+/**
+ * dx when each input pixel lies in exactly one window (`KH = sh`, `KW = sw`, no dilation): then
+ * `dx[b, i·sh + p − top, j·sw + q − left, c] = Σ_o dy[b, i, j, o]·W[p, q, c, o]`, the product
+ * `dy [B·OH·OW, O] · Wᵀ [O, KH·KW·C]` whose rows `[KH, KW, C]` are rearranged into the
+ * `[B, OH·KH, OW·KW, C]` grid (one rank-4 transpose), cut by `top`/`left` in front and cut or
+ * zero-padded at the back to `H × W`. `KH·KW/(sh·sw)` = 1 of the zero-insertion path's work.
+ */
+function tiledInputGradient(
+  run: (name: string, ins: Record<string, TensorInfo>, at?: NamedAttrMap) => TensorInfo,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+  const { filterHeight: KH, filterWidth: KW, outChannels: O } = info;
+  const { top, left } = info.padInfo;
+  const w2 = run('Reshape', { x: filter }, { shape: [KH * KW * C, O] });
+  const wT = run('Transpose', { x: w2 }, { perm: [1, 0] });
+  const a = run('Reshape', { x: dy }, { shape: [B * OH * OW, O] });
+  const rows = run('BatchMatMul', { a, b: wT }, { transposeA: false, transposeB: false });
+  const r4 = run('Reshape', { x: rows }, { shape: [B * OH, OW, KH, KW * C] });
+  const grid = run('Transpose', { x: r4 }, { perm: [0, 2, 1, 3] }); // [B·OH, KH, OW, KW·C]
+  let dx = run('Reshape', { x: grid }, { shape: [B, OH * KH, OW * KW, C] });
+  const keepH = Math.min(H, OH * KH - top);
+  const keepW = Math.min(W, OW * KW - left);
+  if (top > 0 || left > 0 || keepH < OH * KH || keepW < OW * KW) {
+    dx = run('Slice', { x: dx }, { begin: [0, top, left, 0], size: [B, keepH, keepW, C] });
+  }
+  if (keepH < H || keepW < W) {
+    dx = run('PadV2', { x: dx }, { paddings: [[0, 0], [0, H - keepH], [0, W - keepW], [0, 0]], constantValue: 0 });
+  }
+  return dx;
 }

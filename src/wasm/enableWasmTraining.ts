@@ -12,6 +12,7 @@ import { makeExplicitSamePadding } from './explicitSamePadding.js';
 import { maxPoolGrad } from './maxPoolGrad.js';
 import { makeResizeBilinearGrad } from './resizeBilinearGrad.js';
 import { makeResizeNearestNeighborGrad } from './resizeNearestNeighborGrad.js';
+import { makeConcat, makeSplitV } from './splitConcat.js';
 import { makeTile } from './tile.js';
 
 /** What one kernel change does: add a missing kernel, or replace a wrong one. */
@@ -29,6 +30,10 @@ const PATCHES: readonly Patch[] = [
   { kernelName: 'Conv2DBackpropInput', action: 'replace', make: makeConv2DBackpropInput },
   // Right but slow (the batch-norm gradient's largest cost): block copies instead.
   { kernelName: 'Tile', action: 'replace', make: makeTile },
+  // Right but slow (a set() per channel block; SplitV also copies its input once per piece): the
+  // skip concatenation and its gradient, by block copies over the backend's memory.
+  { kernelName: 'SplitV', action: 'replace', make: makeSplitV },
+  { kernelName: 'Concat', action: 'replace', make: makeConcat },
   // Missing: the gradients of depthwiseConv2d and separableConv2d (SeparableConv2D, DepthwiseConv2D layers).
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', action: 'add', make: () => depthwiseConv2dNativeBackpropInput },
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', action: 'add', make: () => depthwiseConv2dNativeBackpropFilter },
@@ -112,8 +117,10 @@ export function disableTrainingKernels(backendName: string): void {
  * on the wasm backend of TensorFlow.js 4.22.
  *
  * It registers the kernels that backend lacks (`Conv2DBackpropFilter`, needed by the filter
- * gradient of every `conv2d` and `conv2dTranspose`) and replaces the one it gets wrong
- * (`MaxPoolGrad`), each written on top of the backend's own kernels or its tensor memory.
+ * gradient of every `conv2d` and `conv2dTranspose`), replaces the ones it gets wrong
+ * (`MaxPoolGrad`, the resize gradients, `'same'` forward convolutions) and some that are right but
+ * slow (`Conv2DBackpropInput`, `Tile`, `SplitV`, `Concat`) with the same results computed faster,
+ * each written on top of the backend's own kernels or its tensor memory.
  * This is the only place where segloss touches kernels that TensorFlow.js names, so it is opt-in:
  * nothing changes until you call it. Calling it again does nothing; `disableWasmTraining()`
  * restores the backend's own kernels. The wasm backend may be initialised before or after.

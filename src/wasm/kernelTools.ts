@@ -54,3 +54,15 @@ export function readFloats(backend: KernelBackend, info: TensorInfo): Float32Arr
   const values = backend.readSync(info.dataId);
   return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
 }
+
+/** Below this many elements a plain loop copies faster than `subarray` + `set` (measured on wasm). */
+const SHORT_RUN = 64;
+
+/** Copies `src[from, from + length)` to `dst[to, …)`: both may be views of the same wasm heap. */
+export function copyRun(src: Float32Array, from: number, dst: Float32Array, to: number, length: number): void {
+  if (length >= SHORT_RUN) {
+    dst.set(src.subarray(from, from + length), to);
+  } else {
+    for (let k = 0; k < length; k++) dst[to + k] = src[from + k];
+  }
+}
