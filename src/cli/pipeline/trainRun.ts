@@ -17,7 +17,8 @@ import type * as TF from '@tensorflow/tfjs';
 import type { LossFn } from '../../types.js';
 import { CliError } from '../errors.js';
 import { buildUNet } from './model.js';
-import { patchSampler } from './patches.js';
+import { cutBatch, placementSampler, type Placement } from './patches.js';
+import type { SampleStore } from './sampleStore.js';
 import type { EpochRecord, ProgressSink, Sample, Scores, Tf } from './types.js';
 
 export interface TrainSettings {
@@ -45,11 +46,11 @@ export interface RunInputs {
   /** Names the run in progress lines and errors (`[2/6] diceLoss`). */
   label: string;
   loss: LossFn;
-  /** Training samples at the run's resolution. */
-  train: readonly Sample[];
+  /** Training samples at the run's resolution, fetched as the batches need them. */
+  train: SampleStore;
   patches: PatchSettings;
   /** Held-out scores and loss of the model as it is now; `last` is true for the final (scored) epoch. */
-  validate(model: TF.LayersModel, loss: LossFn, last: boolean): { scores: Scores; loss: number };
+  validate(model: TF.LayersModel, loss: LossFn, last: boolean): Promise<{ scores: Scores; loss: number }>;
   settings: TrainSettings;
   shape: { inChannels: number; outChannels: number };
   progress: ProgressSink;
@@ -78,7 +79,7 @@ export interface TrainResult {
 }
 
 /** One pass over the training pixels: ⌈Σ width·height / (batchSize · patch²)⌉ batches. */
-export function stepsPerEpoch(train: readonly Sample[], batchSize: number, patch: number): number {
+export function stepsPerEpoch(train: readonly { width: number; height: number }[], batchSize: number, patch: number): number {
   const pixels = train.reduce((n, s) => n + s.width * s.height, 0);
   return Math.max(1, Math.ceil(pixels / (batchSize * patch * patch)));
 }
@@ -95,16 +96,23 @@ export function polyLearningRate(lr: number, t: number, total: number): number {
   return lr * (1 - t / total) ** POLY_EXPONENT;
 }
 
+/** The samples `placements` name, fetched from `store` (each once), indexed as the store indexes them. */
+async function batchSamples(store: SampleStore, placements: readonly Placement[]): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (const { sample } of placements) samples[sample] ??= await store.get(sample);
+  return samples;
+}
+
 /** Trains a fresh U-Net with `loss` on patches of `train` and validates it after every epoch. */
 export async function trainRun(tf: Tf, run: RunInputs): Promise<TrainResult> {
   const { label, loss, train, patches, settings, shape, progress, signal } = run;
   const { batchSize, lr, seed } = settings;
   const budget = settings.budget === undefined ? undefined : settings.budget * 60; // seconds
   const epochs = budget === undefined ? settings.epochs : 0; // 0: unknown in advance
-  const steps = settings.steps ?? stepsPerEpoch(train, batchSize, patches.patch);
+  const steps = settings.steps ?? stepsPerEpoch(train.infos, batchSize, patches.patch);
   const model = buildUNet(tf, { ...shape, width: settings.width, depth: settings.depth, seed });
   const optimizer = tf.train.adam(lr);
-  const nextBatch = patchSampler(train, { patch: patches.patch, seed: seed * 7 + 1, augment: patches.augment }); // the same for every loss
+  const place = placementSampler(train.infos, { patch: patches.patch, seed: seed * 7 + 1, augment: patches.augment }); // the same for every loss
   const history: EpochRecord[] = [];
   const started = Date.now();
   let scores: Scores = { dice: 0, iou: 0, precision: 0, recall: 0 };
@@ -121,7 +129,8 @@ export async function trainRun(tf: Tf, run: RunInputs): Promise<TrainResult> {
         const t = (epoch - 1) * steps + b;
         (optimizer as unknown as { learningRate: number }).learningRate =
           budget === undefined ? polyLearningRate(lr, t, epochs * steps) : polyLearningRate(lr, spent(), 1);
-        const p = nextBatch(batchSize);
+        const placements = place(batchSize);
+        const p = cutBatch(await batchSamples(train, placements), placements, patches.patch, train.channels);
         const x = tf.tensor4d(p.images, [p.count, p.patch, p.patch, p.channels]);
         const y = tf.tensor4d(Float32Array.from(p.labels), [p.count, p.patch, p.patch, 1]);
         // The logits are kept until the step ends: a loss's custom gradient may read its input
@@ -151,7 +160,7 @@ export async function trainRun(tf: Tf, run: RunInputs): Promise<TrainResult> {
         }
       }
       const last = budget === undefined ? epoch === epochs : trainSeconds >= budget;
-      const ev = run.validate(model, loss, last);
+      const ev = await run.validate(model, loss, last);
       scores = ev.scores;
       const record: EpochRecord = {
         epoch,
