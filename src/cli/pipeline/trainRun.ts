@@ -99,8 +99,16 @@ export function polyLearningRate(lr: number, t: number, total: number): number {
 /** The samples `placements` name, fetched from `store` (each once), indexed as the store indexes them. */
 async function batchSamples(store: SampleStore, placements: readonly Placement[]): Promise<Sample[]> {
   const samples: Sample[] = [];
-  for (const { sample } of placements) samples[sample] ??= await store.get(sample);
+  const wanted = [...new Set(placements.map((p) => p.sample))];
+  const fetched = await Promise.all(wanted.map((i) => store.get(i)));
+  wanted.forEach((i, k) => (samples[i] = fetched[k]));
   return samples;
+}
+
+/** A batch's placements and the samples they name, being fetched. */
+interface NextBatch {
+  placements: Placement[];
+  samples: Promise<Sample[]>;
 }
 
 /** Trains a fresh U-Net with `loss` on patches of `train` and validates it after every epoch. */
@@ -118,7 +126,16 @@ export async function trainRun(tf: Tf, run: RunInputs): Promise<TrainResult> {
   let scores: Scores = { dice: 0, iou: 0, precision: 0, recall: 0 };
   let trainSeconds = 0; // batches only
   const spent = () => (budget === undefined ? 0 : Math.min(1, trainSeconds / budget));
+  // The images of batch t + 1 are fetched while batch t trains (the placements are drawn in the
+  // same order, so the patches do not change): a decoder that runs off the main thread overlaps the step.
+  const fetchNext = (): NextBatch => {
+    const placements = place(batchSize);
+    const samples = batchSamples(train, placements);
+    samples.catch(() => undefined); // awaited when its turn comes; this only keeps an early failure from being unhandled
+    return { placements, samples };
+  };
   try {
+    let next = fetchNext();
     for (let epoch = 1; budget !== undefined || epoch <= epochs; epoch++) {
       const epochStart = Date.now();
       let sum = 0;
@@ -129,8 +146,9 @@ export async function trainRun(tf: Tf, run: RunInputs): Promise<TrainResult> {
         const t = (epoch - 1) * steps + b;
         (optimizer as unknown as { learningRate: number }).learningRate =
           budget === undefined ? polyLearningRate(lr, t, epochs * steps) : polyLearningRate(lr, spent(), 1);
-        const placements = place(batchSize);
-        const p = cutBatch(await batchSamples(train, placements), placements, patches.patch, train.channels);
+        const { placements, samples } = next;
+        const p = cutBatch(await samples, placements, patches.patch, train.channels);
+        if (budget !== undefined || t + 1 < epochs * steps) next = fetchNext();
         const x = tf.tensor4d(p.images, [p.count, p.patch, p.patch, p.channels]);
         const y = tf.tensor4d(Float32Array.from(p.labels), [p.count, p.patch, p.patch, 1]);
         // The logits are kept until the step ends: a loss's custom gradient may read its input
