@@ -2,7 +2,7 @@
 // sections repeated under new names by symbolic links in a temporary folder outside the repository.
 // Builds the playground of `--root` with Vite's API, serves it with the two cross-origin-isolation
 // headers, drives Debian's chromium with playwright-core, and samples every Chromium process's
-// proportional set size (PSS, /proc/<pid>/smaps_rollup, so shared pages count once) every 200 ms
+// proportional set size (PSS, /proc/<pid>/smaps_rollup, so shared pages count once) every 500 ms
 // while the page loads the data, trains and reports. The page's Web Workers live in its renderer
 // process; the largest process's peak is reported beside the sum. Usage:
 //   node bench/pageMemory.mjs [--root .] [--counts 30,300] [--jobs 1] [--site DIR]
@@ -91,13 +91,16 @@ try {
     say(`page ready: ${await page.getByTestId('backend').textContent()}`);
     const load = loadavg()[0].toFixed(2);
     let peak = { sum: 0, largest: 0 };
+    let pids = [];
+    let listed = 0;
     const sample = () => {
-      const sizes = tree(browserServer.process().pid).map(pss);
+      if (listed++ % 10 === 0) pids = tree(browserServer.process().pid); // new processes are few: list them every 10 samples
+      const sizes = pids.map(pss);
       peak = { sum: Math.max(peak.sum, sizes.reduce((a, b) => a + b, 0)), largest: Math.max(peak.largest, ...sizes) };
     };
     sample();
     const idle = { ...peak };
-    const timer = setInterval(sample, 200);
+    const timer = setInterval(sample, 500);
     const started = Date.now();
     await page.getByTestId('images-input').setInputFiles(files.images);
     await page.getByTestId('masks-input').setInputFiles(files.masks);

@@ -2,8 +2,9 @@
  * Lazy decoding changes no result: three small compares (ISBI gray binary, CamVid RGB multiclass
  * with an ignore index, the synthetic set; identityCases.ts) give run records, data line and run
  * settings bit-identical to the ones the eager loader computed before images were decoded on
- * demand (eagerRecords.json, made at commit 811f4fa), with the default cache and with a cache
- * that keeps nothing (every image decoded again at each use).
+ * demand, with the default cache and with a cache that keeps nothing (every image decoded again
+ * at each use). eagerRecords.json is what {@link result} returned for each case at commit 811f4fa
+ * (the eager loader, which ignores `cacheBytes`), written with `JSON.stringify`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
