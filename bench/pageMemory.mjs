@@ -80,8 +80,19 @@ const server = createServer((req, res) => {
 });
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const url = `http://127.0.0.1:${server.address().port}/compare.html?backend=wasm`;
-const browserServer = await chromium.launchServer({ executablePath: process.env.SEGLOSS_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-const browser = await chromium.connect(browserServer.wsEndpoint());
+// Launched (not connected to) so that file inputs get paths, not the files' bytes over the protocol.
+const browser = await chromium.launch({ executablePath: process.env.SEGLOSS_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+// The browser process is the one child of this process that runs chromium.
+const browserPid = readdirSync('/proc')
+  .filter((name) => /^\d+$/.test(name))
+  .find((name) => {
+    try {
+      return Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('chrom');
+    } catch {
+      return false;
+    }
+  });
+if (!browserPid) throw new Error('pageMemory: cannot find the chromium process started by this script.');
 try {
   for (const count of values.counts.split(',').map(Number)) {
     const files = folder(work, count);
@@ -94,7 +105,7 @@ try {
     let pids = [];
     let listed = 0;
     const sample = () => {
-      if (listed++ % 10 === 0) pids = tree(browserServer.process().pid); // new processes are few: list them every 10 samples
+      if (listed++ % 10 === 0) pids = tree(Number(browserPid)); // new processes are few: list them every 10 samples
       const sizes = pids.map(pss);
       peak = { sum: Math.max(peak.sum, sizes.reduce((a, b) => a + b, 0)), largest: Math.max(peak.largest, ...sizes) };
     };
@@ -124,7 +135,6 @@ try {
   }
 } finally {
   await browser.close();
-  await browserServer.close();
   server.close();
   rmSync(work, { recursive: true, force: true });
 }
