@@ -6,7 +6,7 @@
 import type { io } from '@tensorflow/tfjs';
 import type { BackendChoice } from './options/flags.js';
 import type { ModelCard } from './report/data.js';
-import type { ImagePair } from './pipeline/buildDataset.js';
+import type { LazyPair } from './pipeline/buildDataset.js';
 import type { Palette } from './pipeline/palette.js';
 import type { ComparePlan } from './options/plan.js';
 import type { RunRecord, RunTask } from './pipeline/runRecord.js';
@@ -40,10 +40,12 @@ export interface EnvFiles {
 
 export interface EnvImages {
   /**
-   * Lists, pairs (by file stem, mask stem = image stem + `maskSuffix`) and decodes the images and
-   * masks of a data folder (`images/` + `masks/`; PNG, JPEG, TIFF, WebP).
+   * Lists and pairs (by file stem, mask stem = image stem + `maskSuffix`) the images and masks of
+   * a data folder (`images/` + `masks/`; PNG, JPEG, TIFF, WebP). Nothing is decoded here: each
+   * pair's `read()` reads and decodes its two files when called (again at each call), so the
+   * core can decode on demand (pipeline/sampleStore.ts).
    */
-  readPairs(dir: string, options: { maskSuffix?: string }): Promise<ImagePair[]>;
+  listPairs(dir: string, options: { maskSuffix?: string }): Promise<LazyPair[]>;
   /** The palette a `--palette` value names: a file's text, else the value itself as a list. */
   readPalette(value: string): Palette;
   /** A PNG encoder for 8-bit gray, RGB or RGBA images (loaded on first use). */

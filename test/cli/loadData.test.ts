@@ -12,6 +12,7 @@ import { COMPARE_FLAGS } from '../../src/cli/options/flags.js';
 import { parseFlags } from '../../src/cli/options/parse.js';
 import { comparePlan } from '../../src/cli/options/plan.js';
 import { loadData } from '../../src/cli/orchestrate/loadData.js';
+import { readAll } from '../../src/cli/pipeline/sampleStore.js';
 import { splitTail } from '../../src/cli/pipeline/split.js';
 import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
 import { dataFolder } from './dataFolder.js';
@@ -42,11 +43,13 @@ const odd = dataFolder(
 describe('loadData() on a folder', () => {
   it('keeps native sizes, holds out the last file, and clamps the patch to the largest side (rounded up to 2^depth)', async () => {
     const d = await load('--data', odd, '--val-split', '0.25', '--patch', '64');
-    expect(d.train.samples.map((s) => [s.name, s.width, s.height])).toEqual([['a', 13, 9], ['b', 11, 7], ['c', 10, 10]]);
-    expect(d.val.samples.map((s) => s.name)).toEqual(['d']);
+    expect(d.train.infos.map((s) => [s.name, s.width, s.height])).toEqual([['a', 13, 9], ['b', 11, 7], ['c', 10, 10]]);
+    expect((await readAll(d.train)).map((s) => [s.name, s.width, s.height])).toEqual([['a', 13, 9], ['b', 11, 7], ['c', 10, 10]]);
+    expect(d.val.infos.map((s) => s.name)).toEqual(['d']);
     expect(d.resolution).toEqual({ kind: 'native', scale: 1 });
     expect(d.patch).toBe(16); // min(64, ⌈13 / 4⌉·4)
-    expect(d.heldOut[0].input).toBe(d.heldOut[0].truth); // scale 1: the model sees the original
+    const held = await d.heldOut.get(0);
+    expect(held.input).toBe(held.truth); // scale 1: the model sees the original
     // top rows: 13 + 11 + 10 + 9 = 43 foreground pixels of 117 + 77 + 100 + 108 = 402
     expect(d.maskValues).toBe('mask values: 0 (359 px, 89.3%), 255 (43 px, 10.7%)');
     expect(d.summary).toEqual({ data: odd, valSplit: 0.25, valFiles: ['d'] });
@@ -54,17 +57,19 @@ describe('loadData() on a folder', () => {
 
   it('--scale 0.5 halves each side (rounded, aspect kept) for the model and keeps the originals for scoring', async () => {
     const d = await load('--data', odd, '--scale', '0.5');
-    expect(d.trainInput.map((s) => [s.width, s.height])).toEqual([[7, 5], [6, 4], [5, 5]]); // round(13/2) = 7, round(4.5) = 5 ...
-    expect([d.heldOut[0].input.width, d.heldOut[0].input.height]).toEqual([5, 6]);
-    expect([d.heldOut[0].truth.width, d.heldOut[0].truth.height]).toEqual([9, 12]);
+    expect(d.trainInput.infos.map((s) => [s.width, s.height])).toEqual([[7, 5], [6, 4], [5, 5]]); // round(13/2) = 7, round(4.5) = 5 ...
+    expect((await readAll(d.trainInput)).map((s) => [s.width, s.height])).toEqual([[7, 5], [6, 4], [5, 5]]); // the sizes the infos promise
+    const held = await d.heldOut.get(0);
+    expect([held.input.width, held.input.height]).toEqual([5, 6]);
+    expect([held.truth.width, held.truth.height]).toEqual([9, 12]);
     expect(d.patch).toBe(8); // ⌈7 / 4⌉·4
   });
 
   it('--size 8 resizes every image to 8×8 and trains on whole images', async () => {
     const d = await load('--data', odd, '--size', '8');
-    expect(new Set(d.trainInput.map((s) => `${s.width}×${s.height}`))).toEqual(new Set(['8×8']));
+    expect(new Set((await readAll(d.trainInput)).map((s) => `${s.width}×${s.height}`))).toEqual(new Set(['8×8']));
     expect([d.patch, d.resolution]).toEqual([8, { kind: 'size', size: 8 }]);
-    expect(d.heldOut[0].truth.labels.length).toBe(9 * 12);
+    expect((await d.heldOut.get(0)).truth.labels.length).toBe(9 * 12);
   });
 
   it('checks a --val folder with the training folder: classes are inferred over both', async () => {
@@ -88,7 +93,7 @@ describe('loadData() on a folder', () => {
     writeFileSync(palette, 'void 0 0 0\nred 200 10 10\ngreen 10 200 10\n');
     const d = await load('--data', dir, '--mode', 'multiclass', '--losses', 'diceLoss', '--palette', palette);
     expect([d.classNames, d.label.classes]).toEqual([['void', 'red', 'green'], 3]);
-    expect(Array.from(d.train.samples[0].labels)).toEqual([0, 1, 2, 1]);
+    expect(Array.from((await d.train.get(0)).labels)).toEqual([0, 1, 2, 1]);
     await expect(load('--data', dir, '--mode', 'multiclass', '--losses', 'diceLoss', '--palette', palette, '--class-names', 'a,b')).rejects.toThrow(UsageError);
     await expect(load('--data', dir, '--mode', 'multiclass', '--losses', 'diceLoss', '--palette', palette, '--class-names', 'a,b')).rejects.toThrow(
       '--class-names must name the 3 classes, got 2 names (a, b).',
@@ -99,8 +104,8 @@ describe('loadData() on a folder', () => {
 describe('loadData() on the synthetic set', () => {
   it('makes --synthetic-count images of --synthetic-size and splits off the last --val-split', async () => {
     const d = await load('--synthetic-count', '8', '--synthetic-size', '12', '--val-split', '0.25');
-    expect([d.train.samples.length, d.val.samples.length]).toEqual([6, 2]);
-    expect([d.trainInput[0].width, d.trainInput[0].height, d.patch]).toEqual([12, 12, 12]);
+    expect([d.train.infos.length, d.val.infos.length]).toEqual([6, 2]);
+    expect([d.trainInput.infos[0].width, d.trainInput.infos[0].height, d.patch]).toEqual([12, 12, 12]);
     expect(d.maskValues).toBeUndefined();
   });
 });

@@ -13,6 +13,7 @@ import { comparePlan, type ComparePlan } from '../../src/cli/options/plan.js';
 import { loadData, type LoadedData } from '../../src/cli/orchestrate/loadData.js';
 import { planTasks, runOne } from '../../src/cli/orchestrate/runOne.js';
 import type { RunRecord } from '../../src/cli/pipeline/runRecord.js';
+import { readAll } from '../../src/cli/pipeline/sampleStore.js';
 import { surfaceScores } from '../../src/cli/pipeline/surfaceScores.js';
 import type { ProgressSink, Tf } from '../../src/cli/pipeline/types.js';
 import type { LossFn } from '../../src/types.js';
@@ -49,7 +50,7 @@ describe('runOne()', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(timeless(b)).toEqual(timeless(a));
     expect(a.task).toEqual({ loss: 0, repeat: 0, seed: 42 });
-    expect(a.perImage.map((p) => p.image)).toEqual(data.val.samples.map((s) => s.name));
+    expect(a.perImage.map((p) => p.image)).toEqual(data.val.infos.map((s) => s.name));
     expect(a.predictions).toHaveLength(2); // --samples 4, capped by the 2 held-out images
     expect(a.history).toHaveLength(1);
     expect(a.scores.dice).toBe(a.history[0].valDice);
@@ -81,7 +82,7 @@ describe('runOne()', () => {
   it('binary: each image\'s scores equal a count over its saved prediction, and the surface scores the library\'s', async () => {
     const { plan, data } = await setup('--losses', 'diceLoss', '--repeats', '1', '--save-predictions', '--synthetic-count', '12');
     const r = await runOne(tf as unknown as Tf, data, plan, planTasks(plan)[0], { progress: quiet });
-    const held = data.val.samples;
+    const held = await readAll(data.val);
     expect(r.predictions).toHaveLength(held.length);
     let [TP, FP, FN] = [0, 0, 0];
     held.forEach((s, i) => {
@@ -115,7 +116,7 @@ describe('runOne()', () => {
     const r = await runOne(tf as unknown as Tf, data, plan, planTasks(plan)[0], { progress: quiet });
     const expected = [0, 1, 2].map(() => [0, 0, 0]);
     let valid = 0;
-    data.val.samples.forEach((s, i) => s.labels.forEach((t, p) => {
+    (await readAll(data.val)).forEach((s, i) => s.labels.forEach((t, p) => {
       if (t < 0) return;
       valid++;
       expected[t][r.predictions[i][p]]++;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { allForeground, createScorer, foregroundFraction, scoreImage } from '../../src/cli/pipeline/score.js';
+import { foregroundCount } from '../../src/cli/pipeline/labels.js';
 import { splitTail } from '../../src/cli/pipeline/split.js';
 import { IGNORED, type Dataset } from '../../src/cli/pipeline/types.js';
 
@@ -20,7 +21,8 @@ describe('baselines and fractions', () => {
   });
 
   it('foregroundFraction() counts non-background among valid pixels', () => {
-    expect(foregroundFraction(dataset([1, 0, 0, IGNORED], [2, 0, IGNORED, IGNORED]))).toBe(2 / 5);
+    const d = dataset([1, 0, 0, IGNORED], [2, 0, IGNORED, IGNORED]);
+    expect(foregroundFraction(d.samples.map((s) => foregroundCount(s.labels)))).toBe(2 / 5);
   });
 });
 

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bceLoss } from '../../src/index.js';
 import { CliError } from '../../src/cli/errors.js';
 import { evaluate } from '../../src/cli/pipeline/evaluate.js';
+import { heldOutList, memoryStore } from '../../src/cli/pipeline/sampleStore.js';
 import { syntheticDataset } from '../../src/cli/pipeline/synthetic.js';
 import { polyLearningRate, RunStopped, stepsPerEpoch, trainRun, type TrainSettings } from '../../src/cli/pipeline/trainRun.js';
 import type { EpochRecord, ProgressSink } from '../../src/cli/pipeline/types.js';
@@ -15,7 +16,7 @@ beforeAll(async () => {
 
 const SETTINGS: TrainSettings = { epochs: 2, steps: 2, batchSize: 2, lr: 0.003, width: 2, depth: 1, seed: 3 };
 const samples = syntheticDataset({ count: 6, size: 8, fgFraction: 0.1, seed: 1, classes: 2 });
-const heldOut = samples.slice(4).map((s) => ({ input: s, truth: s }));
+const heldOut = heldOutList(samples.slice(4).map((s) => ({ input: s, truth: s })));
 
 /** A progress sink that records the finished epochs. */
 function recorder() {
@@ -28,7 +29,7 @@ function run(loss: LossFn, progress: ProgressSink, settings: TrainSettings = SET
   return trainRun(tf, {
     label: 'run',
     loss,
-    train: samples.slice(0, 4),
+    train: memoryStore({ samples: samples.slice(0, 4), channels: 1, classes: 2 }),
     patches: { patch: 8, augment: true },
     validate: (model, l) => evaluate(tf, model, heldOut, { mode: 'binary', window: 8, loss: l }),
     settings,
@@ -43,7 +44,7 @@ describe('trainRun()', () => {
     const before = tf.memory().numTensors;
     const a = recorder();
     const first = await run(bceLoss({ ignoreIndex: -1 }), a.sink);
-    const { predictions } = evaluate(tf, first.model, heldOut, { mode: 'binary', window: 8, keep: 1 });
+    const { predictions } = await evaluate(tf, first.model, heldOut, { mode: 'binary', window: 8, keep: 1 });
     first.model.dispose();
     const second = await run(bceLoss({ ignoreIndex: -1 }), recorder().sink);
     second.model.dispose();
@@ -72,7 +73,7 @@ describe('trainRun()', () => {
     const r = await trainRun(tf, {
       label: 'budget',
       loss: bceLoss({ ignoreIndex: -1 }),
-      train: samples.slice(0, 4),
+      train: memoryStore({ samples: samples.slice(0, 4), channels: 1, classes: 2 }),
       patches: { patch: 8, augment: true },
       validate: (model, l, last) => (validated.push(last), evaluate(tf, model, heldOut, { mode: 'binary', window: 8, loss: l })),
       settings: { ...SETTINGS, epochs: 1, budget },

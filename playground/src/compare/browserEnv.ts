@@ -1,28 +1,31 @@
 /**
  * The CLI's {@link Env} in a browser worker: images from the `File`s the user picked (paired by
- * stem with the CLI's own `pairFiles`, decoded one by one as the core reads them), results as
+ * stem with the CLI's own `pairFiles`; a pair's two files are decoded each time the core reads
+ * it: once by the load-time checks, then on demand through the core's bounded cache), results as
  * in-memory files handed back to the page for download, progress as messages to the page, and
  * tfjs with the backend the page chose. Nothing is sent anywhere: the files never leave the tab.
  */
 import { encode } from 'fast-png';
 import type { Env, EnvFiles } from '../../../src/cli/env';
 import { CliError } from '../../../src/cli/errors';
-import type { ImagePair } from '../../../src/cli/pipeline/buildDataset';
+import type { LazyPair } from '../../../src/cli/pipeline/buildDataset';
 import { parsePalette } from '../../../src/cli/pipeline/palette';
 import type { ProgressSink, RawImage } from '../../../src/cli/pipeline/types';
 import { decodeFile } from './decode';
 import { loadTf } from './loadTf';
 import { pairPicked, type PickedFiles } from './picked';
 
-/** Reads the picked pairs as the core wants them; each file is decoded when its turn comes. */
-export async function readPicked(picked: PickedFiles, maskSuffix: string): Promise<ImagePair[]> {
-  const out: ImagePair[] = [];
-  for (const p of pairPicked(picked, maskSuffix)) {
-    const image = { name: `images/${p.image.name}`, image: await decodeFile(p.image, `images/${p.image.name}`) };
-    const mask = { name: `masks/${p.mask.name}`, image: await decodeFile(p.mask, `masks/${p.mask.name}`) };
-    out.push({ stem: p.stem, image, mask });
-  }
-  return out;
+/** The picked pairs as the core wants them: names, and a reader that decodes the two `File`s when called. */
+export function listPicked(picked: PickedFiles, maskSuffix: string): LazyPair[] {
+  return pairPicked(picked, maskSuffix).map((p) => {
+    const [image, mask] = [`images/${p.image.name}`, `masks/${p.mask.name}`];
+    return {
+      stem: p.stem,
+      image,
+      mask,
+      read: async () => ({ stem: p.stem, image: { name: image, image: await decodeFile(p.image, image) }, mask: { name: mask, image: await decodeFile(p.mask, mask) } }),
+    };
+  });
 }
 
 /** 8-bit PNG bytes as a `data:` URI. */
@@ -69,7 +72,7 @@ export function browserEnv(picked: PickedFiles, progress: ProgressSink, backend:
     written,
     files: memoryFiles(written),
     images: {
-      readPairs: (_dir, options) => readPicked(picked, options.maskSuffix ?? ''),
+      listPairs: async (_dir, options) => listPicked(picked, options.maskSuffix ?? ''),
       readPalette: (value) => parsePalette(value, '--palette'),
       pngEncoder: async () => ({ png, dataUri: (image) => dataUri(png(image)) }),
     },

@@ -45,6 +45,6 @@ export interface ReportInputs {
 export async function buildReport(inputs: ReportInputs): Promise<{ results: BrowserResults; files: Record<string, string | Uint8Array> }> {
   const { tf, env, data, plan, records, backend, command, extra } = inputs;
   const encoder = await env.images.pngEncoder();
-  const { report, files } = compareReport(env, plan, data, records, { command, backend, tf, encoder, extra });
+  const { report, files } = await compareReport(env, plan, data, records, { command, backend, tf, encoder, extra });
   return { results: report, files };
 }

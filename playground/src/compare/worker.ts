@@ -53,7 +53,7 @@ async function handle(message: ToWorker): Promise<void> {
     const env = browserEnv({ images: message.images, masks: message.masks }, progress, info!.name, threads);
     const data = await loadData(env, plan.data, 2 ** plan.training.depth);
     current = { env, plan, data, argv: message.argv };
-    const notes = { line: dataLine(data), maskValues: data.maskValues, warnings: data.warnings, trainImages: data.train.samples.length, valImages: data.val.samples.length, heldOut: data.val.samples.map(({ name, width, height }) => ({ name, width, height })) };
+    const notes = { line: dataLine(data), maskValues: data.maskValues, warnings: data.warnings, trainImages: data.train.infos.length, valImages: data.val.infos.length, heldOut: data.val.infos.map(({ name, width, height }) => ({ name, width, height })) };
     scope.postMessage({ type: 'data', notes });
   } else if (message.type === 'run') {
     task = message.task;

@@ -8,7 +8,7 @@ import { checkOutFolder, readTextIfAny, writeFolder, writeTextAtomic } from './f
 import { loadPngEncoder } from './images.js';
 import { modelStore } from './modelStore.js';
 import { Progress } from './progress.js';
-import { readPairs, readPalette } from './readPairs.js';
+import { listPairs, readPalette } from './readPairs.js';
 import { loadTf } from './tf.js';
 import { workerRunner, type WorkerScript } from './workers.js';
 
@@ -49,7 +49,7 @@ export function nodeEnv(io: Io, options: NodeEnvOptions = {}): Env {
   return {
     files,
     images: {
-      readPairs,
+      listPairs,
       readPalette,
       async pngEncoder() {
         const png = await loadPngEncoder();

@@ -1,13 +1,14 @@
 /// <reference types="node" />
 /**
- * Reads a data folder (`images/` and `masks/`, any supported format, paired by file stem, with
- * an optional mask suffix) into decoded image/mask pairs for `pipeline/buildDataset.ts`, and the
- * `--palette` argument (a list, or a file holding one).
+ * Lists a data folder (`images/` and `masks/`, any supported format, paired by file stem, with
+ * an optional mask suffix) as image/mask pairs that read and decode their files on demand, for
+ * `pipeline/buildDataset.ts` and `pipeline/sampleStore.ts`; and reads the `--palette` argument
+ * (a list, or a file holding one).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
-import type { ImagePair } from '../pipeline/buildDataset.js';
+import type { ImagePair, LazyPair } from '../pipeline/buildDataset.js';
 import { pairFiles } from '../pipeline/pairing.js';
 import { parsePalette, type Palette } from '../pipeline/palette.js';
 import { readImage } from './images.js';
@@ -20,22 +21,28 @@ function files(dir: string): string[] {
 }
 
 /**
- * Lists, pairs and decodes `<dir>/images/*` with `<dir>/masks/*`.
- * @throws CliError for a missing folder, unpaired or JPEG masks, or an unreadable file (named).
+ * Lists and pairs `<dir>/images/*` with `<dir>/masks/*`; each pair's `read()` reads and decodes
+ * both files (sharp / fast-png, see images.ts).
+ * @throws CliError for a missing folder, unpaired or JPEG masks; `read()` for an unreadable file (named).
  */
-export async function readPairs(dir: string, options: { maskSuffix?: string } = {}): Promise<ImagePair[]> {
+export async function listPairs(dir: string, options: { maskSuffix?: string } = {}): Promise<LazyPair[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new CliError(`data folder ${dir} does not exist (expected ${join(dir, 'images')} and ${join(dir, 'masks')}).`);
   }
   const imageDir = join(dir, 'images');
   const maskDir = join(dir, 'masks');
   const pairs = pairFiles(files(imageDir), files(maskDir), { maskSuffix: options.maskSuffix, imageDir, maskDir });
-  const out: ImagePair[] = [];
-  for (const p of pairs) {
+  return pairs.map((p) => {
     const image = join(imageDir, p.image);
     const mask = join(maskDir, p.mask);
-    out.push({ stem: p.stem, image: { name: image, image: await readImage(image) }, mask: { name: mask, image: await readImage(mask) } });
-  }
+    return { stem: p.stem, image, mask, read: async () => ({ stem: p.stem, image: { name: image, image: await readImage(image) }, mask: { name: mask, image: await readImage(mask) } }) };
+  });
+}
+
+/** Lists, pairs and decodes every pair of a data folder at once (see {@link listPairs}). */
+export async function readPairs(dir: string, options: { maskSuffix?: string } = {}): Promise<ImagePair[]> {
+  const out: ImagePair[] = [];
+  for (const pair of await listPairs(dir, options)) out.push(await pair.read());
   return out;
 }
 

@@ -12,10 +12,10 @@ export function announce(progress: ProgressSink, who: string, data: LoadedData):
 
 /** `24 training / 6 held-out images 512×512, native, 128×128 patches (flips, rotations)`. */
 export function dataLine(data: LoadedData): string {
-  const sizes = imageSizes([...data.train.samples, ...data.val.samples]);
+  const sizes = imageSizes([...data.train.infos, ...data.val.infos]);
   const how =
     data.resolution.kind === 'size'
       ? `whole images${data.augment ? ' (flips, rotations)' : ''}`
       : `${data.patch}×${data.patch} patches${data.augment ? ' (flips, rotations)' : ''}`;
-  return `${data.train.samples.length} training / ${data.val.samples.length} held-out images ${sizes}, ${describeResolution(data.resolution)}, ${how}`;
+  return `${data.train.infos.length} training / ${data.val.infos.length} held-out images ${sizes}, ${describeResolution(data.resolution)}, ${how}`;
 }

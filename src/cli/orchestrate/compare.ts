@@ -88,7 +88,7 @@ export async function compare(env: Env, plan: ComparePlan, command: string): Pro
   if (interrupted && records.length === 0) throw new Interrupted('interrupted before any run ended; nothing was written.');
   const order = (r: RunRecord) => index.get(`${r.task.loss}/${r.task.repeat}`)!;
   records.sort((a, b) => order(a) - order(b));
-  const { path, report } = writeReport(env, plan, data, records, { command, backend, tf, encoder, runPath: (t) => runFileName(plan.losses[t.loss].spec.label, t.repeat), keyOf, incomplete: interrupted ? tasks.length : undefined });
+  const { path, report } = await writeReport(env, plan, data, records, { command, backend, tf, encoder, runPath: (t) => runFileName(plan.losses[t.loss].spec.label, t.repeat), keyOf, incomplete: interrupted ? tasks.length : undefined });
   if (interrupted) {
     throw new Interrupted(`interrupted: ${records.length} of ${tasks.length} runs ended; their report (marked incomplete) is in ${path}. Run the same command with --resume to finish.`);
   }
@@ -98,8 +98,8 @@ export async function compare(env: Env, plan: ComparePlan, command: string): Pro
 }
 
 /** The report folder's files of `records` plus the run files (so a finished folder can be resumed, e.g. with more repeats). */
-function writeReport(env: Env, plan: ComparePlan, data: LoadedData, records: RunRecord[], c: ReportContext & { runPath(task: RunTask): string; keyOf(task: RunTask): Record<string, unknown> }): { path: string; report: Results } {
-  const { report, files } = compareReport(env, plan, data, records, c);
+async function writeReport(env: Env, plan: ComparePlan, data: LoadedData, records: RunRecord[], c: ReportContext & { runPath(task: RunTask): string; keyOf(task: RunTask): Record<string, unknown> }): Promise<{ path: string; report: Results }> {
+  const { report, files } = await compareReport(env, plan, data, records, c);
   for (const r of records) files[c.runPath(r.task)] = runFileText(r, c.keyOf(r.task));
   return { path: env.files.writeFolder(plan.out, files, MARKERS), report };
 }

@@ -32,7 +32,7 @@ export interface ReportContext {
 }
 
 /** The report files of `records` (in task order), and the results they hold. */
-export function compareReport(env: Env, plan: ComparePlan, data: LoadedData, records: readonly RunRecord[], c: ReportContext): { report: Results; files: Record<string, string | Uint8Array> } {
+export async function compareReport(env: Env, plan: ComparePlan, data: LoadedData, records: readonly RunRecord[], c: ReportContext): Promise<{ report: Results; files: Record<string, string | Uint8Array> }> {
   const { mode } = data.label;
   const steps = records[0].steps;
   // Under --budget the epochs differ by run: the first run's count here, each run's in its `runs` entry.
@@ -55,13 +55,15 @@ export function compareReport(env: Env, plan: ComparePlan, data: LoadedData, rec
     ...(c.extra ?? {}),
   };
   const files: Record<string, string | Uint8Array> = {};
-  const overlays: Overlay[] = data.val.samples.slice(0, plan.samples).map((s) => overlayOf(s));
+  const shown = data.val.infos.slice(0, plan.samples);
+  const overlays: Overlay[] = [];
+  for (let k = 0; k < shown.length; k++) overlays.push(overlayOf(await data.val.get(k))); // one image decoded at a time
   for (const r of records) {
     const first = records.find((o) => o.task.loss === r.task.loss) === r; // the lowest repeat of its loss
-    if (first) r.predictions.slice(0, plan.samples).forEach((p, k) => (overlays[k].predictions[r.label] = shownLabels(data.val.samples[k], p)));
+    if (first) r.predictions.slice(0, plan.samples).forEach((p, k) => (overlays[k].predictions[r.label] = shownLabels(shown[k], p)));
     if (plan.savePredictions) {
       const folder = r.task.repeat === 0 ? r.label : `${r.label}--r${r.task.repeat}`;
-      Object.assign(files, predictionFiles(folder, data.val.samples, r.predictions, mode, c.encoder.png));
+      Object.assign(files, predictionFiles(folder, data.val.infos, r.predictions, mode, c.encoder.png));
     }
   }
   const view = { channels: data.train.channels, mode, pngDataUri: c.encoder.dataUri };

@@ -6,12 +6,12 @@ import type { Overlay } from '../report/data.js';
 /** The longest side of an image in the report. */
 export const SHOWN_SIDE = 256;
 
-function shownSize(s: Sample): { width: number; height: number } {
+function shownSize(s: { width: number; height: number }): { width: number; height: number } {
   return scaledSize(s.width, s.height, Math.min(1, SHOWN_SIDE / Math.max(s.width, s.height)));
 }
 
 /** A label map of `s` (its truth, or a prediction at its size) at the shown size. */
-export function shownLabels(s: Sample, labels: Int32Array): Int32Array {
+export function shownLabels(s: { width: number; height: number }, labels: Int32Array): Int32Array {
   const { width, height } = shownSize(s);
   return resampleLabels(labels, s.width, s.height, width, height);
 }

@@ -47,16 +47,16 @@ export async function runOne(tf: Tf, data: LoadedData, plan: ComparePlan, task: 
   const { mode } = data.label;
   const window = data.patch;
   const classes = data.train.classes;
-  const keep = keptPredictions(plan, data.heldOut.length);
+  const keep = keptPredictions(plan, data.heldOut.count);
   let final: Evaluation | undefined;
   const r = await trainRun(tf, {
     label: runName(plan, task),
     loss,
     train: data.trainInput,
     patches: { patch: data.patch, augment: data.augment },
-    validate(model, l, last) {
+    async validate(model, l, last) {
       const detail = last ? { classes, surface: { tolerance: plan.nsdTolerance } } : undefined;
-      const ev = evaluate(tf, model, data.heldOut, { mode, window, overlap: OVERLAP, loss: l, keep: last ? keep : 0, detail });
+      const ev = await evaluate(tf, model, data.heldOut, { mode, window, overlap: OVERLAP, loss: l, keep: last ? keep : 0, detail });
       if (last) final = ev;
       return ev;
     },

@@ -2,7 +2,8 @@
 import { describeResolution } from '../pipeline/resolution.js';
 import { foregroundFraction } from '../pipeline/score.js';
 import type { TrainSettings } from '../pipeline/trainRun.js';
-import type { Sample, Tf } from '../pipeline/types.js';
+import type { SampleInfo } from '../pipeline/sampleStore.js';
+import type { Tf } from '../pipeline/types.js';
 import type { RunSettings } from '../report/data.js';
 import type { LoadedData } from './loadData.js';
 
@@ -20,7 +21,7 @@ export function shapeOf(d: LoadedData) {
 }
 
 /** `512×512`, or the smallest and largest sizes (by area) when the images differ. */
-export function imageSizes(samples: readonly Sample[]): string {
+export function imageSizes(samples: readonly SampleInfo[]): string {
   const sizes = [...new Set(samples.map((s) => `${s.width}×${s.height}`))];
   if (sizes.length === 1) return sizes[0];
   const area = (t: string) => t.split('×').map(Number).reduce((a, b) => a * b, 1);
@@ -36,9 +37,9 @@ export function inferenceText(patch: number): string {
 export function runSettings(d: LoadedData, t: TrainSettings, steps: number, backend: string, tf: Tf): RunSettings {
   return {
     ...d.summary,
-    trainImages: d.train.samples.length,
-    valImages: d.val.samples.length,
-    imageSizes: imageSizes([...d.train.samples, ...d.val.samples]),
+    trainImages: d.train.infos.length,
+    valImages: d.val.infos.length,
+    imageSizes: imageSizes([...d.train.infos, ...d.val.infos]),
     resolution: describeResolution(d.resolution),
     patch: d.patch,
     augment: d.augment,
@@ -49,8 +50,8 @@ export function runSettings(d: LoadedData, t: TrainSettings, steps: number, back
     ...(d.classNames ? { classNames: d.classNames } : {}),
     ...(d.label.mode === 'binary' ? { foreground: d.label.foreground ?? '1 or 255' } : {}),
     ignoreIndex: d.label.ignoreIndex ?? null,
-    trainForegroundFraction: Number(foregroundFraction(d.train).toFixed(4)),
-    valForegroundFraction: Number(foregroundFraction(d.val).toFixed(4)),
+    trainForegroundFraction: Number(foregroundFraction(d.counts.train).toFixed(4)),
+    valForegroundFraction: Number(foregroundFraction(d.counts.val).toFixed(4)),
     model: `U-Net, width ${t.width}, depth ${t.depth}`,
     epochs: t.epochs,
     steps,

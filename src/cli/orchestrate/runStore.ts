@@ -85,7 +85,7 @@ export function runSettingsKey(plan: ComparePlan, data: LoadedData, task: RunTas
     seed: task.seed,
     loss: { name: spec.name, label: spec.label, options: spec.options },
     nsdTolerance: plan.nsdTolerance,
-    predictionsKept: keptPredictions(plan, data.heldOut.length),
+    predictionsKept: keptPredictions(plan, data.heldOut.count),
     backend: plan.backend,
   };
 }

@@ -28,7 +28,7 @@ export async function trainModel(env: Env, plan: TrainPlan): Promise<string> {
     loss,
     train: data.trainInput,
     patches: { patch: data.patch, augment: data.augment },
-    validate: (model, l) => evaluate(tf, model, data.heldOut, { mode: label.mode, window: data.patch, overlap: OVERLAP, loss: l }),
+    validate: async (model, l) => evaluate(tf, model, data.heldOut, { mode: label.mode, window: data.patch, overlap: OVERLAP, loss: l }),
     settings: plan.training,
     shape: shapeOf(data),
     progress,

@@ -10,17 +10,12 @@ import type * as TF from '@tensorflow/tfjs';
 import type { LossFn } from '../../types.js';
 import { labelsFromLogits, wholeImageLogits } from './infer.js';
 import type { ImageScores } from './runRecord.js';
+import type { HeldOutSet } from './sampleStore.js';
 import { createScorer, scoreImage, sumMatrices } from './score.js';
 import { imageSurface } from './surfaceScores.js';
-import type { Sample, Scores, TaskMode, Tf } from './types.js';
+import type { Scores, TaskMode, Tf } from './types.js';
 
-/** One held-out image: as the model sees it, and as its files hold it. */
-export interface HeldOut {
-  /** The image at the run's resolution (what the model is given). */
-  input: Sample;
-  /** The original sample: its labels, at the mask's own size, are what the scores compare with. */
-  truth: Sample;
-}
+export type { HeldOut, HeldOutSet } from './sampleStore.js';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -52,8 +47,11 @@ export interface Evaluation {
   confusion?: number[][];
 }
 
-/** The held-out scores of `model` on `images` (see the module comment). */
-export function evaluate(tf: Tf, model: TF.LayersModel, images: readonly HeldOut[], options: EvaluateOptions): Evaluation {
+/**
+ * The held-out scores of `model` on `images` (see the module comment), fetched one at a time: only
+ * the image being scored (and the kept label maps) is held here.
+ */
+export async function evaluate(tf: Tf, model: TF.LayersModel, images: HeldOutSet, options: EvaluateOptions): Promise<Evaluation> {
   const { mode, window, overlap = 0.5, loss, keep = 0, detail } = options;
   const scorer = createScorer(mode);
   const predict = (x: TF.Tensor4D) => model.predict(x) as TF.Tensor;
@@ -61,7 +59,8 @@ export function evaluate(tf: Tf, model: TF.LayersModel, images: readonly HeldOut
   const perImage: ImageScores[] = [];
   const matrices: number[][][] = [];
   let lossSum = 0;
-  images.forEach(({ input, truth }, i) => {
+  for (let i = 0; i < images.count; i++) {
+    const { input, truth } = await images.get(i);
     const { logits, classes } = wholeImageLogits(tf, predict, input, truth, { window, overlap });
     lossSum += tf.tidy(() => {
       const yTrue = tf.tensor4d(Float32Array.from(truth.labels), [1, truth.height, truth.width, 1]);
@@ -69,10 +68,10 @@ export function evaluate(tf: Tf, model: TF.LayersModel, images: readonly HeldOut
       scorer.update(yTrue, yPred);
       return loss ? (loss(yTrue as never, yPred as never) as unknown as TF.Tensor).dataSync()[0] : 0;
     });
-    if (i >= keep && !detail) return;
+    if (i >= keep && !detail) continue;
     const labels = labelsFromLogits(logits, classes);
     if (i < keep) predictions.push(labels);
-    if (!detail) return;
+    if (!detail) continue;
     const scored = scoreImage(truth.name, truth.labels, labels, mode, mode === 'binary' ? 2 : detail.classes);
     const scores: ImageScores = scored.scores;
     if (detail.surface) {
@@ -81,8 +80,8 @@ export function evaluate(tf: Tf, model: TF.LayersModel, images: readonly HeldOut
     }
     perImage.push(scores);
     if (mode === 'multiclass') matrices.push(scored.confusion);
-  });
-  const result: Evaluation = { scores: scorer.result(), loss: images.length ? lossSum / images.length : 0, predictions };
+  }
+  const result: Evaluation = { scores: scorer.result(), loss: images.count ? lossSum / images.count : 0, predictions };
   if (detail) result.perImage = perImage;
   if (detail && mode === 'multiclass') result.confusion = sumMatrices(matrices);
   return result;

@@ -18,30 +18,63 @@ export interface ImageCheck {
   warnings: string[];
 }
 
+/** The image checks run one image at a time: {@link ImageChecker.add} each, then {@link ImageChecker.finish}. */
+export interface ImageChecker {
+  add(image: NamedImage): void;
+  /** @throws CliError when some images are gray and others colour, naming one of each and the counts. */
+  finish(): ImageCheck;
+}
+
+/**
+ * The checks of {@link checkImages} as a streaming pass, so the images need not be held together:
+ * it keeps counts, the first gray and the first colour image's description, and the largest
+ * 16-bit sample.
+ */
+export function imageChecker(): ImageChecker {
+  const seen = { gray: 0, colour: 0, deep: 0, max: 0 };
+  let firstGray: { name: string; text: string } | undefined;
+  let firstColour: { name: string; text: string } | undefined;
+  return {
+    add({ name, image }) {
+      if (colourChannels(image) === 1) {
+        seen.gray++;
+        firstGray ??= { name, text: describeImage(image) };
+      } else {
+        seen.colour++;
+        firstColour ??= { name, text: describeImage(image) };
+      }
+      if (image.bitDepth !== 16) return;
+      seen.deep++;
+      for (let i = 0; i < image.data.length; i++) if (image.data[i] > seen.max) seen.max = image.data[i];
+    },
+    finish() {
+      if (seen.gray + seen.colour === 0) throw new CliError('no images to check.');
+      if (firstGray && firstColour) {
+        throw new CliError(
+          `images disagree in channels: ${seen.gray} gray (e.g. ${firstGray.name}, ${firstGray.text}) and ${seen.colour} colour (e.g. ${firstColour.name}, ${firstColour.text}); convert them to one kind.`,
+        );
+      }
+      const warnings: string[] = [];
+      if (seen.deep) {
+        const { max } = seen;
+        const bits = Math.max(1, Math.ceil(Math.log2(max + 1)));
+        if (bits <= FEW_BITS) {
+          warnings.push(
+            `the ${seen.deep} 16-bit image(s) use values up to ${max} (${bits} of 16 bits); scaled by 65535 they span only 0..${(max / 65535).toFixed(3)} and look nearly black to the model. If every loss scores at the baseline, rescale the images to their full range.`,
+          );
+        }
+      }
+      return { channels: seen.gray ? 1 : 3, warnings };
+    },
+  };
+}
+
 /**
  * Checks `images` together (see the module comment).
  * @throws CliError when some images are gray and others colour, naming one of each and the counts.
  */
 export function checkImages(images: readonly NamedImage[]): ImageCheck {
-  if (images.length === 0) throw new CliError('no images to check.');
-  const gray = images.filter((m) => colourChannels(m.image) === 1);
-  const colour = images.filter((m) => colourChannels(m.image) === 3);
-  if (gray.length && colour.length) {
-    throw new CliError(
-      `images disagree in channels: ${gray.length} gray (e.g. ${gray[0].name}, ${describeImage(gray[0].image)}) and ${colour.length} colour (e.g. ${colour[0].name}, ${describeImage(colour[0].image)}); convert them to one kind.`,
-    );
-  }
-  const warnings: string[] = [];
-  const deep = images.filter((m) => m.image.bitDepth === 16);
-  if (deep.length) {
-    let max = 0;
-    for (const { image } of deep) for (let i = 0; i < image.data.length; i++) if (image.data[i] > max) max = image.data[i];
-    const bits = Math.max(1, Math.ceil(Math.log2(max + 1)));
-    if (bits <= FEW_BITS) {
-      warnings.push(
-        `the ${deep.length} 16-bit image(s) use values up to ${max} (${bits} of 16 bits); scaled by 65535 they span only 0..${(max / 65535).toFixed(3)} and look nearly black to the model. If every loss scores at the baseline, rescale the images to their full range.`,
-      );
-    }
-  }
-  return { channels: gray.length ? 1 : 3, warnings };
+  const checker = imageChecker();
+  for (const image of images) checker.add(image);
+  return checker.finish();
 }

@@ -5,7 +5,7 @@
  * classes, palette PNGs that disagree. Binary labels are 0 (background) / 1 (foreground).
  */
 import { CliError } from '../errors.js';
-import { checkSamePalettes, maskValues, MAX_MASK_VALUE } from './maskValues.js';
+import { maskValues, MAX_MASK_VALUE, paletteChecker } from './maskValues.js';
 import type { NamedImage } from './rawImage.js';
 import { IGNORED, type LabelOptions } from './types.js';
 
@@ -22,14 +22,6 @@ export interface LabelMaps {
 
 /** Mask values read as foreground when `foreground` is not given. */
 const DEFAULT_FOREGROUND = new Set([1, 255, MAX_MASK_VALUE]);
-
-function countValues(values: readonly Uint16Array[]): Map<number, number> {
-  const bins = new Float64Array(MAX_MASK_VALUE + 1);
-  for (const v of values) for (let i = 0; i < v.length; i++) bins[v[i]]++;
-  const counts = new Map<number, number>();
-  bins.forEach((n, value) => n > 0 && counts.set(value, n));
-  return counts;
-}
 
 const SHOWN = 12;
 
@@ -109,6 +101,43 @@ export function toLabels(values: Uint16Array, options: LabelOptions): Int32Array
   return out;
 }
 
+/** The label checks run one mask at a time: {@link LabelChecker.add} each, then {@link LabelChecker.finish}. */
+export interface LabelChecker {
+  /** The mask's label map (its palette checked against the first palette mask's, its values counted). */
+  add(mask: NamedImage): Int32Array;
+  /** The classes and value counts of every mask added, after {@link checkValues}. */
+  finish(): Omit<LabelMaps, 'labels'>;
+}
+
+/**
+ * The checks of {@link labelMaps} as a streaming pass: each mask's values are counted (one
+ * histogram over all masks) and its labels returned, so no mask need be kept; the checks that need
+ * every mask's values run in {@link LabelChecker.finish}.
+ */
+export function labelChecker(options: LabelOptions): LabelChecker {
+  const samePalette = paletteChecker();
+  const bins = new Float64Array(MAX_MASK_VALUE + 1);
+  return {
+    add(mask) {
+      if (!options.palette) samePalette(mask);
+      const values = maskValues(mask, options.palette);
+      for (let i = 0; i < values.length; i++) bins[values[i]]++;
+      return toLabels(values, options);
+    },
+    finish() {
+      const counts = new Map<number, number>();
+      bins.forEach((n, value) => n > 0 && counts.set(value, n));
+      let classes = 2;
+      if (options.mode === 'multiclass') {
+        const largest = Math.max(...[...counts.keys()].filter((v) => v !== options.ignoreIndex));
+        classes = options.classes ?? options.palette?.length ?? Math.max(2, largest + 1);
+      }
+      checkValues(counts, options, classes);
+      return { classes, counts, summary: summarizeValues(counts, options.ignoreIndex) };
+    },
+  };
+}
+
 /**
  * Reads every mask into a label map, after checking them together: palettes agree, the values
  * suit the options ({@link checkValues}). Multiclass without `classes` takes the palette's length,
@@ -116,14 +145,27 @@ export function toLabels(values: Uint16Array, options: LabelOptions): Int32Array
  * @throws CliError naming the file, pixel, colour or values at fault.
  */
 export function labelMaps(masks: readonly NamedImage[], options: LabelOptions): LabelMaps {
-  if (!options.palette) checkSamePalettes(masks);
-  const values = masks.map((m) => maskValues(m, options.palette));
-  const counts = countValues(values);
-  let classes = 2;
-  if (options.mode === 'multiclass') {
-    const largest = Math.max(...[...counts.keys()].filter((v) => v !== options.ignoreIndex));
-    classes = options.classes ?? options.palette?.length ?? Math.max(2, largest + 1);
+  const checker = labelChecker(options);
+  const labels = masks.map((m) => checker.add(m));
+  return { labels, ...checker.finish() };
+}
+
+/** A label map's pixels that are valid (not {@link IGNORED}) and, of those, not background. */
+export interface ForegroundCount {
+  foreground: number;
+  valid: number;
+}
+
+/** The {@link ForegroundCount} of one label map. */
+export function foregroundCount(labels: Int32Array): ForegroundCount {
+  let foreground = 0;
+  let valid = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (v !== IGNORED) {
+      valid++;
+      if (v > 0) foreground++;
+    }
   }
-  checkValues(counts, options, classes);
-  return { labels: values.map((v) => toLabels(v, options)), classes, counts, summary: summarizeValues(counts, options.ignoreIndex) };
+  return { foreground, valid };
 }

@@ -73,12 +73,24 @@ export function maskValues(mask: NamedImage, palette?: readonly Colour[]): Uint1
  * @throws CliError naming both files, the index and both colours.
  */
 export function checkSamePalettes(masks: readonly NamedImage[]): void {
-  const indexed = masks.filter((m) => m.image.palette);
-  const first = indexed[0];
-  if (!first) return;
-  const reference = first.image.palette!.colours;
-  for (const mask of indexed.slice(1)) {
-    const colours = mask.image.palette!.colours;
+  const check = paletteChecker();
+  for (const mask of masks) check(mask);
+}
+
+/**
+ * {@link checkSamePalettes} one mask at a time: each palette mask is compared with the first one
+ * seen (only that one's name and colours are kept).
+ */
+export function paletteChecker(): (mask: NamedImage) => void {
+  let first: { name: string; colours: readonly Colour[] } | undefined;
+  return (mask) => {
+    if (!mask.image.palette) return;
+    const colours = mask.image.palette.colours;
+    if (!first) {
+      first = { name: mask.name, colours };
+      return;
+    }
+    const reference = first.colours;
     const n = Math.min(colours.length, reference.length);
     for (let i = 0; i < n; i++) {
       const [a, b] = [reference[i], colours[i]];
@@ -88,5 +100,5 @@ export function checkSamePalettes(masks: readonly NamedImage[]): void {
         );
       }
     }
-  }
+  };
 }

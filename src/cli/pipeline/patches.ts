@@ -18,7 +18,7 @@ export interface Placement {
   symmetry: number;
 }
 
-/** Options of {@link patchSampler}. */
+/** Options of {@link placementSampler} and {@link patchSampler}. */
 export interface PatchOptions {
   /** Side of the square patches, in pixels (after scaling). */
   patch: number;
@@ -83,39 +83,62 @@ function between(next: () => number, lo: number, hi: number): number {
 }
 
 /**
- * A seeded patch source over `samples` (all with the same channels): each call returns `count`
- * new patches; the sequence of batches depends only on `options.seed`.
- * @throws RangeError for an empty sample list, a patch size below 1, or samples that differ in channels.
+ * Seeded patch placements over images known by their size only (a store's `infos`): each call
+ * returns `count` new placements; the sequence depends only on `options.seed`. The patches are
+ * then cut by {@link cutBatch} from the images the placements name, so only those need be decoded.
+ * @throws RangeError for an empty image list or a patch size below 1.
  */
-export function patchSampler(samples: readonly Sample[], options: PatchOptions): (count: number) => PatchBatch & { placements: Placement[] } {
+export function placementSampler(images: readonly { width: number; height: number }[], options: PatchOptions): (count: number) => Placement[] {
   const { patch, seed, augment = true } = options;
-  if (samples.length === 0) throw new RangeError('patchSampler: samples must not be empty, got 0 samples.');
+  if (images.length === 0) throw new RangeError('patchSampler: samples must not be empty, got 0 samples.');
   if (!Number.isInteger(patch) || patch < 1) throw new RangeError(`patchSampler: options.patch must be a positive integer, got ${patch}.`);
-  const channels = samples[0].channels;
-  const odd = samples.find((s) => s.channels !== channels);
-  if (odd) throw new RangeError(`patchSampler: every sample must have ${channels} channels, got ${odd.channels} in ${odd.name}.`);
   const next = rng(seed);
   return (count) => {
-    const batch: PatchBatch = {
-      count,
-      patch,
-      channels,
-      images: new Float32Array(count * patch * patch * channels),
-      labels: new Int32Array(count * patch * patch),
-    };
     const placements: Placement[] = [];
     for (let slot = 0; slot < count; slot++) {
-      const i = Math.floor(next() * samples.length);
-      const { width, height } = samples[i];
-      const placement: Placement = {
+      const i = Math.floor(next() * images.length);
+      const { width, height } = images[i];
+      placements.push({
         sample: i,
         x: between(next, Math.min(0, width - patch), Math.max(0, width - patch)),
         y: between(next, Math.min(0, height - patch), Math.max(0, height - patch)),
         symmetry: augment ? Math.floor(next() * 8) : 0,
-      };
-      cutPatch(samples, placement, patch, batch, slot);
-      placements.push(placement);
+      });
     }
-    return { ...batch, placements };
+    return placements;
+  };
+}
+
+/**
+ * The batch of `placements`, cut from `samples` (indexed by `placement.sample`; only the samples
+ * named need be present), each with `channels` channels.
+ */
+export function cutBatch(samples: readonly Sample[], placements: readonly Placement[], patch: number, channels: number): PatchBatch {
+  const count = placements.length;
+  const batch: PatchBatch = {
+    count,
+    patch,
+    channels,
+    images: new Float32Array(count * patch * patch * channels),
+    labels: new Int32Array(count * patch * patch),
+  };
+  placements.forEach((placement, slot) => cutPatch(samples, placement, patch, batch, slot));
+  return batch;
+}
+
+/**
+ * A seeded patch source over `samples` (all with the same channels) in memory: each call returns
+ * `count` new patches; the sequence of batches depends only on `options.seed`, and is the one
+ * {@link placementSampler} and {@link cutBatch} give over the same sizes.
+ * @throws RangeError for an empty sample list, a patch size below 1, or samples that differ in channels.
+ */
+export function patchSampler(samples: readonly Sample[], options: PatchOptions): (count: number) => PatchBatch & { placements: Placement[] } {
+  const place = placementSampler(samples, options);
+  const channels = samples[0].channels;
+  const odd = samples.find((s) => s.channels !== channels);
+  if (odd) throw new RangeError(`patchSampler: every sample must have ${channels} channels, got ${odd.channels} in ${odd.name}.`);
+  return (count) => {
+    const placements = place(count);
+    return { ...cutBatch(samples, placements, options.patch, channels), placements };
   };
 }

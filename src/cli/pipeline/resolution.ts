@@ -25,3 +25,8 @@ export function describeResolution(resolution: Resolution): string {
   if (resolution.kind === 'size') return `resized to ${resolution.size}×${resolution.size}`;
   return resolution.scale === 1 ? 'native' : `native × ${resolution.scale} (aspect kept)`;
 }
+
+/** The size of a `width × height` image at `resolution`: what {@link atResolution} makes of it. */
+export function resolutionSize(size: { width: number; height: number }, resolution: Resolution): { width: number; height: number } {
+  return resolution.kind === 'native' ? scaledSize(size.width, size.height, resolution.scale) : { width: resolution.size, height: resolution.size };
+}

@@ -19,6 +19,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { createConfusionAccumulator } from '../../index.js';
 import type { ClassScores, ImageScores, LabelCounts } from './runRecord.js';
+import type { ForegroundCount } from './labels.js';
 import { IGNORED, type Dataset, type Scores, type TaskMode } from './types.js';
 
 export type { LabelCounts };
@@ -182,10 +183,13 @@ export function allForeground(val: Dataset): Scores {
   return classScore(tp, fp, 0);
 }
 
-/** The fraction of valid (not ignored) pixels that are not background. */
-export function foregroundFraction(d: Dataset): number {
+/** The fraction of valid (not ignored) pixels that are not background, over the label maps counted. */
+export function foregroundFraction(counts: readonly ForegroundCount[]): number {
   let fg = 0;
   let n = 0;
-  for (const s of d.samples) for (const v of s.labels) if (v !== IGNORED) { n++; if (v > 0) fg++; }
+  for (const c of counts) {
+    fg += c.foreground;
+    n += c.valid;
+  }
   return n ? fg / n : 0;
 }

@@ -66,23 +66,32 @@ export function imageSurface(tf: Tf, pair: LabelPair, mode: TaskMode, classes: n
  * library's default), averaged over images and classes.
  */
 export function surfaceScores(tf: Tf, pairs: readonly LabelPair[], mode: TaskMode, classes: number, tolerance: number): SurfaceScores {
+  const acc = surfaceAccumulator(tf, mode, classes, tolerance);
+  for (const pair of pairs) acc.add(pair);
+  return acc.result();
+}
+
+/** {@link surfaceScores} one image at a time, so the label maps need not be held together. */
+export function surfaceAccumulator(tf: Tf, mode: TaskMode, classes: number, tolerance: number): { add(pair: LabelPair): void; result(): SurfaceScores } {
   let hdSum = 0;
   let hdCount = 0;
   let hd95Infinite = 0;
   let nsdSum = 0;
   let nsdCount = 0;
-  for (const pair of pairs) {
-    const { hd, nsd } = surfaceEntries(tf, pair, mode, classes, tolerance);
-    for (const v of Array.from(hd)) {
-      if (Number.isFinite(v)) {
-        hdSum += v;
-        hdCount++;
-      } else hd95Infinite++;
-    }
-    for (const v of Array.from(nsd)) {
-      nsdSum += v;
-      nsdCount++;
-    }
-  }
-  return { hd95: hdCount > 0 ? hdSum / hdCount : NaN, hd95Infinite, nsd: nsdCount > 0 ? nsdSum / nsdCount : NaN, nsdTolerance: tolerance };
+  return {
+    add(pair) {
+      const { hd, nsd } = surfaceEntries(tf, pair, mode, classes, tolerance);
+      for (const v of Array.from(hd)) {
+        if (Number.isFinite(v)) {
+          hdSum += v;
+          hdCount++;
+        } else hd95Infinite++;
+      }
+      for (const v of Array.from(nsd)) {
+        nsdSum += v;
+        nsdCount++;
+      }
+    },
+    result: () => ({ hd95: hdCount > 0 ? hdSum / hdCount : NaN, hd95Infinite, nsd: nsdCount > 0 ? nsdSum / nsdCount : NaN, nsdTolerance: tolerance }),
+  };
 }

@@ -17,7 +17,8 @@ import type * as TF from '@tensorflow/tfjs';
 import type { LossFn } from '../../types.js';
 import { CliError } from '../errors.js';
 import { buildUNet } from './model.js';
-import { patchSampler } from './patches.js';
+import { cutBatch, placementSampler, type Placement } from './patches.js';
+import type { SampleStore } from './sampleStore.js';
 import type { EpochRecord, ProgressSink, Sample, Scores, Tf } from './types.js';
 
 export interface TrainSettings {
@@ -45,11 +46,11 @@ export interface RunInputs {
   /** Names the run in progress lines and errors (`[2/6] diceLoss`). */
   label: string;
   loss: LossFn;
-  /** Training samples at the run's resolution. */
-  train: readonly Sample[];
+  /** Training samples at the run's resolution, fetched as the batches need them. */
+  train: SampleStore;
   patches: PatchSettings;
   /** Held-out scores and loss of the model as it is now; `last` is true for the final (scored) epoch. */
-  validate(model: TF.LayersModel, loss: LossFn, last: boolean): { scores: Scores; loss: number };
+  validate(model: TF.LayersModel, loss: LossFn, last: boolean): Promise<{ scores: Scores; loss: number }>;
   settings: TrainSettings;
   shape: { inChannels: number; outChannels: number };
   progress: ProgressSink;
@@ -78,7 +79,7 @@ export interface TrainResult {
 }
 
 /** One pass over the training pixels: ⌈Σ width·height / (batchSize · patch²)⌉ batches. */
-export function stepsPerEpoch(train: readonly Sample[], batchSize: number, patch: number): number {
+export function stepsPerEpoch(train: readonly { width: number; height: number }[], batchSize: number, patch: number): number {
   const pixels = train.reduce((n, s) => n + s.width * s.height, 0);
   return Math.max(1, Math.ceil(pixels / (batchSize * patch * patch)));
 }
@@ -95,22 +96,46 @@ export function polyLearningRate(lr: number, t: number, total: number): number {
   return lr * (1 - t / total) ** POLY_EXPONENT;
 }
 
+/** The samples `placements` name, fetched from `store` (each once), indexed as the store indexes them. */
+async function batchSamples(store: SampleStore, placements: readonly Placement[]): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  const wanted = [...new Set(placements.map((p) => p.sample))];
+  const fetched = await Promise.all(wanted.map((i) => store.get(i)));
+  wanted.forEach((i, k) => (samples[i] = fetched[k]));
+  return samples;
+}
+
+/** A batch's placements and the samples they name, being fetched. */
+interface NextBatch {
+  placements: Placement[];
+  samples: Promise<Sample[]>;
+}
+
 /** Trains a fresh U-Net with `loss` on patches of `train` and validates it after every epoch. */
 export async function trainRun(tf: Tf, run: RunInputs): Promise<TrainResult> {
   const { label, loss, train, patches, settings, shape, progress, signal } = run;
   const { batchSize, lr, seed } = settings;
   const budget = settings.budget === undefined ? undefined : settings.budget * 60; // seconds
   const epochs = budget === undefined ? settings.epochs : 0; // 0: unknown in advance
-  const steps = settings.steps ?? stepsPerEpoch(train, batchSize, patches.patch);
+  const steps = settings.steps ?? stepsPerEpoch(train.infos, batchSize, patches.patch);
   const model = buildUNet(tf, { ...shape, width: settings.width, depth: settings.depth, seed });
   const optimizer = tf.train.adam(lr);
-  const nextBatch = patchSampler(train, { patch: patches.patch, seed: seed * 7 + 1, augment: patches.augment }); // the same for every loss
+  const place = placementSampler(train.infos, { patch: patches.patch, seed: seed * 7 + 1, augment: patches.augment }); // the same for every loss
   const history: EpochRecord[] = [];
   const started = Date.now();
   let scores: Scores = { dice: 0, iou: 0, precision: 0, recall: 0 };
   let trainSeconds = 0; // batches only
   const spent = () => (budget === undefined ? 0 : Math.min(1, trainSeconds / budget));
+  // The images of batch t + 1 are fetched while batch t trains (the placements are drawn in the
+  // same order, so the patches do not change): a decoder that runs off the main thread overlaps the step.
+  const fetchNext = (): NextBatch => {
+    const placements = place(batchSize);
+    const samples = batchSamples(train, placements);
+    samples.catch(() => undefined); // awaited when its turn comes; this only keeps an early failure from being unhandled
+    return { placements, samples };
+  };
   try {
+    let next = fetchNext();
     for (let epoch = 1; budget !== undefined || epoch <= epochs; epoch++) {
       const epochStart = Date.now();
       let sum = 0;
@@ -121,7 +146,9 @@ export async function trainRun(tf: Tf, run: RunInputs): Promise<TrainResult> {
         const t = (epoch - 1) * steps + b;
         (optimizer as unknown as { learningRate: number }).learningRate =
           budget === undefined ? polyLearningRate(lr, t, epochs * steps) : polyLearningRate(lr, spent(), 1);
-        const p = nextBatch(batchSize);
+        const { placements, samples } = next;
+        const p = cutBatch(await samples, placements, patches.patch, train.channels);
+        if (budget !== undefined || t + 1 < epochs * steps) next = fetchNext();
         const x = tf.tensor4d(p.images, [p.count, p.patch, p.patch, p.channels]);
         const y = tf.tensor4d(Float32Array.from(p.labels), [p.count, p.patch, p.patch, 1]);
         // The logits are kept until the step ends: a loss's custom gradient may read its input
@@ -151,7 +178,7 @@ export async function trainRun(tf: Tf, run: RunInputs): Promise<TrainResult> {
         }
       }
       const last = budget === undefined ? epoch === epochs : trainSeconds >= budget;
-      const ev = run.validate(model, loss, last);
+      const ev = await run.validate(model, loss, last);
       scores = ev.scores;
       const record: EpochRecord = {
         epoch,
